@@ -1,0 +1,48 @@
+// Base for native work that runs off the JS thread (our own threads, never libuv's pool) and settles a
+// Promise back on the JS thread through a thread-safe function.
+#pragma once
+
+#include <optional>
+
+#include <napi.h>
+
+#include "js_error.h"
+
+namespace ce::binding {
+
+class AsyncTask;
+void settle_on_js_thread(Napi::Env env, Napi::Function unused, std::nullptr_t* context, AsyncTask* task);
+
+class AsyncTask {
+ public:
+  // JS thread. Creates the Promise and the thread-safe function that will settle it.
+  AsyncTask(Napi::Env env, const char* resource_name);
+  virtual ~AsyncTask() = default;
+  AsyncTask(const AsyncTask&) = delete;
+  AsyncTask& operator=(const AsyncTask&) = delete;
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  // Worker thread: runs execute() catching everything, then hands the task to the JS thread, which
+  // settles the Promise and deletes the task. After this call the worker must not touch the task.
+  void run_and_settle() noexcept;
+
+  // JS thread, when the task could not be scheduled: reject with `error` (asynchronously) and delete.
+  void fail_and_settle(const CapturedError& error) noexcept;
+
+ protected:
+  virtual void execute() = 0;                               // worker thread; may throw
+  virtual Napi::Value resolve_value(Napi::Env env) = 0;     // JS thread; may throw
+
+ private:
+  friend void settle_on_js_thread(Napi::Env, Napi::Function, std::nullptr_t*, AsyncTask*);
+  using SettleFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, AsyncTask, settle_on_js_thread>;
+
+  void post() noexcept;
+
+  Napi::Promise::Deferred deferred_;
+  SettleFunction settle_;
+  std::optional<CapturedError> error_;
+};
+
+}  // namespace ce::binding

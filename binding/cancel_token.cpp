@@ -1,0 +1,33 @@
+// A JS-visible cancellation flag shared with native jobs: JS calls cancel(), the core polls the flag.
+#include "cancel_token.h"
+
+#include "addon_data.h"
+
+namespace ce::binding {
+
+Napi::Function CancelToken::define_class(Napi::Env env) {
+  return DefineClass(env, "CancelToken",
+                     {InstanceMethod<&CancelToken::cancel>("cancel"),
+                      InstanceAccessor<&CancelToken::cancelled>("cancelled")});
+}
+
+CancelToken* CancelToken::from_value(Napi::Env env, Napi::Value value) {
+  if (!value.IsObject()) return nullptr;
+  Napi::Object object = value.As<Napi::Object>();
+  if (!object.InstanceOf(addon_data(env).cancel_token_class.Value())) return nullptr;
+  return CancelToken::Unwrap(object);
+}
+
+CancelToken::CancelToken(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<CancelToken>(info), flag_(std::make_shared<std::atomic<bool>>(false)) {}
+
+Napi::Value CancelToken::cancel(const Napi::CallbackInfo& info) {
+  flag_->store(true, std::memory_order_relaxed);
+  return info.Env().Undefined();
+}
+
+Napi::Value CancelToken::cancelled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), flag_->load(std::memory_order_relaxed));
+}
+
+}  // namespace ce::binding

@@ -1,0 +1,173 @@
+// CrossEncoderModel: loading a model directory and scoring text pairs in length-sorted packed batches.
+#include "api/cross_encoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "common/error.h"
+#include "common/file_io.h"
+#include "io/safetensors.h"
+#include "kernels/softmax.h"
+#include "model/bert_model.h"
+#include "runtime/thread_pool.h"
+
+namespace ce {
+
+namespace {
+
+// Upper bound on tokens per forward pass: bounds scratch memory (intermediate activations are
+// tokens * intermediate_size floats) while keeping GEMMs tall enough to run at full speed.
+constexpr size_t kMaxBatchTokens = 8192;
+
+// Maps sentence-transformers' activation class name (full module path or short form) to ours.
+Activation parse_activation(const std::string& name, const std::string& config_path) {
+  std::string base = name;
+  for (const char* prefix : {"torch.nn.modules.activation.", "torch.nn.modules.linear.", "torch.nn.", "nn."}) {
+    const std::string p(prefix);
+    if (base.rfind(p, 0) == 0) {
+      base = base.substr(p.size());
+      break;
+    }
+  }
+  if (base == "Identity") return Activation::Identity;
+  if (base == "Sigmoid") return Activation::Sigmoid;
+  if (base == "Tanh") return Activation::Tanh;
+  if (base == "Softmax") return Activation::Softmax;
+  throw Error(ErrorCode::UnsupportedArchitecture,
+              config_path + ": activation function '" + name +
+                  "' is not supported (expected Identity, Sigmoid, Tanh or Softmax from torch.nn)");
+}
+
+size_t resolve_max_length(const LoadOptions& options, const BertConfig& config, const BertTokenizer& tokenizer) {
+  const size_t max_pos = static_cast<size_t>(config.max_position_embeddings);
+  if (options.max_length > 0) {
+    if (options.max_length > max_pos)
+      throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
+                                                  " exceeds the model's max_position_embeddings " +
+                                                  std::to_string(max_pos));
+    if (options.max_length < 3)
+      throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
+                                                  " is too small: a pair needs 3 special tokens");
+    return options.max_length;
+  }
+  const auto& tok_max = tokenizer.options().model_max_length;
+  return tok_max && *tok_max > 0 ? std::min(*tok_max, max_pos) : max_pos;
+}
+
+}  // namespace
+
+CrossEncoderModel::CrossEncoderModel(BertConfig config, BertTokenizer tokenizer)
+    : config_(std::move(config)), tokenizer_(std::move(tokenizer)) {}
+
+CrossEncoderModel::~CrossEncoderModel() = default;
+
+std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& model_dir, const LoadOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(model_dir, ec))
+    throw Error(ErrorCode::FileNotFound, "model directory '" + model_dir + "' does not exist or is not a directory");
+  if (options.threads < 0)
+    throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
+                                                std::to_string(options.threads));
+  const std::string config_path = (fs::path(model_dir) / "config.json").string();
+  const std::string weights_path = (fs::path(model_dir) / "model.safetensors").string();
+  BertConfig config = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);
+  // sentence-transformers: Sigmoid for a single label, Identity otherwise, unless the config names one.
+  const Activation activation = config.st_activation_fn.empty()
+                                    ? (config.num_labels == 1 ? Activation::Sigmoid : Activation::Identity)
+                                    : parse_activation(config.st_activation_fn, config_path);
+  if (!fs::exists(weights_path, ec))
+    throw Error(ErrorCode::FileNotFound, "'" + weights_path + "' does not exist (only safetensors weights are read)");
+  BertTokenizer tokenizer = BertTokenizer::from_directory(model_dir);
+  if (tokenizer.vocab_size() > static_cast<size_t>(config.vocab_size))
+    throw Error(ErrorCode::InvalidConfig, config_path + ": vocab_size " + std::to_string(config.vocab_size) +
+                                              " is smaller than the tokenizer's vocabulary (" +
+                                              std::to_string(tokenizer.vocab_size()) + " tokens)");
+  const size_t max_length = resolve_max_length(options, config, tokenizer);
+
+  std::shared_ptr<CrossEncoderModel> model(new CrossEncoderModel(std::move(config), std::move(tokenizer)));
+  model->max_length_ = max_length;
+  model->default_activation_ = activation;
+  {
+    const auto file = SafetensorsFile::open(weights_path);
+    model->model_ = std::make_unique<BertModel>(model->config_, load_bert_weights(*file, model->config_));
+  }  // the mapping is released here: the weights were converted to fp32 copies
+  model->pool_ = std::make_unique<ThreadPool>(options.threads > 0 ? options.threads : physical_core_count());
+  return model;
+}
+
+PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
+  return tokenizer_.encode_pair(a, b, max_length_);
+}
+
+std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs, Activation activation,
+                                              size_t batch_size, const std::atomic<bool>* cancel) const {
+  if (batch_size < 1) throw Error(ErrorCode::InvalidArgument, "batch_size must be >= 1, got 0");
+  const size_t n = pairs.size();
+  const size_t labels = static_cast<size_t>(config_.num_labels);
+  std::vector<float> out(n * labels);
+  if (n == 0) return out;
+
+  std::vector<PairEncoding> enc(n);
+  pool_->parallel_for(n, 16, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) enc[i] = tokenize(pairs[i].a, pairs[i].b);
+  });
+
+  // Similar lengths share a batch (less wasted work in attention); stable order keeps runs reproducible.
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return enc[x].input_ids.size() < enc[y].input_ids.size(); });
+
+  PackedBatch batch;
+  std::vector<float> logits;
+  for (size_t start = 0; start < n;) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+      throw Error(ErrorCode::Cancelled, "predict was cancelled");
+    batch.input_ids.clear();
+    batch.token_type_ids.clear();
+    batch.seq_offsets.assign(1, 0);
+    size_t end = start;
+    while (end < n && end - start < batch_size) {
+      const PairEncoding& e = enc[order[end]];
+      if (end > start && batch.input_ids.size() + e.input_ids.size() > kMaxBatchTokens) break;
+      batch.input_ids.insert(batch.input_ids.end(), e.input_ids.begin(), e.input_ids.end());
+      batch.token_type_ids.insert(batch.token_type_ids.end(), e.token_type_ids.begin(), e.token_type_ids.end());
+      batch.seq_offsets.push_back(static_cast<int32_t>(batch.input_ids.size()));
+      ++end;
+    }
+    logits.resize((end - start) * labels);
+    model_->forward(batch, logits.data(), pool_.get());
+    for (size_t i = start; i < end; ++i)
+      std::copy_n(logits.data() + (i - start) * labels, labels, out.data() + order[i] * labels);
+    start = end;
+  }
+  apply_activation(activation == Activation::Default ? default_activation_ : activation, config_.num_labels,
+                   out.data(), n);
+  return out;
+}
+
+void apply_activation(Activation activation, int num_labels, float* values, size_t rows) {
+  if (num_labels < 1) throw Error(ErrorCode::InvalidArgument, "apply_activation: num_labels must be >= 1");
+  const size_t count = rows * static_cast<size_t>(num_labels);
+  switch (activation) {
+    case Activation::Default:
+      throw Error(ErrorCode::InvalidArgument,
+                  "apply_activation: Activation::Default must be resolved to the model's activation first");
+    case Activation::Identity:
+      return;
+    case Activation::Sigmoid:
+      for (size_t i = 0; i < count; ++i) values[i] = 1.0f / (1.0f + std::exp(-values[i]));
+      return;
+    case Activation::Tanh:
+      for (size_t i = 0; i < count; ++i) values[i] = std::tanh(values[i]);
+      return;
+    case Activation::Softmax:
+      softmax_rows(values, rows, static_cast<size_t>(num_labels));
+      return;
+  }
+}
+
+}  // namespace ce

@@ -1,0 +1,69 @@
+// The core's public C++ API: load a cross-encoder directory, tokenize pairs, score them on the core's pool.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/bert_config.h"
+#include "tokenizer/bert_tokenizer.h"
+
+namespace ce {
+
+class BertModel;
+class ThreadPool;
+
+// What is applied to the logits. Default = the model's own (sentence-transformers rules).
+enum class Activation { Default, Identity, Sigmoid, Softmax, Tanh };
+
+struct LoadOptions {
+  int threads = 0;         // compute threads; 0 = physical cores
+  size_t max_length = 0;   // 0 = min(tokenizer model_max_length, max_position_embeddings)
+};
+
+struct TextPair {
+  std::string a;
+  std::string b;
+};
+
+class CrossEncoderModel {
+ public:
+  // Reads config.json, model.safetensors and the tokenizer files of `model_dir`. Throws ce::Error.
+  static std::shared_ptr<CrossEncoderModel> load(const std::string& model_dir, const LoadOptions& options);
+  ~CrossEncoderModel();
+
+  const BertConfig& config() const { return config_; }
+  const BertTokenizer& tokenizer() const { return tokenizer_; }
+  size_t max_length() const { return max_length_; }
+  int num_labels() const { return config_.num_labels; }
+  // The activation `Default` resolves to: from config (Sigmoid/Identity/Tanh/Softmax) or Sigmoid for one
+  // label and Identity otherwise. Unknown activation classes fail at load with UnsupportedArchitecture.
+  Activation default_activation() const { return default_activation_; }
+  ThreadPool& pool() const { return *pool_; }
+
+  PairEncoding tokenize(std::string_view a, std::string_view b) const;
+
+  // Scores pairs (blocking; uses the pool's threads for the maths). Output: pairs.size() * num_labels,
+  // row-major, activation applied. `batch_size` (>= 1) bounds how many pairs share one forward pass; the
+  // result does not depend on it. `cancel` (may be null) is polled between batches -> ce::Error(Cancelled).
+  std::vector<float> predict(const std::vector<TextPair>& pairs, Activation activation, size_t batch_size,
+                             const std::atomic<bool>* cancel) const;
+
+ private:
+  CrossEncoderModel(BertConfig config, BertTokenizer tokenizer);
+  BertConfig config_;
+  BertTokenizer tokenizer_;
+  size_t max_length_ = 0;
+  Activation default_activation_ = Activation::Identity;
+  std::unique_ptr<BertModel> model_;
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+// Applies `activation` in place to rows of `num_labels` logits (fp32, as torch computes it).
+void apply_activation(Activation activation, int num_labels, float* values, size_t rows);
+
+}  // namespace ce

@@ -1,0 +1,318 @@
+// Maps a safetensors file read-only and validates its header as untrusted input before exposing tensors.
+#include "io/safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <bit>
+#include <set>
+
+#include "common/error.h"
+#include "io/float_convert.h"
+
+namespace ce {
+
+// Tensor bytes are little-endian and are copied straight into host floats.
+static_assert(std::endian::native == std::endian::little, "safetensors reading assumes a little-endian host");
+
+namespace {
+
+// The header is JSON we must hold in memory; anything bigger than this is not a real model file.
+constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
+
+struct DTypeName {
+  const char* name;
+  DType dtype;
+  size_t size;
+};
+
+constexpr DTypeName kDTypes[] = {
+    {"F32", DType::F32, 4}, {"F16", DType::F16, 2}, {"BF16", DType::BF16, 2}, {"F64", DType::F64, 8},
+    {"I64", DType::I64, 8}, {"I32", DType::I32, 4}, {"I16", DType::I16, 2},   {"I8", DType::I8, 1},
+    {"U8", DType::U8, 1},   {"BOOL", DType::BOOL, 1},
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw Error(ErrorCode::InvalidSafetensors, "safetensors file '" + path + "': " + what);
+}
+
+[[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what) {
+  fail(path, "tensor '" + tensor + "': " + what);
+}
+
+std::string shape_str(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// Little-endian regardless of host order: the format fixes the byte order of the length prefix.
+uint64_t read_le_u64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+// A JSON integer >= 0 that fits in int64 (shape dims are int64 in TensorView), else nullopt-like false.
+bool as_non_negative(const nlohmann::json& j, uint64_t* out) {
+  if (j.is_number_unsigned()) {
+    *out = j.get<uint64_t>();
+  } else if (j.is_number_integer()) {
+    int64_t v = j.get<int64_t>();
+    if (v < 0) return false;
+    *out = static_cast<uint64_t>(v);
+  } else {
+    return false;
+  }
+  return *out <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+}
+
+// The tensor entry's fields, checked against each other and against the data section size.
+TensorView parse_entry(const std::string& path, const std::string& name, const nlohmann::json& entry,
+                       const uint8_t* data, uint64_t data_size) {
+  if (!entry.is_object()) fail_tensor(path, name, "header entry is not a JSON object");
+
+  auto dtype_it = entry.find("dtype");
+  if (dtype_it == entry.end()) fail_tensor(path, name, "missing \"dtype\"");
+  if (!dtype_it->is_string()) fail_tensor(path, name, "\"dtype\" is not a string");
+  const std::string dtype_str = dtype_it->get<std::string>();
+  const DTypeName* dt = nullptr;
+  for (const auto& d : kDTypes) {
+    if (dtype_str == d.name) dt = &d;
+  }
+  if (!dt) {
+    fail_tensor(path, name,
+                "unknown dtype \"" + dtype_str + "\" (supported: F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)");
+  }
+
+  auto shape_it = entry.find("shape");
+  if (shape_it == entry.end()) fail_tensor(path, name, "missing \"shape\"");
+  if (!shape_it->is_array()) fail_tensor(path, name, "\"shape\" is not an array");
+  std::vector<int64_t> shape;
+  uint64_t numel = 1;
+  bool overflow = false;
+  for (const auto& dim : *shape_it) {
+    uint64_t d = 0;
+    if (!as_non_negative(dim, &d)) {
+      fail_tensor(path, name, "\"shape\" must hold non-negative integers, got " + shape_it->dump());
+    }
+    shape.push_back(static_cast<int64_t>(d));
+    // Keep checking the remaining dims for type errors even once the product has overflowed.
+    if (!overflow && __builtin_mul_overflow(numel, d, &numel)) overflow = true;
+  }
+  uint64_t expected_bytes = 0;
+  if (overflow || __builtin_mul_overflow(numel, static_cast<uint64_t>(dt->size), &expected_bytes)) {
+    fail_tensor(path, name, "shape " + shape_it->dump() + " has a byte size that overflows 64 bits");
+  }
+
+  auto off_it = entry.find("data_offsets");
+  if (off_it == entry.end()) fail_tensor(path, name, "missing \"data_offsets\"");
+  uint64_t begin = 0, end = 0;
+  if (!off_it->is_array() || off_it->size() != 2 || !as_non_negative((*off_it)[0], &begin) ||
+      !as_non_negative((*off_it)[1], &end)) {
+    fail_tensor(path, name, "\"data_offsets\" must be [begin, end] of non-negative integers, got " + off_it->dump());
+  }
+  if (begin > end) {
+    fail_tensor(path, name, "data_offsets begin " + std::to_string(begin) + " > end " + std::to_string(end));
+  }
+  if (end > data_size) {
+    fail_tensor(path, name,
+                "data_offsets end " + std::to_string(end) + " is beyond the data section (" +
+                    std::to_string(data_size) + " bytes)");
+  }
+  if (end - begin != expected_bytes) {
+    fail_tensor(path, name,
+                "data_offsets span " + std::to_string(end - begin) + " bytes but shape " + shape_str(shape) +
+                    " of " + dt->name + " needs " + std::to_string(numel) + " x " + std::to_string(dt->size) +
+                    " = " + std::to_string(expected_bytes) + " bytes");
+  }
+  return TensorView{name, dt->dtype, std::move(shape), data + begin, static_cast<size_t>(end - begin)};
+}
+
+void check_metadata(const std::string& path, const nlohmann::json& meta) {
+  if (!meta.is_object()) fail(path, "\"__metadata__\" is not a JSON object");
+  for (auto it = meta.begin(); it != meta.end(); ++it) {
+    if (!it.value().is_string()) fail(path, "\"__metadata__\" value for key '" + it.key() + "' is not a string");
+  }
+}
+
+// Unmaps on scope exit unless released; keeps open() exception-safe while validating.
+struct MapGuard {
+  void* addr;
+  size_t size;
+  ~MapGuard() {
+    if (addr) munmap(addr, size);
+  }
+};
+
+}  // namespace
+
+const char* dtype_name(DType dtype) {
+  for (const auto& d : kDTypes) {
+    if (d.dtype == dtype) return d.name;
+  }
+  return "?";
+}
+
+size_t dtype_size(DType dtype) {
+  for (const auto& d : kDTypes) {
+    if (d.dtype == dtype) return d.size;
+  }
+  return 0;
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang open()
+  if (fd < 0) {
+    int err = errno;
+    ErrorCode code = (err == ENOENT || err == ENOTDIR) ? ErrorCode::FileNotFound : ErrorCode::FileUnreadable;
+    throw Error(code, "safetensors file '" + path + "': cannot open: " + std::strerror(err));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': cannot stat: " + std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': not a regular file");
+  }
+  const uint64_t file_size = static_cast<uint64_t>(st.st_size);
+  if (file_size < 8) {
+    ::close(fd);
+    fail(path, "file is " + std::to_string(file_size) + " bytes; it must start with an 8-byte header length");
+  }
+  void* addr = mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int map_err = errno;
+  ::close(fd);  // the mapping keeps its own reference to the file
+  if (addr == MAP_FAILED) {
+    throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': mmap failed: " + std::strerror(map_err));
+  }
+  MapGuard guard{addr, file_size};
+  const uint8_t* bytes = static_cast<const uint8_t*>(addr);
+
+  const uint64_t header_len = read_le_u64(bytes);
+  if (header_len == 0) fail(path, "header length is 0");
+  if (header_len > kMaxHeaderBytes) {
+    fail(path, "header length " + std::to_string(header_len) + " exceeds the 100 MB limit");
+  }
+  if (header_len > file_size - 8) {
+    fail(path, "header length " + std::to_string(header_len) + " exceeds the " + std::to_string(file_size - 8) +
+                   " bytes after the length prefix");
+  }
+
+  const char* header_begin = reinterpret_cast<const char*>(bytes + 8);
+  // Duplicate top-level keys would silently shadow each other in the parsed object; reject them instead.
+  std::set<std::string> seen_keys;
+  std::string duplicate;
+  auto on_event = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (depth == 1 && event == nlohmann::json::parse_event_t::key && duplicate.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!seen_keys.insert(key).second) duplicate = key;
+    }
+    return true;
+  };
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(header_begin, header_begin + header_len, on_event);
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("header is not valid JSON: ") + e.what());
+  }
+  if (!header.is_object()) fail(path, "header is not a JSON object");
+  if (!duplicate.empty()) fail(path, "header names '" + duplicate + "' more than once");
+
+  auto file = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
+  file->path_ = path;
+  const uint8_t* data = bytes + 8 + header_len;
+  const uint64_t data_size = file_size - 8 - header_len;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    if (it.key() == "__metadata__") {
+      check_metadata(path, it.value());
+      continue;
+    }
+    file->tensors_.push_back(parse_entry(path, it.key(), it.value(), data, data_size));
+  }
+
+  // Overlap check on byte ranges sorted by start; empty tensors occupy no bytes and cannot overlap.
+  std::vector<const TensorView*> by_offset;
+  for (const auto& t : file->tensors_) {
+    if (t.nbytes > 0) by_offset.push_back(&t);
+  }
+  std::sort(by_offset.begin(), by_offset.end(),
+            [](const TensorView* a, const TensorView* b) { return a->data < b->data; });
+  for (size_t i = 1; i < by_offset.size(); ++i) {
+    const TensorView* prev = by_offset[i - 1];
+    const TensorView* cur = by_offset[i];
+    if (prev->data + prev->nbytes > cur->data) {
+      fail(path, "tensors '" + prev->name + "' [" + std::to_string(prev->data - data) + ", " +
+                     std::to_string(prev->data - data + prev->nbytes) + ") and '" + cur->name + "' [" +
+                     std::to_string(cur->data - data) + ", " + std::to_string(cur->data - data + cur->nbytes) +
+                     ") overlap");
+    }
+  }
+
+  // find() binary-searches by name.
+  std::sort(file->tensors_.begin(), file->tensors_.end(),
+            [](const TensorView& a, const TensorView& b) { return a.name < b.name; });
+  file->map_ = addr;
+  file->map_size_ = file_size;
+  guard.addr = nullptr;
+  return file;
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (map_) munmap(map_, map_size_);
+}
+
+const TensorView* SafetensorsFile::find(const std::string& name) const {
+  auto it = std::lower_bound(tensors_.begin(), tensors_.end(), name,
+                             [](const TensorView& t, const std::string& n) { return t.name < n; });
+  if (it == tensors_.end() || it->name != name) return nullptr;
+  return &*it;
+}
+
+std::vector<float> SafetensorsFile::read_f32(const std::string& name,
+                                             const std::vector<int64_t>& expected_shape) const {
+  const TensorView* t = find(name);
+  if (!t) {
+    throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
+  }
+  if (t->shape != expected_shape) {
+    fail_tensor(path_, name, "shape " + shape_str(t->shape) + " does not match the expected " + shape_str(expected_shape));
+  }
+  const size_t n = t->nbytes / dtype_size(t->dtype);
+  std::vector<float> out(n);
+  switch (t->dtype) {
+    case DType::F32:
+      // The data section need not be 4-byte aligned, so copy bytes rather than casting the pointer.
+      if (n) std::memcpy(out.data(), t->data, n * sizeof(float));
+      break;
+    case DType::F16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, t->data + 2 * i, 2);
+        out[i] = f16_to_f32(h);
+      }
+      break;
+    case DType::BF16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t b;
+        std::memcpy(&b, t->data + 2 * i, 2);
+        out[i] = bf16_to_f32(b);
+      }
+      break;
+    default:
+      fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  }
+  return out;
+}
+
+}  // namespace ce

@@ -1,0 +1,49 @@
+// Read-only, memory-mapped safetensors file with every header field validated against the file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ce {
+
+enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL };
+const char* dtype_name(DType dtype);
+size_t dtype_size(DType dtype);
+
+struct TensorView {
+  std::string name;
+  DType dtype;
+  std::vector<int64_t> shape;
+  const uint8_t* data;  // points into the mapping; valid while the SafetensorsFile lives
+  size_t nbytes;
+};
+
+class SafetensorsFile {
+ public:
+  // mmaps `path` and validates: 8-byte little-endian header length within the file (and <= 100 MB),
+  // header is a JSON object, each entry has a known dtype, non-negative shape, data_offsets [begin,end]
+  // with begin <= end <= data size, end-begin == prod(shape)*dtype_size, no two tensors overlap.
+  // "__metadata__" is allowed (string map). Throws ce::Error (FileNotFound/FileUnreadable/InvalidSafetensors).
+  static std::shared_ptr<SafetensorsFile> open(const std::string& path);
+  ~SafetensorsFile();
+
+  const TensorView* find(const std::string& name) const;  // nullptr when absent
+  const std::vector<TensorView>& tensors() const { return tensors_; }
+  const std::string& path() const { return path_; }
+
+  // Converts F32/F16/BF16 to fp32. Throws InvalidSafetensors if the shape differs from `expected_shape`
+  // or the dtype is not a float type; MissingTensor if absent (message names the tensor and the file).
+  std::vector<float> read_f32(const std::string& name, const std::vector<int64_t>& expected_shape) const;
+
+ private:
+  SafetensorsFile() = default;
+  std::string path_;
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+  std::vector<TensorView> tensors_;
+};
+
+}  // namespace ce

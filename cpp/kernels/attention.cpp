@@ -1,0 +1,145 @@
+// Self-attention kernels: reference and a (sequence, head)-parallel version with transposed keys.
+#include "kernels/attention.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels/softmax.h"
+#include "kernels/vec16.h"
+#include "runtime/thread_pool.h"
+
+// Vec16 values pass between always-inlined helpers only; GCC's note about the AVX-512 vector ABI is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace ce {
+
+void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v,
+                         float* out) {
+  const size_t hd = layout.hidden / layout.heads;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const auto& qo = *layout.q_offsets;
+  const auto& ko = *layout.kv_offsets;
+  std::vector<float> scores;
+  for (size_t s = 0; s + 1 < qo.size(); ++s) {
+    const size_t kv0 = ko[s], kvn = ko[s + 1] - ko[s];
+    scores.resize(kvn);
+    for (size_t h = 0; h < layout.heads; ++h) {
+      const size_t col = h * hd;
+      for (size_t i = qo[s]; i < static_cast<size_t>(qo[s + 1]); ++i) {
+        const float* qi = q + i * layout.hidden + col;
+        for (size_t j = 0; j < kvn; ++j) {
+          const float* kj = k + (kv0 + j) * layout.hidden + col;
+          float dot = 0.0f;
+          for (size_t d = 0; d < hd; ++d) dot += qi[d] * kj[d];
+          scores[j] = dot * scale;
+        }
+        softmax_rows(scores.data(), 1, kvn);
+        float* oi = out + i * layout.hidden + col;
+        for (size_t d = 0; d < hd; ++d) {
+          float sum = 0.0f;
+          for (size_t j = 0; j < kvn; ++j) sum += scores[j] * v[(kv0 + j) * layout.hidden + col + d];
+          oi[d] = sum;
+        }
+      }
+    }
+  }
+}
+
+namespace {
+
+// Like the GEMM micro-kernel: one copy per ISA, chosen at load time, so these loops use AVX-512/AVX2 where
+// the machine has them (the library itself is built for baseline x86-64).
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#define CE_ATTENTION_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define CE_ATTENTION_CLONES
+#endif
+
+// Explicit 16-wide vectors over zero-padded scratch: every score and context value goes through the same
+// instructions whatever the heap alignment or sequence length (auto-vectorised loops with alignment peeling
+// and scalar tails computed some elements differently, which broke bitwise determinism across batches).
+constexpr size_t kLanes = kVecLanes;
+inline size_t round_up(size_t n) { return round_up_lanes(n); }
+
+struct HeadScratch {
+  std::vector<float> kt;      // [head_dim][kv_pad]: K transposed, zero columns past the sequence
+  std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors
+  std::vector<float> scores;  // [kv_pad]
+  std::vector<float> ctx;     // [hd_pad]
+};
+
+CE_ATTENTION_CLONES
+void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k, const float* v,
+              float* out, HeadScratch& w) {
+  const size_t hd = layout.hidden / layout.heads;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const auto& qo = *layout.q_offsets;
+  const auto& ko = *layout.kv_offsets;
+  const size_t kv0 = ko[s], kvn = ko[s + 1] - ko[s];
+  const size_t kv_pad = round_up(kvn), hd_pad = round_up(hd);
+  const size_t col = h * hd;
+  w.kt.assign(hd * kv_pad, 0.0f);
+  w.vp.assign(kvn * hd_pad, 0.0f);
+  w.scores.assign(kv_pad, 0.0f);
+  w.ctx.assign(hd_pad, 0.0f);
+  for (size_t j = 0; j < kvn; ++j) {
+    const float* kj = k + (kv0 + j) * layout.hidden + col;
+    const float* vj = v + (kv0 + j) * layout.hidden + col;
+    for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
+    std::memcpy(w.vp.data() + j * hd_pad, vj, hd * sizeof(float));
+  }
+  float* sc = w.scores.data();
+  for (size_t i = qo[s]; i < static_cast<size_t>(qo[s + 1]); ++i) {
+    const float* qi = q + i * layout.hidden + col;
+    // scores[j] = (q_i . k_j) * scale, accumulated over d in order, 16 keys at a time.
+    for (size_t jb = 0; jb < kv_pad; jb += kLanes) {
+      Vec16 acc = Vec16{};
+      for (size_t d = 0; d < hd; ++d) {
+        Vec16 kv;
+        std::memcpy(&kv, w.kt.data() + d * kv_pad + jb, sizeof kv);
+        acc += qi[d] * kv;
+      }
+      acc *= scale;
+      std::memcpy(sc + jb, &acc, sizeof acc);
+    }
+    // Softmax over the kvn real keys (padding excluded from max and sum): exact max, vector exp, then the
+    // sum in key order so it does not depend on the vector width.
+    float mx = sc[0];
+    for (size_t j = 1; j < kvn; ++j) mx = sc[j] > mx ? sc[j] : mx;
+    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(sc + jb, exp_nonpositive(load_vec16(sc + jb) - mx));
+    float sum = 0.0f;
+    for (size_t j = 0; j < kvn; ++j) sum += sc[j];
+    const float inv = 1.0f / sum;
+    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(sc + jb, load_vec16(sc + jb) * inv);
+    // ctx = sum_j p_j v_j, accumulated over j in order, 16 head dimensions at a time.
+    for (size_t db = 0; db < hd_pad; db += kLanes) {
+      Vec16 acc = Vec16{};
+      for (size_t j = 0; j < kvn; ++j) {
+        Vec16 vv;
+        std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
+        acc += sc[j] * vv;
+      }
+      std::memcpy(w.ctx.data() + db, &acc, sizeof acc);
+    }
+    std::memcpy(out + i * layout.hidden + col, w.ctx.data(), hd * sizeof(float));
+  }
+}
+
+}  // namespace
+
+void attention_forward(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
+                       ThreadPool* pool) {
+  const size_t seqs = layout.q_offsets->empty() ? 0 : layout.q_offsets->size() - 1;
+  const size_t tasks = seqs * layout.heads;
+  auto body = [&](size_t b, size_t e) {
+    HeadScratch scratch;  // per chunk: threads never share scratch
+    for (size_t t = b; t < e; ++t) one_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, scratch);
+  };
+  if (pool == nullptr || pool->size() <= 1 || tasks <= 1) {
+    body(0, tasks);
+  } else {
+    pool->parallel_for(tasks, 1, body);
+  }
+}
+
+}  // namespace ce

@@ -1,0 +1,31 @@
+// Scaled dot-product self-attention per sequence and head over packed (unpadded) rows.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ce {
+
+class ThreadPool;
+
+// Where each sequence's rows live: sequence s has query rows [q_offsets[s], q_offsets[s+1]) and key/value
+// rows [kv_offsets[s], kv_offsets[s+1]). Query rows may be a subset (e.g. only [CLS]) of the sequence.
+struct AttentionLayout {
+  const std::vector<int32_t>* q_offsets;
+  const std::vector<int32_t>* kv_offsets;
+  size_t hidden;  // row stride of q, k, v and out; head h uses columns [h*head_dim, (h+1)*head_dim)
+  size_t heads;
+};
+
+// out[q_row, head cols] = softmax(q k^T / sqrt(head_dim)) v for each sequence and head.
+// Reference: direct dot products, one thread.
+void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out);
+
+// Fast: K transposed and V copied per head into zero-padded scratch so score, softmax (vectorised exp,
+// relative error ~2e-7) and context loops run on whole 16-float vectors; work is split over (sequence, head)
+// on the pool. Each output depends only on its own sequence and head, bitwise.
+void attention_forward(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
+                       ThreadPool* pool);
+
+}  // namespace ce

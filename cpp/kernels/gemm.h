@@ -1,0 +1,30 @@
+// GEMM family: Y[M,N] = X[M,K] * W^T + b for a Linear layer whose weights are packed once at load.
+// A plain reference kernel sits beside the fast one; tests compare them on odd shapes.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace ce {
+
+class ThreadPool;
+
+// Weights of one nn.Linear (out_features x in_features, PyTorch layout) plus the layout the fast kernel wants.
+struct PackedLinear {
+  int in_features = 0;
+  int out_features = 0;
+  std::vector<float> weight;  // [out][in], as stored by PyTorch (kept for the reference kernel)
+  std::vector<float> bias;    // [out] (zeros when the layer has none)
+  std::vector<float> packed;  // fast-kernel layout, built by pack_linear
+};
+
+PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int out_features, int in_features);
+
+// Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features.
+void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
+
+// Fast path: same result within fp32 rounding; splits rows/columns over the pool. A row's result does not
+// depend on how many rows are in the call nor on the pool size (bitwise), so scores are deterministic.
+void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool);
+
+}  // namespace ce

@@ -1,0 +1,34 @@
+// BertForSequenceClassification hyper-parameters and cross-encoder metadata, parsed from config.json.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ce {
+
+enum class HiddenActivation { GeluErf, GeluTanh, Relu };
+
+struct BertConfig {
+  std::string architecture;  // "BertForSequenceClassification"
+  int vocab_size = 0;
+  int hidden_size = 0;
+  int num_hidden_layers = 0;
+  int num_attention_heads = 0;
+  int intermediate_size = 0;
+  int max_position_embeddings = 0;
+  int type_vocab_size = 0;
+  float layer_norm_eps = 1e-12f;
+  HiddenActivation hidden_act = HiddenActivation::GeluErf;
+  int num_labels = 1;
+  std::vector<std::string> labels;  // id2label in id order; "LABEL_i" when absent
+  // sentence-transformers' activation class name from `sentence_transformers.activation_fn` or the legacy
+  // `sbert_ce_default_activation_function`; empty when neither is present.
+  std::string st_activation_fn;
+};
+
+// Parses and validates config.json text (positive sizes, hidden % heads == 0, model_type "bert",
+// position_embedding_type "absolute", architecture BertForSequenceClassification).
+// Throws ce::Error(InvalidConfig) or ce::Error(UnsupportedArchitecture) naming the offending key/value.
+BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name);
+
+}  // namespace ce

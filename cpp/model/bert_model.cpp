@@ -1,0 +1,199 @@
+// BERT encoder + pooler + classifier over packed sequences; one code path for the fast and reference kernels.
+#include "model/bert_model.h"
+
+#include <algorithm>
+#include <string>
+
+#include "common/error.h"
+#include "kernels/activations.h"
+#include "kernels/attention.h"
+#include "kernels/layernorm.h"
+#include "model/batch_check.h"
+
+namespace ce {
+
+namespace {
+
+void check_linear(const PackedLinear& l, int out, int in, const std::string& name) {
+  if (l.out_features != out || l.in_features != in || l.weight.size() != static_cast<size_t>(out) * in ||
+      l.bias.size() != static_cast<size_t>(out) || l.packed.empty())
+    throw Error(ErrorCode::InvalidArgument, "BertModel: layer " + name + " is " + std::to_string(l.out_features) +
+                                                "x" + std::to_string(l.in_features) + " (or unpacked), expected " +
+                                                std::to_string(out) + "x" + std::to_string(in));
+}
+
+void check_norm(const LayerNormWeights& n, int width, const std::string& name) {
+  if (n.gamma.size() != static_cast<size_t>(width) || n.beta.size() != static_cast<size_t>(width))
+    throw Error(ErrorCode::InvalidArgument, "BertModel: LayerNorm " + name + " does not have width " +
+                                                std::to_string(width));
+}
+
+void check_table(const std::vector<float>& t, int rows, int width, const std::string& name) {
+  if (t.size() != static_cast<size_t>(rows) * width)
+    throw Error(ErrorCode::InvalidArgument, "BertModel: embedding table " + name + " has " +
+                                                std::to_string(t.size()) + " values, expected " +
+                                                std::to_string(rows) + "x" + std::to_string(width));
+}
+
+// The forward pass, parameterised on whether it runs the fast (pooled) kernels or the reference ones.
+class Forward {
+ public:
+  Forward(const BertConfig& c, const BertWeights& w, ThreadPool* pool, bool reference)
+      : c_(c), w_(w), pool_(pool), ref_(reference), h_(static_cast<size_t>(c.hidden_size)) {}
+
+  void run(const PackedBatch& batch, float* logits) {
+    const size_t seqs = batch.num_sequences();
+    if (seqs == 0) return;
+    std::vector<float> hs = embed(batch);
+    cls_offsets_.resize(seqs + 1);
+    for (size_t s = 0; s <= seqs; ++s) cls_offsets_[s] = static_cast<int32_t>(s);
+    bool cls_rows_only = false;
+    for (size_t l = 0; l < w_.layers.size(); ++l) {
+      // Fast path: after the last layer only each sequence's [CLS] row feeds the pooler, so that layer
+      // computes queries, attention output and feed-forward for those rows alone (keys/values stay full).
+      const bool cls_only = !ref_ && l + 1 == w_.layers.size();
+      hs = layer(w_.layers[l], batch.seq_offsets, hs, cls_only);
+      cls_rows_only = cls_only;
+    }
+    const std::vector<float> cls = cls_rows_only ? std::move(hs) : gather_cls(hs, batch.seq_offsets);
+    std::vector<float> pooled(seqs * h_);
+    linear(w_.pooler, cls.data(), seqs, pooled.data());
+    tanh_inplace(pooled.data(), pooled.size());
+    linear(w_.classifier, pooled.data(), seqs, logits);
+  }
+
+ private:
+  void linear(const PackedLinear& l, const float* x, size_t rows, float* y) const {
+    if (ref_) {
+      linear_reference(l, x, rows, y);
+    } else {
+      linear_forward(l, x, rows, y, pool_);
+    }
+  }
+
+  ThreadPool* pool() const { return ref_ ? nullptr : pool_; }
+
+  std::vector<float> embed(const PackedBatch& b) const {
+    const size_t rows = b.input_ids.size();
+    std::vector<float> out(rows * h_);
+    for (size_t s = 0; s + 1 < b.seq_offsets.size(); ++s) {
+      for (int32_t r = b.seq_offsets[s]; r < b.seq_offsets[s + 1]; ++r) {
+        const float* word = w_.word_embeddings.data() + static_cast<size_t>(b.input_ids[r]) * h_;
+        const float* type = w_.token_type_embeddings.data() + static_cast<size_t>(b.token_type_ids[r]) * h_;
+        const float* pos = w_.position_embeddings.data() + static_cast<size_t>(r - b.seq_offsets[s]) * h_;
+        float* o = out.data() + static_cast<size_t>(r) * h_;
+        // Same association as HF BertEmbeddings: (word + token_type) + position.
+        for (size_t i = 0; i < h_; ++i) o[i] = (word[i] + type[i]) + pos[i];
+      }
+    }
+    layer_norm(out.data(), rows, h_, w_.embedding_norm.gamma.data(), w_.embedding_norm.beta.data(),
+               c_.layer_norm_eps, pool());
+    return out;
+  }
+
+  std::vector<float> gather_cls(const std::vector<float>& hs, const std::vector<int32_t>& offsets) const {
+    const size_t seqs = offsets.size() - 1;
+    std::vector<float> out(seqs * h_);
+    for (size_t s = 0; s < seqs; ++s)
+      std::copy_n(hs.data() + static_cast<size_t>(offsets[s]) * h_, h_, out.data() + s * h_);
+    return out;
+  }
+
+  std::vector<float> layer(const BertLayerWeights& lw, const std::vector<int32_t>& offsets,
+                           const std::vector<float>& hs, bool cls_only) const {
+    const size_t rows = hs.size() / h_;
+    const size_t seqs = offsets.size() - 1;
+    std::vector<float> k(rows * h_), v(rows * h_);
+    linear(lw.key, hs.data(), rows, k.data());
+    linear(lw.value, hs.data(), rows, v.data());
+
+    std::vector<float> cls;
+    const std::vector<float>& input = cls_only ? (cls = gather_cls(hs, offsets)) : hs;
+    const size_t qrows = cls_only ? seqs : rows;
+    std::vector<float> q(qrows * h_);
+    linear(lw.query, input.data(), qrows, q.data());
+
+    std::vector<float> ctx(qrows * h_);
+    const AttentionLayout layout{cls_only ? &cls_offsets_ : &offsets, &offsets, h_,
+                                 static_cast<size_t>(c_.num_attention_heads)};
+    if (ref_) {
+      attention_reference(layout, q.data(), k.data(), v.data(), ctx.data());
+    } else {
+      attention_forward(layout, q.data(), k.data(), v.data(), ctx.data(), pool_);
+    }
+    k = {};
+    v = {};
+
+    std::vector<float> attn(qrows * h_);
+    linear(lw.attention_output, ctx.data(), qrows, attn.data());
+    add_layer_norm(attn.data(), input.data(), qrows, h_, lw.attention_norm.gamma.data(),
+                   lw.attention_norm.beta.data(), c_.layer_norm_eps, pool());
+
+    const size_t inter_w = static_cast<size_t>(c_.intermediate_size);
+    std::vector<float> inter(qrows * inter_w);
+    linear(lw.intermediate, attn.data(), qrows, inter.data());
+    if (ref_) {
+      hidden_activation_reference(c_.hidden_act, inter.data(), inter.size());
+    } else {
+      hidden_activation(c_.hidden_act, inter.data(), inter.size(), pool_);
+    }
+
+    std::vector<float> out(qrows * h_);
+    linear(lw.output, inter.data(), qrows, out.data());
+    add_layer_norm(out.data(), attn.data(), qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(),
+                   c_.layer_norm_eps, pool());
+    return out;
+  }
+
+  const BertConfig& c_;
+  const BertWeights& w_;
+  ThreadPool* pool_;
+  bool ref_;
+  size_t h_;
+  std::vector<int32_t> cls_offsets_;
+};
+
+}  // namespace
+
+BertModel::BertModel(BertConfig config, BertWeights weights) : config_(std::move(config)), weights_(std::move(weights)) {
+  const BertConfig& c = config_;
+  const BertWeights& w = weights_;
+  if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0)
+    throw Error(ErrorCode::InvalidArgument, "BertModel: hidden_size " + std::to_string(c.hidden_size) +
+                                                " is not a positive multiple of num_attention_heads " +
+                                                std::to_string(c.num_attention_heads));
+  check_table(w.word_embeddings, c.vocab_size, c.hidden_size, "word_embeddings");
+  check_table(w.position_embeddings, c.max_position_embeddings, c.hidden_size, "position_embeddings");
+  check_table(w.token_type_embeddings, c.type_vocab_size, c.hidden_size, "token_type_embeddings");
+  check_norm(w.embedding_norm, c.hidden_size, "embeddings.LayerNorm");
+  if (w.layers.size() != static_cast<size_t>(c.num_hidden_layers))
+    throw Error(ErrorCode::InvalidArgument, "BertModel: " + std::to_string(w.layers.size()) +
+                                                " layers of weights but num_hidden_layers is " +
+                                                std::to_string(c.num_hidden_layers));
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    const auto& l = w.layers[i];
+    const std::string p = "layer " + std::to_string(i) + " ";
+    check_linear(l.query, c.hidden_size, c.hidden_size, p + "query");
+    check_linear(l.key, c.hidden_size, c.hidden_size, p + "key");
+    check_linear(l.value, c.hidden_size, c.hidden_size, p + "value");
+    check_linear(l.attention_output, c.hidden_size, c.hidden_size, p + "attention.output.dense");
+    check_linear(l.intermediate, c.intermediate_size, c.hidden_size, p + "intermediate.dense");
+    check_linear(l.output, c.hidden_size, c.intermediate_size, p + "output.dense");
+    check_norm(l.attention_norm, c.hidden_size, p + "attention.output.LayerNorm");
+    check_norm(l.output_norm, c.hidden_size, p + "output.LayerNorm");
+  }
+  check_linear(w.pooler, c.hidden_size, c.hidden_size, "pooler.dense");
+  check_linear(w.classifier, c.num_labels, c.hidden_size, "classifier");
+}
+
+void BertModel::forward(const PackedBatch& batch, float* logits, ThreadPool* pool) const {
+  validate_packed_batch(batch, config_);
+  Forward(config_, weights_, pool, false).run(batch, logits);
+}
+
+void BertModel::forward_reference(const PackedBatch& batch, float* logits) const {
+  validate_packed_batch(batch, config_);
+  Forward(config_, weights_, nullptr, true).run(batch, logits);
+}
+
+}  // namespace ce

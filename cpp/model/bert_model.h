@@ -1,0 +1,60 @@
+// BertForSequenceClassification forward pass on a packed batch of variable-length sequences (no padding).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "model/bert_config.h"
+
+namespace ce {
+
+class SafetensorsFile;
+class ThreadPool;
+
+// Token rows of several sequences laid end to end: sequence s owns rows [seq_offsets[s], seq_offsets[s+1]).
+struct PackedBatch {
+  std::vector<int32_t> input_ids;
+  std::vector<int32_t> token_type_ids;
+  std::vector<int32_t> seq_offsets;  // size = sequences + 1, starts at 0, non-decreasing, last = rows
+  size_t num_sequences() const { return seq_offsets.empty() ? 0 : seq_offsets.size() - 1; }
+};
+
+struct LayerNormWeights { std::vector<float> gamma, beta; };
+
+struct BertLayerWeights {
+  PackedLinear query, key, value, attention_output, intermediate, output;
+  LayerNormWeights attention_norm, output_norm;
+};
+
+struct BertWeights {
+  std::vector<float> word_embeddings, position_embeddings, token_type_embeddings;  // row-major [n][hidden]
+  LayerNormWeights embedding_norm;
+  std::vector<BertLayerWeights> layers;
+  PackedLinear pooler, classifier;
+};
+
+// Reads every tensor by its HF name (`bert.` prefix optional; legacy LayerNorm gamma/beta accepted),
+// validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on mismatch.
+BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config);
+
+class BertModel {
+ public:
+  BertModel(BertConfig config, BertWeights weights);
+  const BertConfig& config() const { return config_; }
+
+  // Writes num_sequences * num_labels raw logits (row-major). Validates ids < vocab, type ids < type_vocab,
+  // sequence length <= max_position_embeddings (ce::Error InvalidArgument otherwise).
+  // `pool` may be null (single-threaded). Reentrant: scratch memory is per call.
+  void forward(const PackedBatch& batch, float* logits, ThreadPool* pool) const;
+
+  // Same maths with linear_reference and no threads: the oracle the fast path is tested against.
+  void forward_reference(const PackedBatch& batch, float* logits) const;
+
+ private:
+  BertConfig config_;
+  BertWeights weights_;
+};
+
+}  // namespace ce

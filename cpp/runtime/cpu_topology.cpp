@@ -1,0 +1,49 @@
+// physical_core_count(): physical cores among the CPUs this process may run on, from Linux sysfs topology.
+#include <sched.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "runtime/thread_pool.h"
+
+namespace ce {
+
+namespace {
+
+bool read_int(const std::string& path, long* out) {
+  std::ifstream in(path);
+  return static_cast<bool>(in >> *out);
+}
+
+int hardware_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+}  // namespace
+
+// Hyper-threads share a core's FMA units, so a GEMM-bound pool gains little from them while contending for
+// cache; count (package, core) pairs instead. core_id is only unique within a package, hence the pair.
+int physical_core_count() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return hardware_threads();
+  const int allowed_count = CPU_COUNT(&allowed);
+  if (allowed_count <= 0) return hardware_threads();
+
+  std::set<std::pair<long, long>> cores;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &allowed)) continue;
+    const std::string dir = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
+    long package = 0, core = 0;
+    // Without topology (some containers and non-Linux-like sysfs) every allowed CPU counts as a core.
+    if (!read_int(dir + "physical_package_id", &package) || !read_int(dir + "core_id", &core)) return allowed_count;
+    cores.insert({package, core});
+  }
+  return cores.empty() ? 1 : static_cast<int>(cores.size());
+}
+
+}  // namespace ce

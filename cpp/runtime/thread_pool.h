@@ -1,0 +1,37 @@
+// The core's compute thread pool: `threads` threads in all, one of which runs submitted jobs in FIFO order;
+// inside a job, parallel_for spreads chunks over every thread (the job thread included). Idle threads sleep.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+namespace ce {
+
+// Number of physical cores (not hyper-threads) this process may use; at least 1.
+int physical_core_count();
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int threads);  // threads >= 1; throws ce::Error(InvalidArgument) otherwise
+  ~ThreadPool();                     // finishes queued jobs, then joins. Must not run on a pool thread.
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const;
+
+  // Queue `job` to run on the pool's job thread. Returns at once. Exceptions escaping `job` are swallowed
+  // (jobs are expected to catch and report their own).
+  void submit(std::function<void()> job);
+
+  // Calls body(begin, end) over disjoint chunks covering [0, n), chunks of `grain` items (>=1), on all
+  // threads of the pool; the calling thread takes part. Blocks until done; rethrows the first exception.
+  // May be called from a submitted job or from any non-pool thread (calls are serialised).
+  void parallel_for(size_t n, size_t grain, const std::function<void(size_t begin, size_t end)>& body);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ce

@@ -1,0 +1,409 @@
+// CrossEncoderModel tests: load errors, activations, predict vs fixtures, batch/thread invariance, cancel.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "api/cross_encoder.h"
+#include "common/error.h"
+#include "common/file_io.h"
+#include "io/safetensors.h"
+#include "model/bert_model.h"
+#include "runtime/thread_pool.h"
+
+namespace ce {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::vector<std::string> kWords = {"the", "cat", "sat", "on", "mat", "dog", "ran", "fast", "a", "big",
+                                         "red", "ball", "##s", "##ing", "hello", "world", "how", "are", "you", "?"};
+
+json tiny_config_json(int num_labels) {
+  json c = {{"architectures", {"BertForSequenceClassification"}},
+            {"model_type", "bert"},
+            {"vocab_size", 5 + static_cast<int>(kWords.size())},
+            {"hidden_size", 16},
+            {"num_hidden_layers", 2},
+            {"num_attention_heads", 2},
+            {"intermediate_size", 32},
+            {"max_position_embeddings", 40},
+            {"type_vocab_size", 2},
+            {"hidden_act", "gelu"},
+            {"layer_norm_eps", 1e-12},
+            {"position_embedding_type", "absolute"}};
+  json id2label = json::object();
+  for (int i = 0; i < num_labels; ++i) id2label[std::to_string(i)] = "L" + std::to_string(i);
+  c["id2label"] = id2label;
+  return c;
+}
+
+void write_text(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+// Writes a random F32 BertForSequenceClassification checkpoint matching `c` (HF names, `bert.` prefix).
+void write_weights(const fs::path& path, const json& c, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 0.4f);
+  json header = json::object();
+  std::string data;
+  auto add = [&](const std::string& name, std::vector<int64_t> shape, float offset = 0.0f) {
+    size_t n = 1;
+    for (auto d : shape) n *= static_cast<size_t>(d);
+    const size_t begin = data.size();
+    for (size_t i = 0; i < n; ++i) {
+      const float v = offset + dist(rng);
+      data.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    header[name] = {{"dtype", "F32"}, {"shape", shape}, {"data_offsets", {begin, data.size()}}};
+  };
+  const int64_t h = c["hidden_size"], in = c["intermediate_size"];
+  const int64_t labels = c["id2label"].size();
+  add("bert.embeddings.word_embeddings.weight", {c["vocab_size"].get<int64_t>(), h});
+  add("bert.embeddings.position_embeddings.weight", {c["max_position_embeddings"].get<int64_t>(), h});
+  add("bert.embeddings.token_type_embeddings.weight", {2, h});
+  auto norm = [&](const std::string& p) {
+    add(p + ".weight", {h}, 1.0f);
+    add(p + ".bias", {h});
+  };
+  auto lin = [&](const std::string& p, int64_t out, int64_t inp) {
+    add(p + ".weight", {out, inp});
+    add(p + ".bias", {out});
+  };
+  norm("bert.embeddings.LayerNorm");
+  for (int i = 0; i < c["num_hidden_layers"].get<int>(); ++i) {
+    const std::string p = "bert.encoder.layer." + std::to_string(i) + ".";
+    lin(p + "attention.self.query", h, h);
+    lin(p + "attention.self.key", h, h);
+    lin(p + "attention.self.value", h, h);
+    lin(p + "attention.output.dense", h, h);
+    norm(p + "attention.output.LayerNorm");
+    lin(p + "intermediate.dense", in, h);
+    lin(p + "output.dense", h, in);
+    norm(p + "output.LayerNorm");
+  }
+  lin("bert.pooler.dense", h, h);
+  lin("classifier", labels, h);
+  const std::string hs = header.dump();
+  const uint64_t len = hs.size();
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(&len), 8);
+  out << hs << data;
+}
+
+class ModelDir {
+ public:
+  explicit ModelDir(int num_labels = 1, const std::string& activation = "", uint32_t seed = 1) {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() / ("ce_api_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+    config_ = tiny_config_json(num_labels);
+    if (!activation.empty()) config_["sentence_transformers"] = {{"activation_fn", activation}};
+    write_text(path_ / "config.json", config_.dump());
+    std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
+    for (const auto& w : kWords) vocab += w + "\n";
+    write_text(path_ / "vocab.txt", vocab);
+    write_text(path_ / "tokenizer_config.json", json{{"do_lower_case", true}, {"model_max_length", 512}}.dump());
+    write_weights(path_ / "model.safetensors", config_, seed);
+  }
+  ~ModelDir() { fs::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  const fs::path& path() const { return path_; }
+  void rewrite_config(const json& c) { write_text(path_ / "config.json", c.dump()); }
+  json config() const { return config_; }
+
+ private:
+  fs::path path_;
+  json config_;
+};
+
+ErrorCode load_error(const std::string& dir, const LoadOptions& options = {}, std::string* message = nullptr) {
+  try {
+    CrossEncoderModel::load(dir, options);
+  } catch (const Error& e) {
+    if (message) *message = e.what();
+    return e.code();
+  }
+  ADD_FAILURE() << "load of " << dir << " succeeded";
+  return ErrorCode::Internal;
+}
+
+std::vector<TextPair> sample_pairs() {
+  std::vector<TextPair> pairs;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 23; ++i) {
+    std::string a, b;
+    const int la = 1 + rng() % 6, lb = rng() % 30;  // some pairs exceed max_length and get truncated
+    for (int j = 0; j < la; ++j) a += kWords[rng() % kWords.size()] + " ";
+    for (int j = 0; j < lb; ++j) b += kWords[rng() % 12] + (rng() % 3 ? " " : "");
+    pairs.push_back({a, b});
+  }
+  pairs.push_back({"", ""});
+  return pairs;
+}
+
+TEST(CrossEncoderLoad, ErrorsCarryTheRightCode) {
+  std::string msg;
+  EXPECT_EQ(load_error("/nonexistent/ce-model", {}, &msg), ErrorCode::FileNotFound);
+  EXPECT_NE(msg.find("/nonexistent/ce-model"), std::string::npos) << msg;
+  {
+    ModelDir d;
+    fs::remove(d.path() / "config.json");
+    EXPECT_EQ(load_error(d.str(), {}, &msg), ErrorCode::FileNotFound);
+    EXPECT_NE(msg.find("config.json"), std::string::npos) << msg;
+  }
+  {
+    ModelDir d;
+    fs::remove(d.path() / "model.safetensors");
+    EXPECT_EQ(load_error(d.str(), {}, &msg), ErrorCode::FileNotFound);
+    EXPECT_NE(msg.find("model.safetensors"), std::string::npos) << msg;
+  }
+  {
+    ModelDir d;
+    write_text(d.path() / "config.json", "{ not json");
+    EXPECT_EQ(load_error(d.str()), ErrorCode::InvalidConfig);
+  }
+  {
+    ModelDir d;
+    json c = d.config();
+    c["architectures"] = {"BertForMaskedLM"};
+    d.rewrite_config(c);
+    EXPECT_EQ(load_error(d.str()), ErrorCode::UnsupportedArchitecture);
+  }
+  {
+    ModelDir d(1, "torch.nn.modules.activation.LeakyReLU");
+    EXPECT_EQ(load_error(d.str(), {}, &msg), ErrorCode::UnsupportedArchitecture);
+    EXPECT_NE(msg.find("LeakyReLU"), std::string::npos) << msg;
+  }
+  {
+    ModelDir d;
+    const auto size = fs::file_size(d.path() / "model.safetensors");
+    fs::resize_file(d.path() / "model.safetensors", size - 100);
+    EXPECT_EQ(load_error(d.str()), ErrorCode::InvalidSafetensors);
+  }
+  {
+    ModelDir d;
+    json c = d.config();
+    c["intermediate_size"] = 24;  // the weights say 32
+    d.rewrite_config(c);
+    EXPECT_EQ(load_error(d.str()), ErrorCode::InvalidSafetensors);
+  }
+  {
+    ModelDir d;
+    LoadOptions o;
+    o.max_length = 41;  // max_position_embeddings is 40
+    EXPECT_EQ(load_error(d.str(), o), ErrorCode::InvalidArgument);
+    o.max_length = 0;
+    o.threads = -1;
+    EXPECT_EQ(load_error(d.str(), o), ErrorCode::InvalidArgument);
+  }
+  {
+    ModelDir d;
+    json c = d.config();
+    c["vocab_size"] = 10;  // tokenizer has 25 tokens
+    d.rewrite_config(c);
+    write_weights(d.path() / "model.safetensors", c, 1);
+    EXPECT_EQ(load_error(d.str()), ErrorCode::InvalidConfig);
+  }
+}
+
+TEST(CrossEncoderLoad, ResolvesMaxLengthAndActivation) {
+  ModelDir d;
+  const auto m = CrossEncoderModel::load(d.str(), {});
+  EXPECT_EQ(m->max_length(), 40u);  // min(model_max_length 512, max_position_embeddings 40)
+  EXPECT_EQ(m->default_activation(), Activation::Sigmoid);  // 1 label, nothing in config
+  EXPECT_GE(m->pool().size(), 1);
+  LoadOptions o;
+  o.max_length = 16;
+  o.threads = 3;
+  const auto m16 = CrossEncoderModel::load(d.str(), o);
+  EXPECT_EQ(m16->max_length(), 16u);
+  EXPECT_EQ(m16->pool().size(), 3);
+  EXPECT_EQ(m16->tokenize("the cat sat on the mat", "the dog ran fast on a big red ball and the cat sat").input_ids.size(),
+            16u);
+
+  EXPECT_EQ(CrossEncoderModel::load(ModelDir(3).str(), {})->default_activation(), Activation::Identity);
+  const std::vector<std::pair<std::string, Activation>> names = {
+      {"torch.nn.modules.linear.Identity", Activation::Identity},
+      {"torch.nn.modules.activation.Sigmoid", Activation::Sigmoid},
+      {"torch.nn.modules.activation.Tanh", Activation::Tanh},
+      {"torch.nn.modules.activation.Softmax", Activation::Softmax},
+      {"torch.nn.Sigmoid", Activation::Sigmoid},
+      {"Tanh", Activation::Tanh},
+  };
+  for (const auto& [name, want] : names)
+    EXPECT_EQ(CrossEncoderModel::load(ModelDir(2, name).str(), {})->default_activation(), want) << name;
+  // The legacy key, as in cross-encoder/ms-marco-MiniLM-L-6-v2.
+  ModelDir legacy(1);
+  json c = legacy.config();
+  c["sbert_ce_default_activation_function"] = "torch.nn.modules.linear.Identity";
+  legacy.rewrite_config(c);
+  EXPECT_EQ(CrossEncoderModel::load(legacy.str(), {})->default_activation(), Activation::Identity);
+}
+
+TEST(Activation, AppliesTorchFormulas) {
+  std::vector<float> v = {-2.0f, 0.0f, 3.0f};
+  apply_activation(Activation::Sigmoid, 1, v.data(), 3);
+  EXPECT_FLOAT_EQ(v[0], 1.0f / (1.0f + std::exp(2.0f)));
+  EXPECT_FLOAT_EQ(v[1], 0.5f);
+  EXPECT_FLOAT_EQ(v[2], 1.0f / (1.0f + std::exp(-3.0f)));
+  v = {-2.0f, 0.0f, 3.0f};
+  apply_activation(Activation::Tanh, 3, v.data(), 1);
+  EXPECT_FLOAT_EQ(v[0], std::tanh(-2.0f));
+  EXPECT_FLOAT_EQ(v[2], std::tanh(3.0f));
+  v = {-2.0f, 0.0f, 3.0f};
+  apply_activation(Activation::Identity, 3, v.data(), 1);
+  EXPECT_EQ(v, (std::vector<float>{-2.0f, 0.0f, 3.0f}));
+  v = {1000.0f, 1001.0f, 0.0f, 1.0f};  // two rows of two labels; no overflow thanks to max subtraction
+  apply_activation(Activation::Softmax, 2, v.data(), 2);
+  const float p = 1.0f / (1.0f + std::exp(1.0f));
+  EXPECT_NEAR(v[0], p, 1e-7);
+  EXPECT_NEAR(v[1], 1 - p, 1e-7);
+  EXPECT_NEAR(v[2], p, 1e-7);
+  EXPECT_THROW(apply_activation(Activation::Default, 1, v.data(), 1), Error);
+}
+
+TEST(CrossEncoderPredict, MatchesForwardOnTokenizedPairsWithActivation) {
+  ModelDir d(3, "torch.nn.modules.activation.Softmax");
+  const auto m = CrossEncoderModel::load(d.str(), {});
+  const auto pairs = sample_pairs();
+  const auto raw = m->predict(pairs, Activation::Identity, 8, nullptr);
+  const auto soft = m->predict(pairs, Activation::Default, 8, nullptr);
+  ASSERT_EQ(raw.size(), pairs.size() * 3);
+  // Rebuild logits pair by pair through the reference forward pass.
+  const auto st = SafetensorsFile::open((d.path() / "model.safetensors").string());
+  const BertModel ref(m->config(), load_bert_weights(*st, m->config()));
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const PairEncoding e = m->tokenize(pairs[i].a, pairs[i].b);
+    PackedBatch b{e.input_ids, e.token_type_ids, {0, static_cast<int32_t>(e.input_ids.size())}};
+    float want[3];
+    ref.forward_reference(b, want);
+    double z = 0, mx = std::max({want[0], want[1], want[2]});
+    for (float w : want) z += std::exp(w - mx);
+    for (int l = 0; l < 3; ++l) {
+      EXPECT_NEAR(raw[i * 3 + l], want[l], 1e-4) << "pair " << i;
+      EXPECT_NEAR(soft[i * 3 + l], std::exp(want[l] - mx) / z, 1e-5) << "pair " << i;
+    }
+  }
+}
+
+TEST(CrossEncoderPredict, BitwiseIndependentOfBatchSizeAndThreads) {
+  ModelDir d(2);
+  const auto pairs = sample_pairs();
+  std::vector<float> first;
+  for (int threads : {1, 2, 3}) {
+    LoadOptions o;
+    o.threads = threads;
+    const auto m = CrossEncoderModel::load(d.str(), o);
+    for (size_t bs : {size_t{1}, size_t{3}, size_t{7}, size_t{32}, size_t{1000}}) {
+      const auto got = m->predict(pairs, Activation::Identity, bs, nullptr);
+      if (first.empty()) {
+        first = got;
+        continue;
+      }
+      ASSERT_EQ(got.size(), first.size());
+      ASSERT_EQ(0, std::memcmp(got.data(), first.data(), got.size() * sizeof(float)))
+          << threads << " threads, batch_size " << bs;
+    }
+  }
+  // The order of the input does not change a pair's score either.
+  const auto m = CrossEncoderModel::load(d.str(), {});
+  std::vector<TextPair> reversed(pairs.rbegin(), pairs.rend());
+  const auto rev = m->predict(reversed, Activation::Identity, 5, nullptr);
+  for (size_t i = 0; i < pairs.size(); ++i)
+    for (int l = 0; l < 2; ++l) ASSERT_EQ(rev[(pairs.size() - 1 - i) * 2 + l], first[i * 2 + l]);
+}
+
+TEST(CrossEncoderPredict, CancelEmptyAndBadArguments) {
+  ModelDir d;
+  const auto m = CrossEncoderModel::load(d.str(), {});
+  EXPECT_TRUE(m->predict({}, Activation::Default, 4, nullptr).empty());
+  std::atomic<bool> cancel{true};
+  try {
+    m->predict(sample_pairs(), Activation::Default, 4, &cancel);
+    FAIL() << "not cancelled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Cancelled);
+  }
+  cancel = false;
+  const auto scores = m->predict(sample_pairs(), Activation::Default, 4, &cancel);
+  for (float s : scores) {
+    EXPECT_GT(s, 0.0f);
+    EXPECT_LT(s, 1.0f);  // sigmoid by default for one label
+  }
+  try {
+    m->predict(sample_pairs(), Activation::Default, 0, nullptr);
+    FAIL() << "batch_size 0 accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+  }
+}
+
+// Goldens with text: predict (identity) must reproduce PyTorch's logits through our tokenizer.
+TEST(CrossEncoderPredict, MatchesGoldensFromText) {
+  const fs::path root = CE_SOURCE_DIR;
+  const fs::path goldens = root / "test/fixtures/goldens";
+  int checked = 0;
+  if (fs::is_directory(goldens)) {
+    for (const auto& entry : fs::directory_iterator(goldens)) {
+      const std::string file = entry.path().filename().string();
+      const std::string suffix = ".sample.json";
+      if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      const std::string name = file.substr(0, file.size() - suffix.size());
+      fs::path dir = root / "test/fixtures/models" / name;
+      if (!fs::is_directory(dir)) dir = root / "test/.cache/models" / name;
+      if (!fs::is_directory(dir)) continue;
+      SCOPED_TRACE(name);
+      const json g = json::parse(read_file_to_string(entry.path().string(), file));
+      LoadOptions o;
+      o.max_length = g.at("max_length").get<size_t>();
+      o.threads = 2;
+      const auto m = CrossEncoderModel::load(dir.string(), o);
+      std::vector<TextPair> pairs;
+      std::vector<float> want;
+      for (const auto& p : g.at("pairs")) {
+        pairs.push_back({p.at("a").get<std::string>(), p.at("b").get<std::string>()});
+        const auto& l = p.at("logits");
+        if (l.is_array()) {
+          for (float v : l) want.push_back(v);
+        } else {
+          want.push_back(l.get<float>());
+        }
+      }
+      const auto got = m->predict(pairs, Activation::Identity, 4, nullptr);
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-4) << "logit " << i;
+      ++checked;
+    }
+  }
+  ASSERT_GT(checked, 0) << "no goldens with models under test/fixtures";
+}
+
+// The shared trained model: rank scores (sigmoid) recorded by sentence-transformers.
+TEST(CrossEncoderPredict, MatchesSharedDemoRanking) {
+  // The shared folder sits beside the repository (in CI too).
+  const fs::path dir = fs::path(CE_SOURCE_DIR) / "../shared/models/debian-packages-mini";
+  ASSERT_TRUE(fs::exists(dir / "demo_rank.json")) << dir << " not present";
+  const json demo = json::parse(read_file_to_string((dir / "demo_rank.json").string(), "demo_rank.json"));
+  const auto m = CrossEncoderModel::load(dir.string(), {});
+  EXPECT_EQ(m->default_activation(), Activation::Sigmoid);
+  std::vector<TextPair> pairs;
+  for (const auto& doc : demo.at("documents")) pairs.push_back({demo.at("query"), doc});
+  const auto scores = m->predict(pairs, Activation::Default, 4, nullptr);
+  for (const auto& r : demo.at("rank")) {
+    const size_t id = r.at("corpus_id");
+    EXPECT_NEAR(scores.at(id), r.at("score").get<float>(), 1e-4) << "document " << id;
+  }
+}
+
+}  // namespace
+}  // namespace ce

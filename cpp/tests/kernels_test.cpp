@@ -1,0 +1,245 @@
+// Kernel tests: fast GEMM vs reference on odd shapes, determinism, and the element-wise kernels vs formulas.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "common/error.h"
+#include "kernels/activations.h"
+#include "kernels/attention.h"
+#include "kernels/gemm.h"
+#include "kernels/layernorm.h"
+#include "kernels/softmax.h"
+#include "runtime/thread_pool.h"
+
+namespace ce {
+namespace {
+
+std::vector<float> random_vec(size_t n, uint32_t seed, float scale = 1.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-scale, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+PackedLinear random_linear(int n, int k, uint32_t seed) {
+  return pack_linear(random_vec(static_cast<size_t>(n) * k, seed), random_vec(n, seed + 1), n, k);
+}
+
+// |fast - ref| must stay within fp32 rounding of the products' magnitude; a wrong index or a lost term
+// gives errors of the order of the sum itself.
+void expect_gemm_close(const PackedLinear& l, const std::vector<float>& x, size_t m, const std::vector<float>& got,
+                       const std::vector<float>& ref) {
+  const size_t n = l.out_features, k = l.in_features;
+  for (size_t r = 0; r < m; ++r) {
+    for (size_t c = 0; c < n; ++c) {
+      double mag = std::fabs(l.bias[c]);
+      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+      const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
+      ASSERT_NEAR(got[r * n + c], ref[r * n + c], tol) << "M=" << m << " N=" << n << " K=" << k << " at (" << r
+                                                        << "," << c << ")";
+    }
+  }
+}
+
+TEST(Gemm, FastMatchesReferenceOnOddShapes) {
+  ThreadPool pool(2);
+  const std::vector<std::tuple<size_t, int, int>> shapes = {
+      {1, 1, 1},      {3, 7, 17},     {7, 17, 3},     {17, 64, 65},    {64, 65, 64},   {65, 129, 7},
+      {129, 383, 64}, {1, 384, 384},  {7, 385, 383},  {17, 1536, 384}, {65, 384, 1536}, {3, 1, 385},
+      {129, 3, 129},  {6, 16, 1},     {12, 32, 5},    {5, 15, 2},
+  };
+  for (const auto& [m, n, k] : shapes) {
+    const PackedLinear l = random_linear(n, k, static_cast<uint32_t>(m * 131 + n * 7 + k));
+    const auto x = random_vec(m * k, static_cast<uint32_t>(m + n + k));
+    std::vector<float> ref(m * n), fast(m * n, NAN), fast_pool(m * n, NAN);
+    linear_reference(l, x.data(), m, ref.data());
+    linear_forward(l, x.data(), m, fast.data(), nullptr);
+    linear_forward(l, x.data(), m, fast_pool.data(), &pool);
+    expect_gemm_close(l, x, m, fast, ref);
+    ASSERT_EQ(0, std::memcmp(fast.data(), fast_pool.data(), fast.size() * sizeof(float)));
+  }
+}
+
+TEST(Gemm, ReferenceIsPlainDotProductPlusBias) {
+  // 2x3 weights, hand-computed: y = x W^T + b.
+  const PackedLinear l = pack_linear({1, 2, 3, 4, 5, 6}, {0.5f, -1.0f}, 2, 3);
+  const float x[3] = {1, 0, -1};
+  float y[2];
+  linear_reference(l, x, 1, y);
+  EXPECT_FLOAT_EQ(y[0], 1 - 3 + 0.5f);
+  EXPECT_FLOAT_EQ(y[1], 4 - 6 - 1.0f);
+  float yf[2];
+  linear_forward(l, x, 1, yf, nullptr);
+  EXPECT_FLOAT_EQ(yf[0], y[0]);
+  EXPECT_FLOAT_EQ(yf[1], y[1]);
+}
+
+TEST(Gemm, RowResultIsBitwiseIndependentOfRowCountAndThreads) {
+  const int n = 385, k = 129;
+  const PackedLinear l = random_linear(n, k, 5);
+  const size_t m = 131;
+  const auto x = random_vec(m * k, 6);
+  std::vector<float> all(m * n);
+  linear_forward(l, x.data(), m, all.data(), nullptr);
+  for (int threads : {1, 2, 3, 5}) {
+    ThreadPool pool(threads);
+    std::vector<float> again(m * n);
+    linear_forward(l, x.data(), m, again.data(), &pool);
+    ASSERT_EQ(0, std::memcmp(all.data(), again.data(), all.size() * sizeof(float))) << threads << " threads";
+  }
+  // Any sub-range of rows, alone, gives the same bits as inside the big call.
+  for (const auto& [begin, count] : std::vector<std::pair<size_t, size_t>>{{0, 1}, {5, 1}, {7, 3}, {60, 49}, {130, 1}}) {
+    std::vector<float> part(count * n);
+    linear_forward(l, x.data() + begin * k, count, part.data(), nullptr);
+    ASSERT_EQ(0, std::memcmp(part.data(), all.data() + begin * n, part.size() * sizeof(float)))
+        << "rows [" << begin << "," << begin + count << ")";
+  }
+}
+
+TEST(Gemm, PackRejectsBadShapes) {
+  EXPECT_THROW(pack_linear({1, 2, 3}, {}, 2, 2), Error);
+  EXPECT_THROW(pack_linear({1, 2, 3, 4}, {1, 2, 3}, 2, 2), Error);
+  EXPECT_THROW(pack_linear({}, {}, 0, 2), Error);
+  try {
+    pack_linear({1, 2, 3}, {}, 2, 2);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+  }
+  const PackedLinear nobias = pack_linear({1, 2}, {}, 1, 2);
+  ASSERT_EQ(nobias.bias.size(), 1u);
+  EXPECT_EQ(nobias.bias[0], 0.0f);
+}
+
+TEST(LayerNorm, MatchesFormula) {
+  const size_t rows = 5, width = 37;
+  auto x = random_vec(rows * width, 11, 3.0f);
+  for (size_t i = 0; i < width; ++i) x[i] += 100.0f;  // offset row: the variance must not cancel badly
+  const auto g = random_vec(width, 12), b = random_vec(width, 13);
+  auto fast = x, ref = x;
+  ThreadPool pool(2);
+  layer_norm(fast.data(), rows, width, g.data(), b.data(), 1e-12f, &pool);
+  layer_norm_reference(ref.data(), rows, width, g.data(), b.data(), 1e-12f);
+  for (size_t r = 0; r < rows; ++r) {
+    double mean = 0, var = 0;
+    for (size_t i = 0; i < width; ++i) mean += x[r * width + i];
+    mean /= width;
+    for (size_t i = 0; i < width; ++i) var += (x[r * width + i] - mean) * (x[r * width + i] - mean);
+    var /= width;
+    for (size_t i = 0; i < width; ++i) {
+      const double want = (x[r * width + i] - mean) / std::sqrt(var + 1e-12) * g[i] + b[i];
+      EXPECT_NEAR(ref[r * width + i], want, 1e-5);
+      EXPECT_EQ(fast[r * width + i], ref[r * width + i]);
+    }
+  }
+  // Fused residual add.
+  auto y = random_vec(width, 14), res = random_vec(width, 15);
+  std::vector<float> sum(width, 0.0f);
+  for (size_t i = 0; i < width; ++i) sum[i] = y[i] + res[i];
+  add_layer_norm(y.data(), res.data(), 1, width, g.data(), b.data(), 1e-5f, nullptr);
+  layer_norm_reference(sum.data(), 1, width, g.data(), b.data(), 1e-5f);
+  for (size_t i = 0; i < width; ++i) EXPECT_EQ(y[i], sum[i]);
+}
+
+TEST(Activations, MatchFormulas) {
+  std::vector<float> xs;
+  for (int i = -80; i <= 80; ++i) xs.push_back(i * 0.125f);
+  for (float x : xs) {
+    const double d = x;
+    EXPECT_NEAR(gelu_erf(x), 0.5 * d * (1 + std::erf(d / std::sqrt(2.0))), 2e-6);
+    EXPECT_NEAR(gelu_tanh(x), 0.5 * d * (1 + std::tanh(std::sqrt(2.0 / M_PI) * (d + 0.044715 * d * d * d))), 2e-6);
+    EXPECT_EQ(relu(x), x > 0 ? x : 0.0f);
+  }
+  ThreadPool pool(2);
+  for (auto act : {HiddenActivation::GeluErf, HiddenActivation::GeluTanh, HiddenActivation::Relu}) {
+    auto big = random_vec(100000, 16, 6.0f);
+    big[0] = 0.0f;
+    big[1] = -30.0f;  // exp underflow region
+    big[2] = 30.0f;
+    big[3] = -1e-8f;
+    const auto input = big;
+    auto ref = big;
+    hidden_activation(act, big.data(), big.size(), &pool);
+    hidden_activation_reference(act, ref.data(), ref.size());
+    if (act == HiddenActivation::GeluErf) {
+      // The fast path's erf approximation: well inside the 1e-4 logits budget.
+      for (size_t i = 0; i < big.size(); ++i)
+        ASSERT_NEAR(big[i], ref[i], 1e-6 * std::max(1.0f, std::fabs(input[i]))) << "x = " << input[i];
+    } else {
+      ASSERT_EQ(0, std::memcmp(big.data(), ref.data(), big.size() * sizeof(float)));
+    }
+    // An element's value does not depend on where it sits in the call (vector body vs tail, chunking).
+    for (size_t offset : {1u, 3u, 17u, 99u}) {
+      std::vector<float> part(input.begin() + offset, input.begin() + offset + 37);
+      hidden_activation(act, part.data(), part.size(), nullptr);
+      ASSERT_EQ(0, std::memcmp(part.data(), big.data() + offset, part.size() * sizeof(float))) << offset;
+    }
+  }
+  std::vector<float> t = {-2.0f, 0.0f, 0.5f};
+  tanh_inplace(t.data(), t.size());
+  EXPECT_FLOAT_EQ(t[0], std::tanh(-2.0f));
+  EXPECT_FLOAT_EQ(t[2], std::tanh(0.5f));
+}
+
+TEST(Softmax, MatchesFormulaAndSurvivesLargeValues) {
+  std::vector<float> v = {1.0f, 2.0f, 3.0f, 1000.0f, 1001.0f, 999.0f};
+  softmax_rows(v.data(), 2, 3);
+  const double e = std::exp(1.0), z = 1 + e + e * e;
+  EXPECT_NEAR(v[0], 1 / z, 1e-7);
+  EXPECT_NEAR(v[1], e / z, 1e-7);
+  EXPECT_NEAR(v[2], e * e / z, 1e-7);
+  EXPECT_NEAR(v[3], e / z, 1e-7);  // 1000 is the middle value of row 2
+  EXPECT_NEAR(v[4], e * e / z, 1e-7);
+  EXPECT_NEAR(v[5], 1 / z, 1e-7);
+}
+
+TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
+  const size_t hidden = 24, heads = 3;
+  const std::vector<int32_t> offsets = {0, 1, 6, 17, 50};
+  const size_t rows = offsets.back();
+  const auto q = random_vec(rows * hidden, 20, 2.0f), k = random_vec(rows * hidden, 21, 2.0f),
+             v = random_vec(rows * hidden, 22);
+  const AttentionLayout full{&offsets, &offsets, hidden, heads};
+  std::vector<float> ref(rows * hidden), fast(rows * hidden);
+  attention_reference(full, q.data(), k.data(), v.data(), ref.data());
+  ThreadPool pool(2);
+  attention_forward(full, q.data(), k.data(), v.data(), fast.data(), &pool);
+  for (size_t i = 0; i < ref.size(); ++i) ASSERT_NEAR(fast[i], ref[i], 1e-5) << i;
+
+  // Independent check of one element: sequence 2, head 1, its first query row.
+  {
+    const size_t hd = hidden / heads, s0 = 6, len = 11, col = hd;
+    std::vector<double> sc(len);
+    double mx = -1e30, z = 0;
+    for (size_t j = 0; j < len; ++j) {
+      double dot = 0;
+      for (size_t d = 0; d < hd; ++d) dot += double(q[s0 * hidden + col + d]) * k[(s0 + j) * hidden + col + d];
+      sc[j] = dot / std::sqrt(double(hd));
+      mx = std::max(mx, sc[j]);
+    }
+    for (auto& s : sc) z += (s = std::exp(s - mx));
+    for (size_t d = 0; d < hd; ++d) {
+      double o = 0;
+      for (size_t j = 0; j < len; ++j) o += sc[j] / z * v[(s0 + j) * hidden + col + d];
+      EXPECT_NEAR(ref[s0 * hidden + col + d], o, 1e-5);
+    }
+  }
+
+  // Only the first row of each sequence as queries (the last-layer [CLS] shortcut).
+  const std::vector<int32_t> q_off = {0, 1, 2, 3, 4};
+  std::vector<float> q_cls(4 * hidden);
+  for (size_t s = 0; s < 4; ++s) std::copy_n(q.data() + offsets[s] * hidden, hidden, q_cls.data() + s * hidden);
+  std::vector<float> cls_out(4 * hidden);
+  attention_forward({&q_off, &offsets, hidden, heads}, q_cls.data(), k.data(), v.data(), cls_out.data(), nullptr);
+  for (size_t s = 0; s < 4; ++s)
+    for (size_t c = 0; c < hidden; ++c)
+      ASSERT_EQ(cls_out[s * hidden + c], fast[offsets[s] * hidden + c]) << "sequence " << s;
+}
+
+}  // namespace
+}  // namespace ce

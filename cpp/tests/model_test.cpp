@@ -1,0 +1,371 @@
+// BERT forward-pass tests: fast vs reference, PyTorch goldens, batch/thread invariance, weight loading, validation.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/file_io.h"
+#include "io/safetensors.h"
+#include "model/bert_config.h"
+#include "model/bert_model.h"
+#include "runtime/thread_pool.h"
+
+namespace ce {
+namespace {
+
+namespace fs = std::filesystem;
+
+BertConfig tiny_config() {
+  BertConfig c;
+  c.architecture = "BertForSequenceClassification";
+  c.vocab_size = 50;
+  c.hidden_size = 32;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 4;
+  c.intermediate_size = 64;
+  c.max_position_embeddings = 40;
+  c.type_vocab_size = 2;
+  c.num_labels = 3;
+  c.layer_norm_eps = 1e-12f;
+  return c;
+}
+
+// Tensor name -> (shape, values): a model's tensors in HF naming, without the `bert.` prefix.
+using TensorMap = std::map<std::string, std::pair<std::vector<int64_t>, std::vector<float>>>;
+
+TensorMap random_tensors(const BertConfig& c, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 0.3f);
+  TensorMap t;
+  auto add = [&](const std::string& name, std::vector<int64_t> shape, float offset = 0.0f) {
+    size_t n = 1;
+    for (auto d : shape) n *= static_cast<size_t>(d);
+    std::vector<float> v(n);
+    for (auto& x : v) x = offset + dist(rng);
+    t[name] = {shape, v};
+  };
+  const int64_t h = c.hidden_size, in = c.intermediate_size;
+  add("embeddings.word_embeddings.weight", {c.vocab_size, h});
+  add("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
+  add("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  auto norm = [&](const std::string& p) {
+    add(p + ".weight", {h}, 1.0f);
+    add(p + ".bias", {h});
+  };
+  auto lin = [&](const std::string& p, int64_t out, int64_t inp) {
+    add(p + ".weight", {out, inp});
+    add(p + ".bias", {out});
+  };
+  norm("embeddings.LayerNorm");
+  for (int i = 0; i < c.num_hidden_layers; ++i) {
+    const std::string p = "encoder.layer." + std::to_string(i) + ".";
+    lin(p + "attention.self.query", h, h);
+    lin(p + "attention.self.key", h, h);
+    lin(p + "attention.self.value", h, h);
+    lin(p + "attention.output.dense", h, h);
+    norm(p + "attention.output.LayerNorm");
+    lin(p + "intermediate.dense", in, h);
+    lin(p + "output.dense", h, in);
+    norm(p + "output.LayerNorm");
+  }
+  lin("pooler.dense", h, h);
+  lin("classifier", c.num_labels, h);
+  return t;
+}
+
+// Writes an F32 safetensors file; names get `prefix` except the classifier head (as HF saves them).
+void write_safetensors(const fs::path& path, const TensorMap& tensors, const std::string& prefix = "bert.") {
+  nlohmann::json header = nlohmann::json::object();
+  std::string data;
+  for (const auto& [name, tv] : tensors) {
+    const std::string full = name.rfind("classifier", 0) == 0 ? name : prefix + name;
+    const size_t begin = data.size();
+    data.append(reinterpret_cast<const char*>(tv.second.data()), tv.second.size() * sizeof(float));
+    header[full] = {{"dtype", "F32"}, {"shape", tv.first}, {"data_offsets", {begin, data.size()}}};
+  }
+  const std::string h = header.dump();
+  const uint64_t len = h.size();
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(&len), 8);
+  out << h << data;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("ce_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+BertModel load_model_from(const fs::path& file, const BertConfig& c) {
+  const auto st = SafetensorsFile::open(file.string());
+  return BertModel(c, load_bert_weights(*st, c));
+}
+
+BertModel tiny_model(const BertConfig& c, uint32_t seed = 1) {
+  TempDir dir;
+  write_safetensors(dir.path() / "model.safetensors", random_tensors(c, seed));
+  return load_model_from(dir.path() / "model.safetensors", c);
+}
+
+PackedBatch random_batch(const BertConfig& c, const std::vector<int>& lengths, uint32_t seed) {
+  std::mt19937 rng(seed);
+  PackedBatch b;
+  b.seq_offsets.push_back(0);
+  for (int len : lengths) {
+    for (int i = 0; i < len; ++i) {
+      b.input_ids.push_back(static_cast<int32_t>(rng() % c.vocab_size));
+      b.token_type_ids.push_back(i >= len / 2 ? 1 : 0);
+    }
+    b.seq_offsets.push_back(static_cast<int32_t>(b.input_ids.size()));
+  }
+  return b;
+}
+
+PackedBatch slice(const PackedBatch& b, size_t s) {
+  PackedBatch one;
+  one.input_ids.assign(b.input_ids.begin() + b.seq_offsets[s], b.input_ids.begin() + b.seq_offsets[s + 1]);
+  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s],
+                            b.token_type_ids.begin() + b.seq_offsets[s + 1]);
+  one.seq_offsets = {0, b.seq_offsets[s + 1] - b.seq_offsets[s]};
+  return one;
+}
+
+TEST(BertModel, FastMatchesReference) {
+  for (auto act : {HiddenActivation::GeluErf, HiddenActivation::GeluTanh, HiddenActivation::Relu}) {
+    BertConfig c = tiny_config();
+    c.hidden_act = act;
+    const BertModel m = tiny_model(c);
+    const PackedBatch b = random_batch(c, {1, 2, 7, 40, 13, 3}, 3);
+    std::vector<float> fast(6 * 3), ref(6 * 3);
+    ThreadPool pool(2);
+    m.forward(b, fast.data(), &pool);
+    m.forward_reference(b, ref.data());
+    for (size_t i = 0; i < fast.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-4) << i;
+    // The logits are not degenerate (a broken model tends to give constants).
+    EXPECT_GT(std::fabs(ref[0] - ref[3]) + std::fabs(ref[1] - ref[4]), 1e-3);
+  }
+}
+
+TEST(BertModel, SequenceResultIsBitwiseIndependentOfBatchAndThreads) {
+  const BertConfig c = tiny_config();
+  const BertModel m = tiny_model(c);
+  const std::vector<int> lengths = {5, 1, 40, 17, 8, 8, 23};
+  const PackedBatch b = random_batch(c, lengths, 4);
+  std::vector<float> batched(lengths.size() * 3);
+  m.forward(b, batched.data(), nullptr);
+  for (int threads : {1, 2, 3}) {
+    ThreadPool pool(threads);
+    std::vector<float> again(batched.size());
+    m.forward(b, again.data(), &pool);
+    ASSERT_EQ(0, std::memcmp(again.data(), batched.data(), again.size() * sizeof(float))) << threads;
+    for (size_t s = 0; s < lengths.size(); ++s) {
+      float alone[3];
+      m.forward(slice(b, s), alone, &pool);
+      ASSERT_EQ(0, std::memcmp(alone, batched.data() + s * 3, sizeof(alone))) << "sequence " << s;
+    }
+  }
+}
+
+TEST(BertModel, PositionsRestartPerSequence) {
+  // Two copies of one sequence in a batch must score the same as each other (positions restart at 0).
+  const BertConfig c = tiny_config();
+  const BertModel m = tiny_model(c);
+  PackedBatch one = random_batch(c, {9}, 5), two = one;
+  two.input_ids.insert(two.input_ids.end(), one.input_ids.begin(), one.input_ids.end());
+  two.token_type_ids.insert(two.token_type_ids.end(), one.token_type_ids.begin(), one.token_type_ids.end());
+  two.seq_offsets = {0, 9, 18};
+  std::vector<float> ref(6);
+  m.forward_reference(two, ref.data());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(ref[i], ref[3 + i]);
+}
+
+void expect_invalid(const BertModel& m, const PackedBatch& b, const std::string& needle) {
+  std::vector<float> out(64);
+  for (bool reference : {false, true}) {
+    try {
+      if (reference) {
+        m.forward_reference(b, out.data());
+      } else {
+        m.forward(b, out.data(), nullptr);
+      }
+      ADD_FAILURE() << "no error for " << needle;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(BertModel, RejectsInvalidBatches) {
+  const BertConfig c = tiny_config();
+  const BertModel m = tiny_model(c);
+  const PackedBatch good = random_batch(c, {3, 4}, 6);
+  PackedBatch b = good;
+  b.seq_offsets[0] = 1;
+  expect_invalid(m, b, "seq_offsets[0]");
+  b = good;
+  b.seq_offsets = {0, 4, 3, 7};
+  expect_invalid(m, b, "sequence 1");
+  b = good;
+  b.seq_offsets = {0, 3, 3, 7};
+  expect_invalid(m, b, "at least one token");
+  b = good;
+  b.seq_offsets.back() = 6;
+  expect_invalid(m, b, "seq_offsets ends");
+  b = good;
+  b.input_ids[2] = c.vocab_size;
+  expect_invalid(m, b, "input_ids[2]");
+  b = good;
+  b.input_ids[0] = -1;
+  expect_invalid(m, b, "input_ids[0]");
+  b = good;
+  b.token_type_ids[5] = 2;
+  expect_invalid(m, b, "token_type_ids[5]");
+  b = good;
+  b.token_type_ids.pop_back();
+  expect_invalid(m, b, "token_type_ids has");
+  expect_invalid(m, random_batch(c, {2, c.max_position_embeddings + 1}, 7), "max_position_embeddings");
+  // At the limit is fine.
+  std::vector<float> out(3);
+  EXPECT_NO_THROW(m.forward(random_batch(c, {c.max_position_embeddings}, 8), out.data(), nullptr));
+}
+
+TEST(BertWeights, AcceptsBarePrefixLegacyNamesAndExtraTensors) {
+  const BertConfig c = tiny_config();
+  const TensorMap t = random_tensors(c, 9);
+  TempDir dir;
+  write_safetensors(dir.path() / "a.safetensors", t, "bert.");
+  // Bare names, legacy gamma/beta and an unrelated extra tensor.
+  TensorMap legacy;
+  for (const auto& [name, tv] : t) {
+    std::string n = name;
+    if (n.find("LayerNorm.weight") != std::string::npos) n.replace(n.size() - 6, 6, "gamma");
+    if (n.find("LayerNorm.bias") != std::string::npos) n.replace(n.size() - 4, 4, "beta");
+    legacy[n] = tv;
+  }
+  legacy["embeddings.position_ids"] = {{1, 2}, {0, 1}};
+  write_safetensors(dir.path() / "b.safetensors", legacy, "");
+  const BertModel a = load_model_from(dir.path() / "a.safetensors", c);
+  const BertModel b = load_model_from(dir.path() / "b.safetensors", c);
+  const PackedBatch batch = random_batch(c, {6, 11}, 10);
+  std::vector<float> la(6), lb(6);
+  a.forward(batch, la.data(), nullptr);
+  b.forward(batch, lb.data(), nullptr);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(la[i], lb[i]);
+}
+
+TEST(BertWeights, MissingTensorIsNamed) {
+  const BertConfig c = tiny_config();
+  TensorMap t = random_tensors(c, 11);
+  t.erase("encoder.layer.1.attention.output.dense.bias");
+  TempDir dir;
+  write_safetensors(dir.path() / "m.safetensors", t);
+  try {
+    load_model_from(dir.path() / "m.safetensors", c);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::MissingTensor);
+    EXPECT_NE(std::string(e.what()).find("encoder.layer.1.attention.output.dense.bias"), std::string::npos)
+        << e.what();
+  }
+  t = random_tensors(c, 11);
+  t.erase("classifier.weight");
+  write_safetensors(dir.path() / "m2.safetensors", t);
+  try {
+    load_model_from(dir.path() / "m2.safetensors", c);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::MissingTensor);
+    EXPECT_NE(std::string(e.what()).find("classifier.weight"), std::string::npos) << e.what();
+  }
+}
+
+TEST(BertWeights, ShapeMismatchAgainstConfigFails) {
+  BertConfig c = tiny_config();
+  TempDir dir;
+  write_safetensors(dir.path() / "m.safetensors", random_tensors(c, 12));
+  c.intermediate_size = 48;  // the file has 64
+  try {
+    load_model_from(dir.path() / "m.safetensors", c);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidSafetensors);
+    EXPECT_NE(std::string(e.what()).find("intermediate.dense.weight"), std::string::npos) << e.what();
+  }
+}
+
+// Every golden file with its model present: ids come from the goldens, logits from PyTorch fp32.
+TEST(BertModel, MatchesPyTorchGoldens) {
+  const fs::path root = CE_SOURCE_DIR;
+  const fs::path goldens = root / "test/fixtures/goldens";
+  int checked = 0;
+  if (fs::is_directory(goldens)) {
+    for (const auto& entry : fs::directory_iterator(goldens)) {
+      const std::string file = entry.path().filename().string();
+      const std::string suffix = ".sample.json";
+      if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      const std::string name = file.substr(0, file.size() - suffix.size());
+      fs::path model_dir = root / "test/fixtures/models" / name;
+      if (!fs::is_directory(model_dir)) model_dir = root / "test/.cache/models" / name;
+      if (!fs::is_directory(model_dir)) model_dir = root / "../shared/models" / name;
+      // Every golden must be checked: a missing model (e.g. minilm-ce not built by scripts/setup.sh) fails.
+      if (!fs::exists(model_dir / "model.safetensors")) {
+        ADD_FAILURE() << "model for golden " << file << " not found (run scripts/setup.sh)";
+        continue;
+      }
+      SCOPED_TRACE(name);
+      const BertConfig c = parse_bert_config(read_file_to_string((model_dir / "config.json").string(), "config.json"),
+                                             (model_dir / "config.json").string());
+      const BertModel m = load_model_from(model_dir / "model.safetensors", c);
+      const auto g = nlohmann::json::parse(read_file_to_string(entry.path().string(), file));
+      PackedBatch b;
+      b.seq_offsets.push_back(0);
+      std::vector<float> want;
+      for (const auto& p : g.at("pairs")) {
+        for (int id : p.at("input_ids")) b.input_ids.push_back(id);
+        for (int id : p.at("token_type_ids")) b.token_type_ids.push_back(id);
+        b.seq_offsets.push_back(static_cast<int32_t>(b.input_ids.size()));
+        const auto& l = p.at("logits");
+        if (l.is_array()) {
+          for (float v : l) want.push_back(v);
+        } else {
+          want.push_back(l.get<float>());
+        }
+      }
+      ASSERT_EQ(want.size(), b.num_sequences() * static_cast<size_t>(c.num_labels));
+      std::vector<float> fast(want.size()), ref(want.size());
+      ThreadPool pool(2);
+      m.forward(b, fast.data(), &pool);
+      m.forward_reference(b, ref.data());
+      double worst = 0;
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_NEAR(fast[i], want[i], 1e-4) << "logit " << i;
+        EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
+        worst = std::max(worst, std::fabs(double(fast[i]) - want[i]));
+      }
+      std::printf("%s: %zu logits, max |fast - torch| = %.3g\n", name.c_str(), want.size(), worst);
+      ++checked;
+    }
+  }
+  ASSERT_GT(checked, 0) << "no golden files with their models under test/fixtures";
+}
+
+}  // namespace
+}  // namespace ce

@@ -1,0 +1,24 @@
+// BertPreTokenizer over normalized code points (whitespace = White_Space, punctuation = ASCII or P*).
+#include "tokenizer/pre_tokenizer.h"
+
+#include "tokenizer/unicode.h"
+
+namespace ce {
+
+void bert_pre_tokenize(const std::u32string& text, std::vector<WordSpan>& words) {
+  words.clear();
+  uint32_t start = 0;
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    const char32_t c = text[i];
+    const bool space = unicode::is_whitespace(c);
+    if (space || unicode::is_punctuation(c)) {
+      if (i > start) words.push_back({start, i});
+      if (!space) words.push_back({i, i + 1});
+      start = i + 1;
+    }
+  }
+  if (n > start) words.push_back({start, n});
+}
+
+}  // namespace ce

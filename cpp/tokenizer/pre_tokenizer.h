@@ -1,0 +1,17 @@
+// BertPreTokenizer: split on whitespace (dropped) and isolate every punctuation character.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ce {
+
+struct WordSpan {
+  uint32_t begin, end;  // code point offsets into the normalized text, end exclusive, never empty
+};
+
+// Replaces `words` with the words of `text`.
+void bert_pre_tokenize(const std::u32string& text, std::vector<WordSpan>& words);
+
+}  // namespace ce

@@ -1,0 +1,245 @@
+// CrossEncoder: the public class (load, predict, rank, tokenize, dispose), validating every argument before
+// anything crosses into native code.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+import { CrossEncoderError, fromNativeError } from './errors';
+import { native, type NativeActivation, type NativeCancelToken, type NativeModelHandle } from './native';
+import { rankScores, type RankResult } from './rank';
+import {
+  abortErrorFor,
+  assertAbortSignal,
+  assertBoolean,
+  assertInteger,
+  assertOneOf,
+  assertPairs,
+  assertString,
+  assertStringArray,
+  readOptions,
+} from './validate';
+
+export type Activation = NativeActivation;
+export const ACTIVATIONS: readonly Activation[] = ['default', 'identity', 'sigmoid', 'softmax'];
+
+export interface LoadOptions {
+  /** Compute threads for this model's pool; default: the number of physical cores. */
+  threads?: number;
+  /** Token limit of a pair (>= 3); default and upper bound: min(tokenizer model_max_length, max_position_embeddings). */
+  maxLength?: number;
+}
+
+export interface PredictOptions {
+  /** Pairs per forward pass (default 32); results do not depend on it. */
+  batchSize?: number;
+  /** 'default' = the model's own activation (sentence-transformers rules). */
+  activation?: Activation;
+  signal?: AbortSignal;
+}
+
+export interface RankOptions extends PredictOptions {
+  /** Keep only the best `topK` results (all when topK exceeds the number of documents). */
+  topK?: number;
+  /** Include each document's text as `text`. */
+  returnDocuments?: boolean;
+}
+
+export type { RankResult } from './rank';
+
+export interface Encoding {
+  inputIds: number[];
+  tokenTypeIds: number[];
+}
+
+/** A pair of texts: [query, passage]. */
+export type TextPair = readonly [string, string];
+
+type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type ModelConfig = { readonly [key: string]: JsonValue };
+
+const LOAD_OPTIONS = ['threads', 'maxLength'] as const;
+const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal'] as const;
+const RANK_OPTIONS = ['topK', 'returnDocuments', ...PREDICT_OPTIONS] as const;
+const DEFAULT_BATCH_SIZE = 32;
+// Far above any real core count; a typo like 10000 should fail loudly instead of spawning threads.
+const MAX_THREADS = 1024;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+interface ParsedPredictOptions {
+  batchSize: number;
+  activation: Activation;
+  signal: AbortSignal | undefined;
+}
+
+function parsePredictOptions(options: Record<string, unknown>, prefix: string): ParsedPredictOptions {
+  const { batchSize = DEFAULT_BATCH_SIZE, activation = 'default', signal } = options;
+  assertInteger(batchSize, `${prefix}.batchSize`, 1, 'a positive integer');
+  assertOneOf(activation, `${prefix}.activation`, ACTIVATIONS);
+  if (signal !== undefined) assertAbortSignal(signal, `${prefix}.signal`);
+  return { batchSize, activation, signal: signal as AbortSignal | undefined };
+}
+
+export class CrossEncoder implements AsyncDisposable {
+  /** Number of outputs per pair (config num_labels). */
+  readonly numLabels: number;
+  /** Label names in output order (config id2label). */
+  readonly labels: readonly string[];
+  /** Token limit of one pair after truncation. */
+  readonly maxLength: number;
+  /** The parsed config.json of the model (frozen). */
+  readonly config: ModelConfig;
+  /** The activation 'default' resolves to for this model. */
+  readonly defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
+
+  #handle: NativeModelHandle | undefined;
+  // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  private constructor(handle: NativeModelHandle, config: ModelConfig) {
+    const info = handle.info();
+    this.#handle = handle;
+    this.numLabels = info.numLabels;
+    this.labels = Object.freeze([...info.labels]);
+    this.maxLength = info.maxLength;
+    this.defaultActivation = info.defaultActivation;
+    this.config = config;
+  }
+
+  /** Loads a Hugging Face model directory (config.json, model.safetensors, tokenizer files). */
+  static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
+    assertString(modelDir, 'modelDir');
+    const { threads, maxLength } = readOptions(options, 'options', LOAD_OPTIONS);
+    if (threads !== undefined) {
+      assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
+    }
+    if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 3, 'an integer >= 3');
+    let handle: NativeModelHandle;
+    try {
+      handle = await native().load(modelDir, threads ?? 0, maxLength ?? 0);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
+    try {
+      // The core has validated config.json already; this is the user-facing copy of all of its keys.
+      const configPath = path.join(modelDir, 'config.json');
+      const config = deepFreeze(JSON.parse(await readFile(configPath, 'utf8')) as ModelConfig);
+      return new CrossEncoder(handle, config);
+    } catch (error) {
+      handle.dispose();
+      throw error instanceof CrossEncoderError ? error : new CrossEncoderError('ERR_INVALID_CONFIG',
+        `config.json of ${modelDir} could not be re-read: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #live(): NativeModelHandle {
+    if (!this.#handle) throw new CrossEncoderError('ERR_DISPOSED', 'This CrossEncoder has been disposed');
+    return this.#handle;
+  }
+
+  /** Token ids of a pair exactly as predict() sees them (after truncation to maxLength). */
+  tokenize(query: string, passage: string): Encoding {
+    assertString(query, 'query');
+    assertString(passage, 'passage');
+    const handle = this.#live();
+    try {
+      return handle.tokenize(query, passage);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
+  }
+
+  /** Scores pairs: a Float32Array of pairs.length * numLabels values, row-major. */
+  async predict(pairs: readonly TextPair[], options?: PredictOptions): Promise<Float32Array> {
+    assertPairs(pairs, 'pairs');
+    const parsed = parsePredictOptions(readOptions(options, 'options', PREDICT_OPTIONS), 'options');
+    return this.#run(pairs, parsed);
+  }
+
+  /**
+   * Scores `documents` against `query` and sorts them by score (descending; ties keep document order),
+   * as sentence-transformers CrossEncoder.rank. Only for single-label models.
+   */
+  async rank(query: string, documents: readonly string[], options?: RankOptions): Promise<RankResult[]> {
+    assertString(query, 'query');
+    assertStringArray(documents, 'documents');
+    const record = readOptions(options, 'options', RANK_OPTIONS);
+    const { topK, returnDocuments = false } = record;
+    if (topK !== undefined) assertInteger(topK, 'options.topK', 1, 'a positive integer');
+    assertBoolean(returnDocuments, 'options.returnDocuments');
+    const parsed = parsePredictOptions(record, 'options');
+    this.#live();
+    if (this.numLabels !== 1) {
+      // Same wording as sentence-transformers' ValueError.
+      throw new CrossEncoderError(
+        'ERR_UNSUPPORTED_OPERATION',
+        `CrossEncoder.rank() only works for models with num_labels=1. Consider using CrossEncoder.predict() ` +
+          `with input pairs instead. (this model has num_labels=${this.numLabels})`,
+      );
+    }
+    if (documents.length === 0) {
+      if (parsed.signal?.aborted) throw abortErrorFor(parsed.signal);
+      return [];
+    }
+    const pairs = documents.map((document): TextPair => [query, document]);
+    const scores = await this.#run(pairs, parsed);
+    return rankScores(scores, documents, topK, returnDocuments);
+  }
+
+  /** Releases the model. Waits for predictions in flight (they still resolve). Idempotent. */
+  async dispose(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    handle?.dispose();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  async #run(pairs: readonly TextPair[], options: ParsedPredictOptions): Promise<Float32Array> {
+    const { signal } = options;
+    if (signal?.aborted) throw abortErrorFor(signal);
+    const handle = this.#live();
+    if (pairs.length === 0) return new Float32Array(0);
+    let token: NativeCancelToken | undefined;
+    if (signal) token = new (native().CancelToken)();
+    let scoring: Promise<Float32Array>;
+    try {
+      scoring = handle.predict(pairs, options.activation, options.batchSize, token);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
+    const tracked = scoring.catch(() => undefined);
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+    if (!signal || !token) return scoring.catch((error: unknown) => Promise.reject(fromNativeError(error)));
+    const cancelToken = token;
+    return new Promise<Float32Array>((resolve, reject) => {
+      // Reject at once on abort; the native job notices the flag between batches and stops.
+      const onAbort = () => {
+        cancelToken.cancel();
+        reject(abortErrorFor(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      scoring.then(
+        (scores) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(scores);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          const converted = fromNativeError(error);
+          reject(converted instanceof CrossEncoderError && converted.code === 'ERR_CANCELLED'
+            ? abortErrorFor(signal) : converted);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,19 @@
+// Public entry point of the cross-encoder package.
+export { CrossEncoder, ACTIVATIONS } from './cross-encoder';
+export type {
+  Activation,
+  Encoding,
+  LoadOptions,
+  ModelConfig,
+  PredictOptions,
+  RankOptions,
+  RankResult,
+  TextPair,
+} from './cross-encoder';
+export {
+  AbortError,
+  CrossEncoderError,
+  CrossEncoderRangeError,
+  CrossEncoderTypeError,
+} from './errors';
+export type { ArgumentTypeErrorCode, CrossEncoderErrorCode } from './errors';

