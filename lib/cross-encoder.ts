@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { CrossEncoderError, fromNativeError } from './errors';
+import { AbortError, CrossEncoderError, CrossEncoderTypeError, fromNativeError } from './errors';
+import type { HubProgress, ResolveOptions } from './hub';
+import { resolveModel } from './models';
 import { native, type NativeActivation, type NativeCancelToken, type NativeModelHandle } from './native';
 import { rankScores, type RankResult } from './rank';
 import {
@@ -15,6 +17,7 @@ import {
   assertPairs,
   assertString,
   assertStringArray,
+  describe,
   readOptions,
 } from './validate';
 
@@ -26,6 +29,18 @@ export interface LoadOptions {
   threads?: number;
   /** Token limit of a pair (>= 3); default and upper bound: min(tokenizer model_max_length, max_position_embeddings). */
   maxLength?: number;
+  /** Hub only: branch, tag or commit sha; default 'main'. */
+  revision?: string;
+  /** Hub only: the HF cache; default HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
+  cacheDir?: string;
+  /** Hub only: token for private/gated repos; default HF_TOKEN. */
+  token?: string;
+  /** Hub only: use the HF cache and never the network (as HF_HUB_OFFLINE=1). */
+  localFilesOnly?: boolean;
+  /** Hub only: download progress, per file. */
+  onProgress?: (progress: HubProgress) => void;
+  /** Cancels a download; loading from disk itself is not interruptible, but an abort during it still rejects. */
+  signal?: AbortSignal;
 }
 
 export interface PredictOptions {
@@ -56,7 +71,7 @@ export type TextPair = readonly [string, string];
 type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
-const LOAD_OPTIONS = ['threads', 'maxLength'] as const;
+const LOAD_OPTIONS = ['threads', 'maxLength', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
 const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal'] as const;
 const RANK_OPTIONS = ['topK', 'returnDocuments', ...PREDICT_OPTIONS] as const;
 const DEFAULT_BATCH_SIZE = 32;
@@ -85,6 +100,39 @@ function parsePredictOptions(options: Record<string, unknown>, prefix: string): 
   return { batchSize, activation, signal: signal as AbortSignal | undefined };
 }
 
+/** Checks the hub options of load(); they are ignored for 'demo' and local directories. */
+function parseHubOptions(options: Record<string, unknown>): ResolveOptions {
+  const { revision, cacheDir, token, localFilesOnly, onProgress, signal } = options;
+  const parsed: ResolveOptions = {};
+  if (revision !== undefined) {
+    assertString(revision, 'options.revision');
+    parsed.revision = revision;
+  }
+  if (cacheDir !== undefined) {
+    assertString(cacheDir, 'options.cacheDir');
+    parsed.cacheDir = cacheDir;
+  }
+  if (token !== undefined) {
+    assertString(token, 'options.token');
+    parsed.token = token;
+  }
+  if (localFilesOnly !== undefined) {
+    assertBoolean(localFilesOnly, 'options.localFilesOnly');
+    parsed.localFilesOnly = localFilesOnly;
+  }
+  if (onProgress !== undefined) {
+    if (typeof onProgress !== 'function') {
+      throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', `Expected a function for options.onProgress but received ${describe(onProgress)}`);
+    }
+    parsed.onProgress = onProgress as (progress: HubProgress) => void;
+  }
+  if (signal !== undefined) {
+    assertAbortSignal(signal, 'options.signal');
+    parsed.signal = signal;
+  }
+  return parsed;
+}
+
 export class CrossEncoder implements AsyncDisposable {
   /** Number of outputs per pair (config num_labels). */
   readonly numLabels: number;
@@ -111,29 +159,40 @@ export class CrossEncoder implements AsyncDisposable {
     this.config = config;
   }
 
-  /** Loads a Hugging Face model directory (config.json, model.safetensors, tokenizer files). */
+  /**
+   * Loads a model: 'demo' (the built-in debian-packages-mini), a local Hugging Face model directory
+   * (config.json, model.safetensors, tokenizer files), or a hub repo id such as
+   * 'cross-encoder/ms-marco-MiniLM-L-6-v2' (downloaded into / read from the shared HF cache).
+   */
   static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
     assertString(modelDir, 'modelDir');
-    const { threads, maxLength } = readOptions(options, 'options', LOAD_OPTIONS);
+    const record = readOptions(options, 'options', LOAD_OPTIONS);
+    const { threads, maxLength } = record;
     if (threads !== undefined) {
       assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
     }
     if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 3, 'an integer >= 3');
+    const resolveOptions = parseHubOptions(record);
+    const { signal } = resolveOptions;
+    if (signal?.aborted) throw abortErrorFor(signal);
+    const dir = await resolveModel(modelDir, resolveOptions);
+    if (signal?.aborted) throw abortErrorFor(signal);
     let handle: NativeModelHandle;
     try {
-      handle = await native().load(modelDir, threads ?? 0, maxLength ?? 0);
+      handle = await native().load(dir, threads ?? 0, maxLength ?? 0);
     } catch (error) {
       throw fromNativeError(error);
     }
     try {
+      if (signal?.aborted) throw abortErrorFor(signal);
       // The core has validated config.json already; this is the user-facing copy of all of its keys.
-      const configPath = path.join(modelDir, 'config.json');
+      const configPath = path.join(dir, 'config.json');
       const config = deepFreeze(JSON.parse(await readFile(configPath, 'utf8')) as ModelConfig);
       return new CrossEncoder(handle, config);
     } catch (error) {
       handle.dispose();
-      throw error instanceof CrossEncoderError ? error : new CrossEncoderError('ERR_INVALID_CONFIG',
-        `config.json of ${modelDir} could not be re-read: ${(error as Error).message}`, { cause: error });
+      throw error instanceof CrossEncoderError || error instanceof AbortError ? error : new CrossEncoderError('ERR_INVALID_CONFIG',
+        `config.json of ${dir} could not be re-read: ${(error as Error).message}`, { cause: error });
     }
   }
 

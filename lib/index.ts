@@ -17,3 +17,6 @@ export {
   CrossEncoderTypeError,
 } from './errors';
 export type { ArgumentTypeErrorCode, CrossEncoderErrorCode } from './errors';
+export { HubError, resolveModelDir } from './hub';
+export type { HubErrorCode, HubProgress, ResolveOptions } from './hub';
+export { DEMO_MODEL, demoModelDir } from './models';

@@ -110,8 +110,14 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
   std::vector<float> out(n * labels);
   if (n == 0) return out;
 
+  const auto throw_if_cancelled = [cancel] {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+      throw Error(ErrorCode::Cancelled, "predict was cancelled");
+  };
   std::vector<PairEncoding> enc(n);
+  // Cancellation is polled per chunk here too: tokenizing tens of thousands of long passages takes seconds.
   pool_->parallel_for(n, 16, [&](size_t b, size_t e) {
+    throw_if_cancelled();
     for (size_t i = b; i < e; ++i) enc[i] = tokenize(pairs[i].a, pairs[i].b);
   });
 
@@ -124,8 +130,7 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
   PackedBatch batch;
   std::vector<float> logits;
   for (size_t start = 0; start < n;) {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
-      throw Error(ErrorCode::Cancelled, "predict was cancelled");
+    throw_if_cancelled();
     batch.input_ids.clear();
     batch.token_type_ids.clear();
     batch.seq_offsets.assign(1, 0);

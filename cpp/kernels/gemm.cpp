@@ -1,4 +1,4 @@
-// Linear layers: packing W once, the plain reference kernel, and the blocked, threaded fast kernel.
+// Linear layers: packing W once, the plain reference kernel, kernel choice by ISA, and the blocked, threaded driver.
 #include "kernels/gemm.h"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "kernels/gemm_kernels.h"
 #include "kernels/gemm_layout.h"
 #include "runtime/thread_pool.h"
 
@@ -24,6 +25,7 @@ PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int
   if (bias.size() != n)
     throw Error(ErrorCode::InvalidArgument, "pack_linear: bias has " + std::to_string(bias.size()) +
                                                 " values, expected " + std::to_string(n));
+  active_gemm_kernel();  // fail at load, not mid-inference, on a bad CE_FORCE_ISA
   PackedLinear layer;
   layer.in_features = in_features;
   layer.out_features = out_features;
@@ -52,36 +54,93 @@ void linear_reference(const PackedLinear& layer, const float* x, size_t rows, fl
   }
 }
 
+const GemmKernel* gemm_kernel_for(Isa isa) {
+  if (!isa_supported(isa)) return nullptr;
+  switch (isa) {
+    case Isa::Portable: return &kGemmPortableKernel;
+#if defined(CE_HAVE_X86_KERNELS)
+    case Isa::Avx2: return &kGemmAvx2Kernel;
+    case Isa::Avx512: return &kGemmAvx512Kernel;
+#endif
+#if defined(CE_HAVE_ARM_KERNELS)
+    case Isa::Neon: return &kGemmNeonKernel;
+#endif
+    default: return nullptr;
+  }
+}
+
+const GemmKernel& active_gemm_kernel() {
+  // Chosen once per process; a throwing initialiser (bad CE_FORCE_ISA) is retried, and throws again, next call.
+  static const GemmKernel* const chosen = [] {
+    const Isa isa = requested_isa();
+    const GemmKernel* k = gemm_kernel_for(isa);
+    if (k == nullptr)
+      throw Error(ErrorCode::InvalidArgument, std::string("GEMM: no ") + isa_name(isa) +
+                                                  " kernel is compiled into this build (CE_FORCE_ISA)");
+    return k;
+  }();
+  return *chosen;
+}
+
 namespace {
 
-// Rows of X handled by one task: a few micro-kernel blocks, so a panel (K*16 floats) is reused from cache.
-constexpr size_t kRowsPerTask = kGemmMR * 8;
-// Panels per task: K*16*4 bytes each; 4 panels of K=1536 is ~400 KB, an L2's worth.
-constexpr size_t kPanelsPerTask = 4;
+// Depth of one k block: a 14-row activation block (14 KB) stays in L1 and a task's weight slice
+// (16 panels x 256 x 64 B = 256 KB) in L2 while every row block of the task streams over it.
+// Sizes chosen by bench/gemm_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core).
+constexpr int kKBlock = 256;
+// Weight panels per task (even, so two-panel kernels never straddle tasks).
+constexpr size_t kPanelsPerTask = 16;
+// Row blocks per task.
+constexpr size_t kRowBlocksPerTask = 4;
 
-// Computes rows [r0, r1) x panels [p0, p1). Row tails are copied into a zero-padded MR-row block so the
-// same micro-kernel (same instruction sequence) computes every element: the determinism guarantee.
-void run_tile(const PackedLinear& layer, const float* x, size_t rows, float* y, size_t r0, size_t r1, size_t p0,
-              size_t p1) {
+struct Scratch {
+  std::vector<float> a;    // one packed activation block [kc][mr]
+  std::vector<float> acc;  // the task's accumulators, one mr x (16*panels) tile after another
+};
+
+// Rows [r0, r1) x panels [p0, p1). Row tails are zero-padded inside the packed block, so the same kernel
+// computes every element; k blocks continue each element's chain in order, so blocking changes no bits.
+void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
+              size_t p0, size_t p1, Scratch& s) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
-  std::vector<float> tail;
-  float acc[kGemmMR * kGemmNR];
-  for (size_t rb = r0; rb < r1; rb += kGemmMR) {
-    const size_t mr = std::min<size_t>(kGemmMR, rows - rb);
-    const float* xb = x + rb * k;
-    if (mr < static_cast<size_t>(kGemmMR)) {
-      tail.assign(kGemmMR * k, 0.0f);
-      std::memcpy(tail.data(), xb, mr * k * sizeof(float));
-      xb = tail.data();
-    }
-    for (size_t p = p0; p < p1; ++p) {
-      gemm_microkernel(xb, k, layer.packed.data() + p * k * kGemmNR, static_cast<int>(k), acc);
-      const size_t c0 = p * kGemmNR, nc = std::min<size_t>(kGemmNR, n - c0);
+  const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
+  const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
+  const size_t row_blocks = (r1 - r0 + mr - 1) / mr, groups = (p1 - p0 + np - 1) / np;
+  s.acc.resize(row_blocks * groups * tile);
+  s.a.resize(mr * std::min<size_t>(k, kKBlock));
+  const float* packed = layer.packed.data();
+  for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
+    const size_t kc = std::min<size_t>(kKBlock, k - k0);
+    for (size_t rb = 0; rb < row_blocks; ++rb) {
+      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
       for (size_t r = 0; r < mr; ++r) {
-        float* yr = y + (rb + r) * n + c0;
-        const float* ar = acc + r * kGemmNR;
-        const float* b = layer.bias.data() + c0;
-        for (size_t j = 0; j < nc; ++j) yr[j] = ar[j] + b[j];
+        float* dst = s.a.data() + r;
+        if (r < valid) {
+          const float* src = x + (row0 + r) * k + k0;
+          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = src[kk];
+        } else {
+          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = 0.0f;
+        }
+      }
+      for (size_t g = 0; g < groups; ++g) {
+        const size_t p = p0 + g * np;
+        const float* b0 = packed + (p * k + k0) * kGemmNR;
+        const float* b1 = (np == 2 && p + 1 < p1) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
+        kern.run(s.a.data(), b0, b1, static_cast<int>(kc), s.acc.data() + (rb * groups + g) * tile, tile_cols,
+                 k0 > 0);
+      }
+    }
+  }
+  // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
+  for (size_t rb = 0; rb < row_blocks; ++rb) {
+    const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
+    for (size_t g = 0; g < groups; ++g) {
+      const float* t = s.acc.data() + (rb * groups + g) * tile;
+      const size_t c0 = (p0 + g * np) * kGemmNR, c1 = std::min(n, std::min(p1 * kGemmNR, c0 + tile_cols));
+      for (size_t r = 0; r < valid; ++r) {
+        float* yr = y + (row0 + r) * n;
+        const float* tr = t + r * tile_cols - c0;
+        for (size_t c = c0; c < c1; ++c) yr[c] = tr[c] + layer.bias[c];
       }
     }
   }
@@ -89,18 +148,22 @@ void run_tile(const PackedLinear& layer, const float* x, size_t rows, float* y, 
 
 }  // namespace
 
-void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool) {
+void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
+                         ThreadPool* pool) {
   if (rows == 0) return;
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
   const size_t panels = gemm_panel_count(layer.out_features);
-  const size_t row_tasks = (rows + kRowsPerTask - 1) / kRowsPerTask;
+  const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
+  const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   const size_t panel_tasks = (panels + kPanelsPerTask - 1) / kPanelsPerTask;
   auto body = [&](size_t begin, size_t end) {
+    thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
+      // Consecutive tasks share a row range, so a thread's packed activations and outputs stay warm.
       const size_t rt = t / panel_tasks, pt = t % panel_tasks;
-      const size_t r0 = rt * kRowsPerTask, r1 = std::min(rows, r0 + kRowsPerTask);
+      const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
       const size_t p0 = pt * kPanelsPerTask, p1 = std::min(panels, p0 + kPanelsPerTask);
-      run_tile(layer, x, rows, y, r0, r1, p0, p1);
+      run_task(kern, layer, x, y, r0, r1, p0, p1, scratch);
     }
   };
   const size_t tasks = row_tasks * panel_tasks;
@@ -109,6 +172,10 @@ void linear_forward(const PackedLinear& layer, const float* x, size_t rows, floa
   } else {
     pool->parallel_for(tasks, 1, body);
   }
+}
+
+void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool) {
+  linear_forward_with(active_gemm_kernel(), layer, x, rows, y, pool);
 }
 
 }  // namespace ce

@@ -23,7 +23,8 @@ PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int
 // Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 
-// Fast path: same result within fp32 rounding; splits rows/columns over the pool. A row's result does not
+// Fast path: the widest micro-kernel this CPU runs (AVX-512, AVX2+FMA, NEON or portable; see gemm_kernels.h,
+// CE_FORCE_ISA), same result within fp32 rounding; splits rows/columns over the pool. A row's result does not
 // depend on how many rows are in the call nor on the pool size (bitwise), so scores are deterministic.
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool);
 

@@ -1,20 +1,42 @@
-// Packed-weight layout shared by pack_linear and the GEMM micro-kernel (panels of kGemmNR output columns).
+// Packed-weight layout and the micro-kernel contract shared by pack_linear, the GEMM driver and every ISA kernel.
 #pragma once
 
 #include <cstddef>
 
+#include "runtime/cpu_features.h"
+
 namespace ce {
 
-// Output columns per packed panel: 16 floats = one AVX-512 vector or two AVX2 vectors.
+// Output columns per packed weight panel: one AVX-512 vector, two AVX2 vectors, four NEON vectors.
 inline constexpr int kGemmNR = 16;
-// Rows per micro-kernel call: 6 x 16 accumulators fit AVX2's 16 registers with room for loads.
-inline constexpr int kGemmMR = 6;
 
 // Panel p holds W[p*NR + j][k] at packed[(p * K + k) * NR + j]; columns past out_features are zero.
 inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(out_features) + kGemmNR - 1) / kGemmNR; }
 
-// acc[r][j] = sum over k (in increasing order) of x[r*ldx + k] * panel[k*NR + j], for kGemmMR rows.
-// The one instruction sequence every output element goes through, whatever the call's shape or threads.
-void gemm_microkernel(const float* x, size_t ldx, const float* panel, int k, float* acc);
+// One register-blocked micro-kernel call computes an mr x (16 or 32) tile over kc steps of k:
+//   acc[r*ldacc + j]      (+)= sum_{k<kc} a[k*mr + r] * b0[k*16 + j]        j < 16
+//   acc[r*ldacc + 16 + j] (+)= sum_{k<kc} a[k*mr + r] * b1[k*16 + j]        only when b1 != nullptr
+// `a` is the activation block packed k-major (mr values per k step). With accumulate=false the sums start at
+// zero, else at acc. Every element is one k-ordered chain of multiply-adds, identical whichever tile shape,
+// panel count or k-block split computes it: so results are bitwise independent of M, N tiling and threads.
+using GemmMicroKernel = void (*)(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
+                                 bool accumulate);
+
+struct GemmKernel {
+  Isa isa;
+  int mr;              // rows per call
+  int panels;          // 1 or 2: weight panels (16 columns each) the kernel can take per call
+  GemmMicroKernel run;
+};
+
+// Kernels compiled into this binary; each lives in its own file built for its ISA.
+extern const GemmKernel kGemmPortableKernel;
+#if defined(CE_HAVE_X86_KERNELS)
+extern const GemmKernel kGemmAvx2Kernel;
+extern const GemmKernel kGemmAvx512Kernel;
+#endif
+#if defined(CE_HAVE_ARM_KERNELS)
+extern const GemmKernel kGemmNeonKernel;
+#endif
 
 }  // namespace ce

@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -12,8 +14,10 @@
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_kernels.h"
 #include "kernels/layernorm.h"
 #include "kernels/softmax.h"
+#include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
@@ -239,6 +243,151 @@ TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
   for (size_t s = 0; s < 4; ++s)
     for (size_t c = 0; c < hidden; ++c)
       ASSERT_EQ(cls_out[s * hidden + c], fast[offsets[s] * hidden + c]) << "sequence " << s;
+}
+
+// ---- Per-ISA GEMM micro-kernels (every kernel this CPU can run, not only the one linear_forward picked) ----
+
+std::vector<const GemmKernel*> runnable_kernels() {
+  std::vector<const GemmKernel*> out;
+  for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon})
+    if (const GemmKernel* k = gemm_kernel_for(isa)) out.push_back(k);
+  return out;
+}
+
+TEST(GemmIsa, DetectionAgreesWithCompilerRuntime) {
+  EXPECT_TRUE(isa_supported(Isa::Portable));
+  ASSERT_NE(gemm_kernel_for(Isa::Portable), nullptr);
+  ASSERT_NE(gemm_kernel_for(best_isa()), nullptr) << "best ISA " << isa_name(best_isa()) << " has no kernel";
+#if defined(__x86_64__) && defined(__GNUC__)
+  // GCC's own CPUID/XGETBV probe (libgcc) is an independent implementation of the same question.
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  EXPECT_EQ(cpu_features().avx2_fma, avx2);
+  EXPECT_EQ(cpu_features().avx512f, avx512);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2) != nullptr, avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx512) != nullptr, avx512 && avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Neon), nullptr);
+  EXPECT_EQ(best_isa(), avx512 && avx2 ? Isa::Avx512 : avx2 ? Isa::Avx2 : Isa::Portable);
+#elif defined(__aarch64__)
+  EXPECT_TRUE(cpu_features().neon);
+  EXPECT_EQ(best_isa(), Isa::Neon);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2), nullptr);
+#endif
+  for (const GemmKernel* k : runnable_kernels()) {
+    EXPECT_GE(k->mr, 1);
+    EXPECT_TRUE(k->panels == 1 || k->panels == 2) << isa_name(k->isa);
+  }
+}
+
+TEST(GemmIsa, ForceIsaEnvironmentVariable) {
+  const char* saved = std::getenv("CE_FORCE_ISA");
+  const std::string saved_value = saved ? saved : "";
+  ::setenv("CE_FORCE_ISA", "portable", 1);
+  EXPECT_EQ(requested_isa(), Isa::Portable);
+  ::setenv("CE_FORCE_ISA", isa_name(best_isa()), 1);
+  EXPECT_EQ(requested_isa(), best_isa());
+  ::setenv("CE_FORCE_ISA", "sse9", 1);
+  try {
+    requested_isa();
+    ADD_FAILURE() << "unknown ISA name accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("CE_FORCE_ISA"), std::string::npos) << e.what();
+  }
+  // An ISA the CPU lacks must be refused (running it would be an illegal instruction).
+  for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Neon}) {
+    if (isa_supported(isa)) continue;
+    ::setenv("CE_FORCE_ISA", isa_name(isa), 1);
+    EXPECT_THROW(requested_isa(), Error) << isa_name(isa);
+  }
+  ::unsetenv("CE_FORCE_ISA");
+  EXPECT_EQ(requested_isa(), best_isa());
+  if (saved) ::setenv("CE_FORCE_ISA", saved_value.c_str(), 1);
+  // linear_forward is exactly the active kernel.
+  const PackedLinear l = random_linear(37, 29, 3);
+  const auto x = random_vec(11 * 29, 4);
+  std::vector<float> a(11 * 37), b(11 * 37);
+  linear_forward(l, x.data(), 11, a.data(), nullptr);
+  linear_forward_with(active_gemm_kernel(), l, x.data(), 11, b.data(), nullptr);
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+}
+
+TEST(GemmIsa, EveryKernelMatchesReferenceOnOddShapes) {
+  // Each size appears on each axis (M, N, K) once; the others rotate through the list, covering register-tile,
+  // panel, k-block (256) and task tails.
+  const size_t sizes[] = {1, 2, 3, 7, 13, 17, 31, 33, 64, 65, 127, 128, 129, 383, 384, 385, 1536, 1537};
+  const size_t count = sizeof(sizes) / sizeof(sizes[0]);
+  std::vector<std::tuple<size_t, size_t, size_t>> shapes;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t a = sizes[(i * 5 + 3) % count], b = sizes[(i * 7 + 11) % count];
+    shapes.emplace_back(sizes[i], a, b);
+    shapes.emplace_back(a, sizes[i], b);
+    shapes.emplace_back(a, b, sizes[i]);
+  }
+  const auto kernels = runnable_kernels();
+  ThreadPool pool(2);
+  for (const auto& [m, n, k] : shapes) {
+    const PackedLinear l = random_linear(static_cast<int>(n), static_cast<int>(k), static_cast<uint32_t>(m * 31 + n * 7 + k));
+    const auto x = random_vec(m * k, static_cast<uint32_t>(m * 3 + n + k * 5));
+    std::vector<float> ref(m * n);
+    linear_reference(l, x.data(), m, ref.data());
+    std::vector<std::vector<float>> got;
+    for (const GemmKernel* kern : kernels) {
+      std::vector<float> y(m * n, NAN), y2(m * n, NAN);
+      linear_forward_with(*kern, l, x.data(), m, y.data(), nullptr);
+      linear_forward_with(*kern, l, x.data(), m, y2.data(), &pool);
+      ASSERT_EQ(0, std::memcmp(y.data(), y2.data(), y.size() * sizeof(float)))
+          << isa_name(kern->isa) << " M=" << m << " N=" << n << " K=" << k << ": threads changed bits";
+      got.push_back(std::move(y));
+    }
+    // One magnitude pass per shape, shared by all kernels (it costs as much as the reference).
+    for (size_t r = 0; r < m; ++r) {
+      for (size_t c = 0; c < n; ++c) {
+        double mag = std::fabs(l.bias[c]);
+        for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+        const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
+        for (size_t i = 0; i < kernels.size(); ++i)
+          ASSERT_NEAR(got[i][r * n + c], ref[r * n + c], tol)
+              << isa_name(kernels[i]->isa) << " M=" << m << " N=" << n << " K=" << k << " at (" << r << "," << c << ")";
+      }
+    }
+  }
+}
+
+TEST(GemmIsa, EveryKernelIsBitwiseDeterministic) {
+  // K > 256 crosses a k block; N = 16*37+5 leaves a partial panel and an odd panel count; M spans tasks.
+  const int n = 597, k = 300;
+  const size_t m = 131;
+  std::vector<float> w = random_vec(static_cast<size_t>(n) * k, 21), b = random_vec(n, 22);
+  const PackedLinear l = pack_linear(w, b, n, k);
+  // The first 35 output columns as a layer of their own: a column's bits must not depend on N either.
+  const int n_small = 35;
+  const PackedLinear l_small = pack_linear(std::vector<float>(w.begin(), w.begin() + static_cast<size_t>(n_small) * k),
+                                           std::vector<float>(b.begin(), b.begin() + n_small), n_small, k);
+  const auto x = random_vec(m * k, 23);
+  for (const GemmKernel* kern : runnable_kernels()) {
+    SCOPED_TRACE(isa_name(kern->isa));
+    std::vector<float> all(m * n);
+    linear_forward_with(*kern, l, x.data(), m, all.data(), nullptr);
+    for (int threads : {1, 2, 3, 5}) {
+      ThreadPool pool(threads);
+      std::vector<float> again(m * n, NAN);
+      linear_forward_with(*kern, l, x.data(), m, again.data(), &pool);
+      ASSERT_EQ(0, std::memcmp(all.data(), again.data(), all.size() * sizeof(float))) << threads << " threads";
+    }
+    for (const auto& [begin, rows] : std::vector<std::pair<size_t, size_t>>{
+             {0, 1}, {5, 1}, {7, 3}, {13, 15}, {14, 14}, {60, 57}, {100, 31}, {130, 1}}) {
+      std::vector<float> part(rows * n, NAN);
+      linear_forward_with(*kern, l, x.data() + begin * k, rows, part.data(), nullptr);
+      ASSERT_EQ(0, std::memcmp(part.data(), all.data() + begin * n, part.size() * sizeof(float)))
+          << "rows [" << begin << "," << begin + rows << ")";
+    }
+    std::vector<float> narrow(m * n_small, NAN);
+    linear_forward_with(*kern, l_small, x.data(), m, narrow.data(), nullptr);
+    for (size_t r = 0; r < m; ++r)
+      ASSERT_EQ(0, std::memcmp(narrow.data() + r * n_small, all.data() + r * n, n_small * sizeof(float))) << "row " << r;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,229 @@
+// `npm run bench`: our engine vs onnxruntime-node, transformers.js and sentence-transformers, in one run,
+// interleaved call by call, at 1 and 2 threads; prints a table, writes bench/results/latest.json + BENCHMARKS.md.
+// Usage: node bench/run.mjs [--reps N] [--threads 1,2] [--engines ours,ort,transformersjs,st]
+//                           [--workloads berlin10,ms100,b32x128,single32] [--no-md]
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWorkloads, pairFlops } from './workloads.mjs';
+import { renderTable, renderMarkdown } from './report.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.dirname(BENCH);
+const MODEL = path.join(REPO, 'test/.cache/models/minilm-ce');
+const ONNX = path.join(REPO, 'test/.cache/onnx/minilm-ce');
+const OUT = path.join(REPO, 'build/bench');
+const BATCH = 32;  // sentence-transformers' default predict batch size; every engine uses it
+const require = createRequire(import.meta.url);
+
+function parseArgs(argv) {
+  const o = { reps: 5, threads: [1, 2], engines: ['ours', 'ort', 'transformersjs', 'st'], workloads: null, md: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--reps') o.reps = Number(argv[++i]);
+    else if (a === '--threads') o.threads = argv[++i].split(',').map(Number);
+    else if (a === '--engines') o.engines = argv[++i].split(',');
+    else if (a === '--workloads') o.workloads = argv[++i].split(',');
+    else if (a === '--no-md') o.md = false;
+    else throw new Error(`bench: unknown argument ${a}`);
+  }
+  if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('bench: --reps must be a positive integer');
+  if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('bench: --threads must be positive integers, e.g. 1,2');
+  return o;
+}
+
+const log = (...a) => console.error('[bench]', ...a);
+
+/** A Python with torch + sentence-transformers: $CE_BENCH_PYTHON if set (only it), else the repo's .venv; or null. */
+function findPython() {
+  const candidates = process.env.CE_BENCH_PYTHON ? [process.env.CE_BENCH_PYTHON] : [path.join(REPO, '.venv/bin/python')];
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', 'import torch, sentence_transformers, onnx, onnxscript'], { stdio: 'ignore' });
+    if (r.status === 0) return { py, onnx: true };
+    const r2 = spawnSync(py, ['-c', 'import torch, sentence_transformers'], { stdio: 'ignore' });
+    if (r2.status === 0) return { py, onnx: false };
+  }
+  return null;
+}
+
+function prepare(opts, python) {
+  if (!existsSync(path.join(REPO, 'dist/cjs/index.js')) || !existsSync(path.join(REPO, 'build/Release/cross_encoder.node'))) {
+    throw new Error('bench: the package is not built; run `npm run build` first');
+  }
+  if (!existsSync(path.join(MODEL, 'model.safetensors'))) {
+    log('building test/.cache/models/minilm-ce (tools/reference/build_minilm_ce.py)');
+    execFileSync('python3', [path.join(REPO, 'tools/reference/build_minilm_ce.py')], { stdio: 'inherit' });
+  }
+  const peers = opts.engines.filter((e) => e === 'ort' || e === 'transformersjs');
+  if (peers.length && !existsSync(path.join(BENCH, 'node_modules/onnxruntime-node'))) {
+    // bench/.npmrc skips onnxruntime-node's CUDA download (from nuget, not npm): CPU binaries ship in the package.
+    log('installing peer engines into bench/node_modules (npm ci in bench/, pinned by bench/package-lock.json)');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
+  }
+  if (peers.length && !existsSync(path.join(ONNX, 'onnx/model.onnx'))) {
+    if (!python?.onnx) throw new Error('bench: test/.cache/onnx/minilm-ce is missing and no Python with torch+onnx+onnxscript was found to export it (pip install -r tools/reference/requirements.txt)');
+    log('exporting ONNX (tools/reference/export_onnx.py)');
+    execFileSync(python.py, [path.join(REPO, 'tools/reference/export_onnx.py')], { stdio: 'inherit' });
+  }
+  mkdirSync(OUT, { recursive: true });
+}
+
+/** Compiles and runs bench/peak_flops.cpp: measured fp32 FMA GFLOP/s at 1..max threads. */
+function measurePeak(maxThreads) {
+  const exe = path.join(OUT, 'peak_flops');
+  execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++20', '-march=native', '-pthread', path.join(BENCH, 'peak_flops.cpp'), '-o', exe]);
+  return JSON.parse(execFileSync(exe, [String(maxThreads)], { encoding: 'utf8' }));
+}
+
+function machine() {
+  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
+  const field = (k) => (lscpu.match(new RegExp(`^${k}:\\s*(.+)$`, 'm')) ?? [])[1]?.trim() ?? null;
+  const flags = (field('Flags') ?? '').split(' ').filter((f) => /^(avx|fma|f16c|amx)/.test(f));
+  return {
+    cpu: field('Model name') ?? os.cpus()[0]?.model,
+    logicalCpus: os.cpus().length,
+    threadsPerCore: Number(field('Thread\\(s\\) per core')) || null,
+    simdFlags: flags,
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    kernel: os.release(),
+    node: process.version,
+  };
+}
+
+/** One engine at one thread count in its own process; `call` sends a command and awaits its reply line. */
+async function startEngine(engine, threads, wlFile, python) {
+  const dir = engine === 'ours' || engine === 'st' ? MODEL : ONNX;
+  const [cmd, args] = engine === 'st'
+    ? [python.py, [path.join(BENCH, 'engines/st.py')]]
+    : [process.execPath, [path.join(BENCH, `engines/${engine}.mjs`)]];
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), TOKENIZERS_PARALLELISM: 'false' };
+  const child = spawn(cmd, [...args, '--model', dir, '--threads', String(threads), '--workloads', wlFile], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`bench: engine ${engine}@${threads} exited: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    return JSON.parse(value);
+  };
+  const ready = await next();
+  return {
+    engine, threads, ready, child,
+    call: async (o) => { child.stdin.write(JSON.stringify(o) + '\n'); return next(); },
+  };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const python = opts.engines.includes('st') || opts.engines.some((e) => e !== 'ours') ? findPython() : null;
+  prepare(opts, python);
+  const startedAt = new Date().toISOString();
+  const loadStart = os.loadavg();
+
+  const { CrossEncoder } = require(path.join(REPO, 'dist/cjs/index.js'));
+  const tok = await CrossEncoder.load(MODEL, { threads: 1 });
+  const all = buildWorkloads(REPO, (q, p) => tok.tokenize(q, p).inputIds);
+  for (const w of opts.workloads ?? []) if (!all[w]) throw new Error(`bench: unknown workload ${w} (have ${Object.keys(all).join(', ')})`);
+  const workloads = Object.fromEntries(Object.entries(all).filter(([k]) => !opts.workloads || opts.workloads.includes(k)));
+  const cfg = tok.config;
+  await tok.dispose();
+  const wlFile = path.join(OUT, 'workloads.json');
+  writeFileSync(wlFile, JSON.stringify(workloads));
+
+  log('measuring fp32 FMA peak (bench/peak_flops.cpp)');
+  const peak = measurePeak(Math.max(...opts.threads));
+
+  const skipped = [];
+  const engines = [];
+  for (const threads of opts.threads) {
+    for (const engine of opts.engines) {
+      if (engine === 'st' && !python) { skipped.push({ engine, threads, reason: 'no Python with torch + sentence-transformers found (set CE_BENCH_PYTHON)' }); continue; }
+      log(`loading ${engine} @ ${threads} thread(s)`);
+      try { engines.push(await startEngine(engine, threads, wlFile, python)); }
+      catch (e) { skipped.push({ engine, threads, reason: e.message }); log(e.message); }
+    }
+  }
+
+  // Warm-up: one call per engine on the short workloads (first-call allocations, thread start-up); the long
+  // ones warm up nothing new and would double the run time.
+  for (const name of Object.keys(workloads).filter((k) => workloads[k].pairs.length <= 10)) {
+    for (const e of engines) await e.call({ cmd: 'run', workload: name, batchSize: BATCH });
+  }
+
+  // Timed: rep-major, then workload, then engine in a rotating order, so drift in machine load hits every
+  // engine alike instead of whichever happened to run last.
+  // Repetition 0 also returns scores: each peer's max |logit - ours| at the same thread count.
+  const times = new Map();
+  const agreement = {};
+  for (let rep = 0; rep < opts.reps; rep++) {
+    for (const name of Object.keys(workloads)) {
+      const scores = new Map();
+      for (let k = 0; k < engines.length; k++) {
+        const e = engines[(k + rep) % engines.length];
+        const r = await e.call({ cmd: 'run', workload: name, batchSize: BATCH, wantScores: rep === 0 });
+        const key = `${e.engine}|${e.threads}|${name}`;
+        if (!times.has(key)) times.set(key, []);
+        times.get(key).push(r.ms);
+        if (r.scores) scores.set(e, r.scores);
+      }
+      for (const [e, sc] of scores) {
+        const ours = [...scores].find(([o]) => o.engine === 'ours' && o.threads === e.threads)?.[1];
+        if (!ours || e.engine === 'ours') continue;
+        const k = `${e.engine}@${e.threads}`;
+        agreement[k] = Math.max(agreement[k] ?? 0, ...sc.map((s, i) => Math.abs(s - ours[i])));
+      }
+    }
+    log(`rep ${rep + 1}/${opts.reps} done`);
+  }
+
+  const engineInfo = [];
+  for (const e of engines) {
+    const s = await e.call({ cmd: 'stats' });
+    engineInfo.push({ engine: e.engine, threads: e.threads, version: e.ready.version, loadMs: e.ready.loadMs, rssAfterLoadMB: e.ready.rssAfterLoadKB / 1024, peakRssMB: s.peakRssKB / 1024 });
+    e.child.stdin.write(JSON.stringify({ cmd: 'exit' }) + '\n');
+  }
+
+  const rows = [];
+  for (const e of engines) {
+    for (const [name, w] of Object.entries(workloads)) {
+      const ms = times.get(`${e.engine}|${e.threads}|${name}`);
+      const med = median(ms);
+      const flops = w.tokens.reduce((a, n) => a + pairFlops(n, cfg), 0);
+      const gflops = flops / (med / 1e3) / 1e9;
+      rows.push({
+        engine: e.engine, threads: e.threads, workload: name, pairs: w.pairs.length, tokens: w.tokens.reduce((a, b) => a + b, 0),
+        msMedian: med, msMin: Math.min(...ms), msMax: Math.max(...ms), samples: ms.length,
+        pairsPerSec: w.pairs.length / (med / 1e3), gflops, pctPeak: (100 * gflops) / peak.gflops[String(e.threads)],
+      });
+    }
+  }
+
+  let versions = { node: process.version };
+  try { versions.onnxruntimeNode = require(path.join(BENCH, 'node_modules/onnxruntime-node/package.json')).version; } catch {}
+  try { versions.transformersjs = require(path.join(BENCH, 'node_modules/@huggingface/transformers/package.json')).version; } catch {}
+  const st = engineInfo.find((x) => x.engine === 'st');
+  if (st) versions.python = st.version;
+
+  let onnxExportCheck = null;
+  try { onnxExportCheck = JSON.parse(readFileSync(path.join(ONNX, 'export_check.json'), 'utf8')); } catch {}
+  const result = {
+    startedAt, finishedAt: new Date().toISOString(), loadavgStart: loadStart, loadavgEnd: os.loadavg(),
+    machine: machine(), versions, peak, batchSize: BATCH, reps: opts.reps,
+    model: { name: 'minilm-ce', layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, intermediate: cfg.intermediate_size },
+    workloads: Object.fromEntries(Object.entries(workloads).map(([k, w]) => [k, { title: w.title, pairs: w.pairs.length, tokens: w.tokens }])),
+    engines: engineInfo, skipped, onnxExportCheck, agreementMaxAbsVsOurs: agreement, rows,
+  };
+  mkdirSync(path.join(BENCH, 'results'), { recursive: true });
+  writeFileSync(path.join(BENCH, 'results/latest.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(renderTable(result));
+  if (opts.md) writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(result));
+  log(`wrote bench/results/latest.json${opts.md ? ' and BENCHMARKS.md' : ''}`);
+}
+
+main().catch((e) => { console.error(e.message ?? e); process.exit(1); });

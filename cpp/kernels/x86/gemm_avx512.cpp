@@ -1,0 +1,61 @@
+// AVX-512F GEMM micro-kernel: 14 rows x 32 columns (two weight panels) in 28 zmm accumulators.
+#include <immintrin.h>
+
+#include <cstddef>
+
+#include "kernels/gemm_layout.h"
+
+namespace ce {
+namespace {
+
+// 14 x 2 accumulators + 2 weight vectors = 30 of the 32 zmm registers; the row value is broadcast straight from
+// memory into the FMA ({1to16}), so it needs no register. Per k step: 2 vector loads, 14 broadcasts, 28 FMAs.
+constexpr int kMR = 14;
+
+template <bool kTwo, bool kLoad>
+__attribute__((target("avx512f"))) void kernel(const float* __restrict a, const float* __restrict b0,
+                                               const float* __restrict b1, int kc, float* __restrict acc,
+                                               size_t ldacc) {
+  __m512 c0[kMR], c1[kMR];
+#pragma GCC unroll 14
+  for (int r = 0; r < kMR; ++r) {
+    c0[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc) : _mm512_setzero_ps();
+    if (kTwo) c1[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc + kGemmNR) : _mm512_setzero_ps();
+  }
+  for (int k = 0; k < kc; ++k) {
+    const __m512 w0 = _mm512_loadu_ps(b0 + static_cast<size_t>(k) * kGemmNR);
+    const __m512 w1 = kTwo ? _mm512_loadu_ps(b1 + static_cast<size_t>(k) * kGemmNR) : w0;
+    const float* ak = a + static_cast<size_t>(k) * kMR;
+#pragma GCC unroll 14
+    for (int r = 0; r < kMR; ++r) {
+      const __m512 x = _mm512_set1_ps(ak[r]);
+      c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+      if (kTwo) c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+    }
+  }
+#pragma GCC unroll 14
+  for (int r = 0; r < kMR; ++r) {
+    _mm512_storeu_ps(acc + r * ldacc, c0[r]);
+    if (kTwo) _mm512_storeu_ps(acc + r * ldacc + kGemmNR, c1[r]);
+  }
+}
+
+void run(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc, bool accumulate) {
+  if (b1 != nullptr) {
+    if (accumulate)
+      kernel<true, true>(a, b0, b1, kc, acc, ldacc);
+    else
+      kernel<true, false>(a, b0, b1, kc, acc, ldacc);
+  } else {
+    if (accumulate)
+      kernel<false, true>(a, b0, b0, kc, acc, ldacc);
+    else
+      kernel<false, false>(a, b0, b0, kc, acc, ldacc);
+  }
+}
+
+}  // namespace
+
+const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run};
+
+}  // namespace ce

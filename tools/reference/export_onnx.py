@@ -1,0 +1,106 @@
+"""Exports test/.cache/models/minilm-ce to fp32 ONNX (for the peer engines in `npm run bench`) and checks it.
+
+Writes test/.cache/onnx/minilm-ce/{config.json, tokenizer files, model.onnx, onnx/model.onnx}: onnxruntime-node
+reads model.onnx; @huggingface/transformers looks for onnx/model.onnx under a local model folder. The graph has
+inputs input_ids / attention_mask / token_type_ids (int64, dynamic batch x sequence) and output `logits`.
+Uses torch's torch.export-based exporter (dynamo=True, needs onnx + onnxscript): the legacy TorchScript
+tracer bakes transformers' padding-mask branch into the graph as a constant (padded batches then differ by ~5
+logits). The graph stays plain fp32 (no ORT-specific fusions); onnxruntime optimises it itself in the bench.
+The check runs the exported file in onnxruntime (Python) and PyTorch fp32 on varied pairs and fails if
+any logit differs by more than --tol (default 1e-4).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+REPO = Path(__file__).resolve().parents[2]
+SRC = REPO / "test" / ".cache" / "models" / "minilm-ce"
+OUT = REPO / "test" / ".cache" / "onnx" / "minilm-ce"
+COPY = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]
+CHECK_PAIRS = [
+    ("How many people live in Berlin?",
+     "Berlin had a population of 3,520,031 registered inhabitants in an area of 891.82 square kilometers."),
+    ("How many people live in Berlin?", "Berlin is well known for its museums."),
+    ("what is a tokenizer", "A tokenizer splits text into word pieces " * 20),
+    ("short", "x"),
+]
+
+
+class LogitsOnly(torch.nn.Module):
+    """Wraps the HF model so the exported graph has exactly one named output and no dict plumbing."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=token_type_ids).logits
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--src", type=Path, default=SRC)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--tol", type=float, default=1e-4)
+    args = ap.parse_args()
+    if not (args.src / "model.safetensors").is_file():
+        print(f"export_onnx: {args.src}/model.safetensors not found; run tools/reference/build_minilm_ce.py",
+              file=sys.stderr)
+        return 2
+
+    torch.manual_seed(0)
+    tok = AutoTokenizer.from_pretrained(args.src)
+    model = AutoModelForSequenceClassification.from_pretrained(args.src, torch_dtype=torch.float32,
+                                                               attn_implementation="eager").eval()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "onnx").mkdir(exist_ok=True)
+    for name in COPY:
+        if (args.src / name).is_file():
+            shutil.copyfile(args.src / name, args.out / name)
+
+    sample = tok([p[0] for p in CHECK_PAIRS[:2]], [p[1] for p in CHECK_PAIRS[:2]], padding=True,
+                 return_tensors="pt")
+    inputs = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    dyn = {n: {0: "batch", 1: "sequence"} for n in names}
+    dyn["logits"] = {0: "batch"}
+    onnx_path = args.out / "model.onnx"
+    with torch.no_grad():
+        torch.onnx.export(LogitsOnly(model), inputs, str(onnx_path), input_names=names,
+                          output_names=["logits"], dynamic_axes=dyn, opset_version=18, dynamo=True,
+                          external_data=False)
+    shutil.copyfile(onnx_path, args.out / "onnx" / "model.onnx")
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    worst = 0.0
+    # One batch (padding exercised) plus each pair alone (the longest pair alone is unpadded).
+    batches = [CHECK_PAIRS] + [[p] for p in CHECK_PAIRS]
+    for batch in batches:
+        enc = tok([p[0] for p in batch], [p[1] for p in batch], padding=True, truncation=True,
+                  max_length=512, return_tensors="pt")
+        with torch.no_grad():
+            ref = model(**enc).logits.numpy()
+        got = sess.run(["logits"], {n: enc[n].numpy().astype(np.int64) for n in names})[0]
+        worst = max(worst, float(np.abs(ref - got).max()))
+    report = {"onnx": str(onnx_path.relative_to(REPO)), "opset": 18, "torch": torch.__version__,
+              "onnxruntime": ort.__version__, "max_abs_diff_vs_torch": worst, "tol": args.tol}
+    (args.out / "export_check.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report))
+    if worst > args.tol:
+        print(f"export_onnx: ONNX logits differ from PyTorch by {worst:.3g} > {args.tol}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
