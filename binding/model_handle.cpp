@@ -74,6 +74,14 @@ Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
   result.Set("labels", js_labels);
   result.Set("defaultActivation", Napi::String::New(env, activation_name(model->default_activation())));
   result.Set("threads", Napi::Number::New(env, model->pool().size()));
+  const WeightsSummary& weights = model->weights_summary();
+  Napi::Object dtypes = Napi::Object::New(env);
+  for (const auto& [dtype, count] : weights.parameters_by_dtype)
+    dtypes.Set(dtype, Napi::Number::New(env, static_cast<double>(count)));
+  result.Set("weightDtypes", dtypes);
+  result.Set("parameters", Napi::Number::New(env, static_cast<double>(weights.parameters)));
+  result.Set("weightBytes", Napi::Number::New(env, static_cast<double>(weights.file_bytes)));
+  result.Set("gemmKernel", Napi::String::New(env, model->gemm_kernel_name()));
   return result;
 }
 

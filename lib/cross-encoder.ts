@@ -68,6 +68,15 @@ export interface Encoding {
 /** A pair of texts: [query, passage]. */
 export type TextPair = readonly [string, string];
 
+/** What the model's weights file held, as the core read it at load. */
+export interface WeightsInfo {
+  /** Parameter count per stored dtype (e.g. { F16: 2376193 }); computation is fp32 whatever the storage. */
+  readonly dtypes: Readonly<Record<string, number>>;
+  readonly parameters: number;
+  /** Size of model.safetensors in bytes. */
+  readonly bytes: number;
+}
+
 type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
@@ -104,17 +113,10 @@ function parsePredictOptions(options: Record<string, unknown>, prefix: string): 
 function parseHubOptions(options: Record<string, unknown>): ResolveOptions {
   const { revision, cacheDir, token, localFilesOnly, onProgress, signal } = options;
   const parsed: ResolveOptions = {};
-  if (revision !== undefined) {
-    assertString(revision, 'options.revision');
-    parsed.revision = revision;
-  }
-  if (cacheDir !== undefined) {
-    assertString(cacheDir, 'options.cacheDir');
-    parsed.cacheDir = cacheDir;
-  }
-  if (token !== undefined) {
-    assertString(token, 'options.token');
-    parsed.token = token;
+  for (const [key, value] of Object.entries({ revision, cacheDir, token })) {
+    if (value === undefined) continue;
+    assertString(value, `options.${key}`);
+    parsed[key as 'revision' | 'cacheDir' | 'token'] = value;
   }
   if (localFilesOnly !== undefined) {
     assertBoolean(localFilesOnly, 'options.localFilesOnly');
@@ -144,13 +146,21 @@ export class CrossEncoder implements AsyncDisposable {
   readonly config: ModelConfig;
   /** The activation 'default' resolves to for this model. */
   readonly defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
+  /** The local directory the model was loaded from (for hub ids: the snapshot in the HF cache). */
+  readonly directory: string;
+  readonly weights: WeightsInfo;
+  /** The GEMM kernel family the core chose for this CPU ('avx512', 'avx2', 'neon' or 'portable'). */
+  readonly gemmKernel: string;
 
   #handle: NativeModelHandle | undefined;
   // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  private constructor(handle: NativeModelHandle, config: ModelConfig) {
+  private constructor(handle: NativeModelHandle, config: ModelConfig, directory: string) {
     const info = handle.info();
+    this.directory = directory;
+    this.weights = Object.freeze({ dtypes: Object.freeze({ ...info.weightDtypes }), parameters: info.parameters, bytes: info.weightBytes });
+    this.gemmKernel = info.gemmKernel;
     this.#handle = handle;
     this.numLabels = info.numLabels;
     this.labels = Object.freeze([...info.labels]);
@@ -188,7 +198,7 @@ export class CrossEncoder implements AsyncDisposable {
       // The core has validated config.json already; this is the user-facing copy of all of its keys.
       const configPath = path.join(dir, 'config.json');
       const config = deepFreeze(JSON.parse(await readFile(configPath, 'utf8')) as ModelConfig);
-      return new CrossEncoder(handle, config);
+      return new CrossEncoder(handle, config, dir);
     } catch (error) {
       handle.dispose();
       throw error instanceof CrossEncoderError || error instanceof AbortError ? error : new CrossEncoderError('ERR_INVALID_CONFIG',

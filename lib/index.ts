@@ -9,6 +9,7 @@ export type {
   RankOptions,
   RankResult,
   TextPair,
+  WeightsInfo,
 } from './cross-encoder';
 export {
   AbortError,

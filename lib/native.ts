@@ -11,6 +11,13 @@ export interface NativeModelInfo {
   defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
   /** Compute threads of the model's pool. */
   threads: number;
+  /** Parameter count per safetensors dtype of the weights file (e.g. { F16: 2376193 }). */
+  weightDtypes: Record<string, number>;
+  parameters: number;
+  /** Size of model.safetensors in bytes. */
+  weightBytes: number;
+  /** The GEMM kernel family the core chose for this CPU ('avx512', 'avx2', 'neon', 'portable'). */
+  gemmKernel: string;
 }
 
 export interface NativeEncoding {

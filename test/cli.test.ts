@@ -152,10 +152,12 @@ describe('cli', { timeout: 120_000 }, () => {
     assert.equal(info['defaultActivation'], 'sigmoid');
     assert.deepEqual(Object.keys(info['dtypes'] as object), ['F16']);
     assert.equal(info['weightBytes'], 9507802);
+    assert.match(String(info['gemmKernel']), /^(avx512|avx2|neon|portable)$/);
     const text = await cli(['info', 'demo']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^architecture +BertForSequenceClassification: 4 layers, hidden 128/m);
     assert.match(text.stdout, /^dtype +F16 /m);
+    assert.match(text.stdout, /^cpu kernel +(avx512|avx2|neon|portable) /m);
   });
 
   test('--help: top level and per command, on stdout, exit 0', async () => {

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <numeric>
 
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/safetensors.h"
+#include "kernels/gemm_kernels.h"
 #include "kernels/softmax.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
@@ -16,6 +18,20 @@
 namespace ce {
 
 namespace {
+
+WeightsSummary summarize_weights(const SafetensorsFile& file) {
+  std::map<std::string, uint64_t> by_dtype;  // sorted by dtype name
+  WeightsSummary summary;
+  for (const TensorView& tensor : file.tensors()) {
+    uint64_t count = 1;
+    for (int64_t dim : tensor.shape) count *= static_cast<uint64_t>(dim);  // the loader bounded these
+    by_dtype[dtype_name(tensor.dtype)] += count;
+    summary.parameters += count;
+  }
+  summary.parameters_by_dtype.assign(by_dtype.begin(), by_dtype.end());
+  summary.file_bytes = file.file_size();
+  return summary;
+}
 
 // Upper bound on tokens per forward pass: bounds scratch memory (intermediate activations are
 // tokens * intermediate_size floats) while keeping GEMMs tall enough to run at full speed.
@@ -93,10 +109,13 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   {
     const auto file = SafetensorsFile::open(weights_path);
     model->model_ = std::make_unique<BertModel>(model->config_, load_bert_weights(*file, model->config_));
+    model->weights_summary_ = summarize_weights(*file);
   }  // the mapping is released here: the weights were converted to fp32 copies
   model->pool_ = std::make_unique<ThreadPool>(options.threads > 0 ? options.threads : physical_core_count());
   return model;
 }
+
+const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
 
 PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
   return tokenizer_.encode_pair(a, b, max_length_);

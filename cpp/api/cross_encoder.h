@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ struct LoadOptions {
   size_t max_length = 0;   // 0 = min(tokenizer model_max_length, max_position_embeddings)
 };
 
+// What the weights file held, summarised at load from the validated safetensors header.
+struct WeightsSummary {
+  std::vector<std::pair<std::string, uint64_t>> parameters_by_dtype;  // e.g. {"F16", 2376193}, sorted by name
+  uint64_t parameters = 0;
+  uint64_t file_bytes = 0;
+};
+
 struct TextPair {
   std::string a;
   std::string b;
@@ -44,6 +52,9 @@ class CrossEncoderModel {
   // label and Identity otherwise. Unknown activation classes fail at load with UnsupportedArchitecture.
   Activation default_activation() const { return default_activation_; }
   ThreadPool& pool() const { return *pool_; }
+  const WeightsSummary& weights_summary() const { return weights_summary_; }
+  // Name of the GEMM kernel family in use ("avx512", "avx2", "neon", "portable").
+  const char* gemm_kernel_name() const;
 
   PairEncoding tokenize(std::string_view a, std::string_view b) const;
 
@@ -59,6 +70,7 @@ class CrossEncoderModel {
   BertTokenizer tokenizer_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;
+  WeightsSummary weights_summary_;
   std::unique_ptr<BertModel> model_;
   std::unique_ptr<ThreadPool> pool_;
 };

@@ -33,6 +33,7 @@ class SafetensorsFile {
   const TensorView* find(const std::string& name) const;  // nullptr when absent
   const std::vector<TensorView>& tensors() const { return tensors_; }
   const std::string& path() const { return path_; }
+  size_t file_size() const { return map_size_; }
 
   // Converts F32/F16/BF16 to fp32. Throws InvalidSafetensors if the shape differs from `expected_shape`
   // or the dtype is not a float type; MissingTensor if absent (message names the tensor and the file).

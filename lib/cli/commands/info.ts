@@ -1,12 +1,11 @@
-// `cross-encoder info`: what a model is (architecture, labels, max length, dtype, size) after loading it.
-// CPU features are not reported: the core probes them for its kernels, but the binding exposes no query.
+// `cross-encoder info`: what a model is (architecture, labels, max length, dtype, size, GEMM kernel) after
+// loading it; everything comes from the loaded model, as the core read it.
 import * as path from 'node:path';
 
-import { modelSource, resolveModel } from '../../models';
+import { modelSource } from '../../models';
 import { MODEL_OPTIONS, MODEL_OPTIONS_HELP, UsageError, loadOptions, parse } from '../args';
 import type { Command } from '../context';
 import { loadModel } from '../load-model';
-import { weightsInfo } from '../weights-info';
 
 const OPTIONS = { ...MODEL_OPTIONS, json: { type: 'boolean' } } as const;
 
@@ -15,11 +14,11 @@ function mib(bytes: number): string {
 }
 
 export const info: Command = {
-  summary: 'describe a model: architecture, labels, max length, dtype, size',
+  summary: 'describe a model: architecture, labels, max length, dtype, size, CPU kernel',
   usage: `Usage: cross-encoder info <id|dir|demo> [--json] [options]
 
 Loads the model (downloading it if needed) and prints its architecture, labels, default activation,
-max length, weight dtype(s), parameter count and size on disk; --json prints one JSON object instead.
+max length, weight dtype(s), parameter count, size on disk and the CPU kernel in use; --json prints one JSON object instead.
 
 ${MODEL_OPTIONS_HELP}`,
 
@@ -30,19 +29,13 @@ ${MODEL_OPTIONS_HELP}`,
     const options = loadOptions(values, 'info');
     const encoder = await loadModel(model, options, ctx);
     try {
-      // Already resolved by the load above: this finds the same directory in the cache without downloading.
-      const dir = await resolveModel(model, {
-        ...(options.revision !== undefined ? { revision: options.revision } : {}),
-        ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-        localFilesOnly: true,
-      });
-      const weights = await weightsInfo(dir);
+      const { directory, weights } = encoder;
       const config = encoder.config as Record<string, unknown>;
       const architectures = Array.isArray(config['architectures']) ? (config['architectures'] as string[]) : [];
       const summary = {
         model,
         source: modelSource(model),
-        directory: path.resolve(dir),
+        directory: path.resolve(directory),
         architecture: architectures[0] ?? String(config['model_type'] ?? 'unknown'),
         modelType: config['model_type'],
         layers: config['num_hidden_layers'],
@@ -57,6 +50,7 @@ ${MODEL_OPTIONS_HELP}`,
         dtypes: weights.dtypes,
         parameters: weights.parameters,
         weightBytes: weights.bytes,
+        gemmKernel: encoder.gemmKernel,
       };
       if (values.json) {
         ctx.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -72,7 +66,8 @@ ${MODEL_OPTIONS_HELP}`,
         ['activation', summary.defaultActivation],
         ['max length', `${summary.maxLength} tokens`],
         ['dtype', `${dtypeText} (computed in fp32)`],
-        ['size', `${mib(weights.bytes)} in ${weights.files.join(', ')}; ${weights.parameters.toLocaleString('en-US')} parameters`],
+        ['size', `${mib(weights.bytes)} in model.safetensors; ${weights.parameters.toLocaleString('en-US')} parameters`],
+        ['cpu kernel', `${encoder.gemmKernel} (GEMM, chosen at run time; CE_FORCE_ISA overrides)`],
       ];
       for (const [key, value] of lines) ctx.stdout.write(`${(key ?? '').padEnd(13)}${value ?? ''}\n`);
     } finally {
