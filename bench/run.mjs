@@ -52,7 +52,7 @@ function findPython() {
 
 function prepare(opts, python) {
   if (!existsSync(path.join(REPO, 'dist/cjs/index.js')) || !existsSync(path.join(REPO, 'build/Release/cross_encoder.node'))) {
-    throw new Error('bench: the package is not built; run `npm run build` first');
+    throw new Error('bench: the package is not built; run `npm run compile` first');
   }
   if (!existsSync(path.join(MODEL, 'model.safetensors'))) {
     log('building test/.cache/models/minilm-ce (tools/reference/build_minilm_ce.py)');

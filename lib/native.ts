@@ -65,10 +65,14 @@ function packageRoot(): string {
 }
 
 const PACKAGE_ROOT = packageRoot();
-const ADDON_CANDIDATES = [
-  path.join(PACKAGE_ROOT, 'build', 'Release', 'cross_encoder.node'),
-  path.join(PACKAGE_ROOT, 'build', 'Debug', 'cross_encoder.node'),
-];
+
+// node-gyp-build's resolution order: a local build (build/Release, then build/Debug: what `npm run build:native`
+// or the install script's from-source fallback makes), then prebuilds/<platform>-<arch>/ matching this Node-API,
+// libc (glibc/musl) and architecture.
+interface NodeGypBuild {
+  path(dir: string): string;
+}
+const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
 
 let addon: NativeAddon | undefined;
 
@@ -90,12 +94,15 @@ function loadFailure(tried: string[], cause: unknown): Error {
     'cross-encoder: could not load the native addon cross_encoder.node.',
     `Platform: ${process.platform}-${process.arch} (libc: ${libcDescription()}), Node ${process.versions.node}, ` +
       `Node-API ${process.versions.napi ?? 'unknown'} (the addon needs Node-API 8).`,
-    `Looked for: ${tried.join(', ')}.`,
+    `Looked in: ${tried.join(', ')}.`,
     `Cause: ${causeText}`,
     'Remedies:',
-    '  - build it from source: `npm run build:native` in the package directory (needs cmake >= 3.20, a C++20',
-    '    compiler and nlohmann-json headers), or reinstall without --ignore-scripts so the install script builds it;',
-    '  - check that the build ran for this platform/architecture (a copied node_modules from another OS will not load).',
+    '  - prebuilt binaries ship for linux-x64 and linux-arm64 (glibc); on those, reinstall the package so',
+    '    prebuilds/ is complete (a node_modules copied from another OS or architecture will not load);',
+    '  - elsewhere, build from source: `npm rebuild cross-encoder` (runs the install script; allow it if your npm',
+    '    blocks install scripts), or `npm run build:native` in the package directory. That needs cmake >= 3.20,',
+    '    a C++20 compiler (g++ >= 11 or clang >= 14), ninja or make, and nlohmann-json headers',
+    '    (Debian/Ubuntu: apt install cmake g++ ninja-build nlohmann-json3-dev).',
   ].join('\n');
   const error = new Error(message, { cause });
   (error as Error & { code: string }).code = 'ERR_ADDON_NOT_FOUND';
@@ -105,12 +112,22 @@ function loadFailure(tried: string[], cause: unknown): Error {
 /** Loads the addon on first use, so importing the package never throws. */
 export function native(): NativeAddon {
   if (addon) return addon;
-  const found = ADDON_CANDIDATES.find((candidate) => fs.existsSync(candidate));
-  if (!found) throw loadFailure(ADDON_CANDIDATES, new Error('file not found'));
+  let found: string;
+  try {
+    found = nodeGypBuild.path(PACKAGE_ROOT);
+  } catch (cause) {
+    const where = ['build/Release', 'build/Debug', `prebuilds/${process.platform}-${process.arch}`];
+    throw loadFailure(where.map((dir) => path.join(PACKAGE_ROOT, dir)), cause);
+  }
   try {
     addon = require(found) as NativeAddon;
   } catch (cause) {
     throw loadFailure([found], cause);
   }
   return addon;
+}
+
+/** The file native() loads (or would load); for `info` and diagnostics. */
+export function nativeAddonPath(): string {
+  return nodeGypBuild.path(PACKAGE_ROOT);
 }

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev; do
+# The arm64 cross compiler and qemu-user build and run the NEON suite and the linux-arm64 prebuild.
+for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

