@@ -73,7 +73,7 @@ export interface WeightsInfo {
   /** Parameter count per stored dtype (e.g. { F16: 2376193 }); computation is fp32 whatever the storage. */
   readonly dtypes: Readonly<Record<string, number>>;
   readonly parameters: number;
-  /** Size of model.safetensors in bytes. */
+  /** Size of the weights in bytes: model.safetensors, or the sum of its shards. */
   readonly bytes: number;
 }
 

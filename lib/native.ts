@@ -14,7 +14,7 @@ export interface NativeModelInfo {
   /** Parameter count per safetensors dtype of the weights file (e.g. { F16: 2376193 }). */
   weightDtypes: Record<string, number>;
   parameters: number;
-  /** Size of model.safetensors in bytes. */
+  /** Size of the weights in bytes (model.safetensors, or the sum of its shards). */
   weightBytes: number;
   /** The GEMM kernel family the core chose for this CPU ('avx512', 'avx2', 'neon', 'portable'). */
   gemmKernel: string;

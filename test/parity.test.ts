@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { CrossEncoder } from '../lib/index';
+import { nativeAddonPath } from '../lib/native';
 import { type FixturePair, type GoldenLine, type GoldenMeta, readJsonLinesGz } from './helpers/jsonl';
 import { DEMO_MODEL_DIR, GOLDENS_DIR, modelDirFor, PAIRS_FILE, TINY_MODELS } from './helpers/paths';
 
@@ -31,6 +32,15 @@ function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): num
 function report(t: { diagnostic(message: string): void }, message: string): void {
   t.diagnostic(message); // shown by every reporter (TAP '#' line, spec 'ℹ' line)
 }
+
+// Which binary these goldens judge: the local g++ build, or (PREBUILDS_ONLY=1, from test:package) the shipped
+// prebuild for this platform.
+test('the addon under test', (t) => {
+  const addon = path.relative(path.resolve(__dirname, '..'), nativeAddonPath());
+  t.diagnostic(`addon: ${addon}`);
+  const expected = process.env.PREBUILDS_ONLY ? `prebuilds${path.sep}${process.platform}-${process.arch}` : 'build';
+  assert.ok(addon.startsWith(expected), `${addon} is not under ${expected}`);
+});
 
 test('the pair corpus is present', () => {
   assert.ok(pairs.length >= 1000, `expected >= 1000 pairs in ${PAIRS_FILE}, found ${pairs.length}`);
