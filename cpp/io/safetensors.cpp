@@ -279,8 +279,60 @@ const TensorView* SafetensorsFile::find(const std::string& name) const {
   return &*it;
 }
 
+size_t SafetensorsFile::element_count(const std::string& name) const {
+  const TensorView* t = find(name);
+  if (!t) throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
+  return t->nbytes / dtype_size(t->dtype);
+}
+
 std::vector<float> SafetensorsFile::read_f32(const std::string& name,
                                              const std::vector<int64_t>& expected_shape) const {
+  std::vector<float> out(element_count(name));
+  read_f32_into(name, expected_shape, out.data());
+  return out;
+}
+
+namespace {
+
+// Converts `n` values of `dtype` at `src` (any alignment) to fp32.
+void convert_to_f32(DType dtype, const uint8_t* src, size_t n, float* out) {
+  switch (dtype) {
+    case DType::F32:
+      // The data section need not be 4-byte aligned, so copy bytes rather than casting the pointer.
+      if (n) std::memcpy(out, src, n * sizeof(float));
+      break;
+    case DType::F16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, src + 2 * i, 2);
+        out[i] = f16_to_f32(h);
+      }
+      break;
+    case DType::BF16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t b;
+        std::memcpy(&b, src + 2 * i, 2);
+        out[i] = bf16_to_f32(b);
+      }
+      break;
+    default:
+      break;  // rejected by the caller
+  }
+}
+
+// Drops the whole pages inside [begin, end) from this process's mapping (MAP_PRIVATE, never written, so the
+// kernel refills them from the file if they are read again). Advisory: a failure only costs memory.
+void drop_pages(const uint8_t* begin, const uint8_t* end) {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(begin) + page - 1) & ~(page - 1);
+  const uintptr_t e = reinterpret_cast<uintptr_t>(end) & ~(page - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+}
+
+}  // namespace
+
+void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
+                                    float* out) const {
   const TensorView* t = find(name);
   if (!t) {
     throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
@@ -288,31 +340,18 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name,
   if (t->shape != expected_shape) {
     fail_tensor(path_, name, "shape " + shape_str(t->shape) + " does not match the expected " + shape_str(expected_shape));
   }
-  const size_t n = t->nbytes / dtype_size(t->dtype);
-  std::vector<float> out(n);
-  switch (t->dtype) {
-    case DType::F32:
-      // The data section need not be 4-byte aligned, so copy bytes rather than casting the pointer.
-      if (n) std::memcpy(out.data(), t->data, n * sizeof(float));
-      break;
-    case DType::F16:
-      for (size_t i = 0; i < n; ++i) {
-        uint16_t h;
-        std::memcpy(&h, t->data + 2 * i, 2);
-        out[i] = f16_to_f32(h);
-      }
-      break;
-    case DType::BF16:
-      for (size_t i = 0; i < n; ++i) {
-        uint16_t b;
-        std::memcpy(&b, t->data + 2 * i, 2);
-        out[i] = bf16_to_f32(b);
-      }
-      break;
-    default:
-      fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  if (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)
+    fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  const size_t width = dtype_size(t->dtype), n = t->nbytes / width;
+  // 1 MiB of source at a time, dropped once converted: a large tensor (the word embeddings) is never resident
+  // twice. The first chunk keeps a page shared with the previous tensor; later chunks also drop the page they
+  // share with the chunk before (already converted).
+  const size_t chunk = (size_t{1} << 20) / width, page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  for (size_t i = 0; i < n; i += chunk) {
+    const size_t c = std::min(chunk, n - i);
+    convert_to_f32(t->dtype, t->data + i * width, c, out + i);
+    drop_pages(t->data + i * width - (i > 0 ? page - 1 : 0), t->data + (i + c) * width);
   }
-  return out;
 }
 
 }  // namespace ce

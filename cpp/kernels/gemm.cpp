@@ -12,15 +12,22 @@
 
 namespace ce {
 
-PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int out_features, int in_features) {
+PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
+                         int in_features) {
+  if (out_features > 0 && in_features > 0 &&
+      weight.size() != static_cast<size_t>(out_features) * static_cast<size_t>(in_features))
+    throw Error(ErrorCode::InvalidArgument, "pack_linear: weight has " + std::to_string(weight.size()) +
+                                                " values, expected " +
+                                                std::to_string(static_cast<size_t>(out_features) * in_features));
+  return pack_linear(weight.data(), std::move(bias), out_features, in_features);
+}
+
+PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features) {
   if (out_features <= 0 || in_features <= 0)
     throw Error(ErrorCode::InvalidArgument, "pack_linear: out_features (" + std::to_string(out_features) +
                                                 ") and in_features (" + std::to_string(in_features) +
                                                 ") must be positive");
   const size_t n = static_cast<size_t>(out_features), k = static_cast<size_t>(in_features);
-  if (weight.size() != n * k)
-    throw Error(ErrorCode::InvalidArgument, "pack_linear: weight has " + std::to_string(weight.size()) +
-                                                " values, expected " + std::to_string(n * k));
   if (bias.empty()) bias.assign(n, 0.0f);
   if (bias.size() != n)
     throw Error(ErrorCode::InvalidArgument, "pack_linear: bias has " + std::to_string(bias.size()) +
@@ -34,10 +41,9 @@ PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int
   for (size_t col = 0; col < n; ++col) {
     const size_t p = col / kGemmNR, j = col % kGemmNR;
     float* dst = layer.packed.data() + p * k * kGemmNR + j;
-    const float* src = weight.data() + col * k;
+    const float* src = weight + col * k;
     for (size_t kk = 0; kk < k; ++kk) dst[kk * kGemmNR] = src[kk];
   }
-  layer.weight = std::move(weight);
   layer.bias = std::move(bias);
   return layer;
 }
@@ -46,9 +52,10 @@ void linear_reference(const PackedLinear& layer, const float* x, size_t rows, fl
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t col = 0; col < n; ++col) {
-      const float* w = layer.weight.data() + col * k;
+      // Column `col` of the packed panel: stride kGemmNR, same k order as the fast kernel's chains.
+      const float* w = layer.packed.data() + (col / kGemmNR) * k * kGemmNR + col % kGemmNR;
       float sum = 0.0f;
-      for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk];
+      for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk * kGemmNR];
       y[r * n + col] = sum + layer.bias[col];
     }
   }

@@ -9,6 +9,7 @@ namespace ce {
 
 // Output columns per packed weight panel: one AVX-512 vector, two AVX2 vectors, four NEON vectors.
 inline constexpr int kGemmNR = 16;
+static_assert(kGemmNR == 16, "packed_weight() in gemm.h hard-codes the panel width");
 
 // Panel p holds W[p*NR + j][k] at packed[(p * K + k) * NR + j]; columns past out_features are zero.
 inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(out_features) + kGemmNR - 1) / kGemmNR; }

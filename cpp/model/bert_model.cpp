@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
+#include "kernels/gemm_layout.h"
 #include "kernels/layernorm.h"
 #include "model/batch_check.h"
 
@@ -15,8 +16,8 @@ namespace ce {
 namespace {
 
 void check_linear(const PackedLinear& l, int out, int in, const std::string& name) {
-  if (l.out_features != out || l.in_features != in || l.weight.size() != static_cast<size_t>(out) * in ||
-      l.bias.size() != static_cast<size_t>(out) || l.packed.empty())
+  if (l.out_features != out || l.in_features != in || l.bias.size() != static_cast<size_t>(out) ||
+      l.packed.size() != gemm_panel_count(out) * static_cast<size_t>(in) * kGemmNR)
     throw Error(ErrorCode::InvalidArgument, "BertModel: layer " + name + " is " + std::to_string(l.out_features) +
                                                 "x" + std::to_string(l.in_features) + " (or unpacked), expected " +
                                                 std::to_string(out) + "x" + std::to_string(in));

@@ -17,28 +17,45 @@ class WeightReader {
 
   std::vector<float> read(const std::string& name, const std::vector<int64_t>& shape,
                           const std::string& legacy_name = "") const {
+    return file_.read_f32(resolve(name, legacy_name), shape);
+  }
+
+  // The stored name of `name` (with or without `bert.`, or its legacy form); throws MissingTensor.
+  std::string resolve(const std::string& name, const std::string& legacy_name = "") const {
     for (const std::string& candidate : {name, legacy_name}) {
       if (candidate.empty()) continue;
       for (const std::string& prefix : {std::string("bert."), std::string()}) {
-        if (file_.find(prefix + candidate) != nullptr) return file_.read_f32(prefix + candidate, shape);
+        if (file_.find(prefix + candidate) != nullptr) return prefix + candidate;
       }
     }
     throw Error(ErrorCode::MissingTensor,
                 "tensor 'bert." + name + "' (or '" + name + "') is missing from " + file_.path());
   }
 
-  // Top-level (un-prefixed) tensor, e.g. the classifier head.
-  std::vector<float> read_top(const std::string& name, const std::vector<int64_t>& shape) const {
-    if (file_.find(name) == nullptr)
-      throw Error(ErrorCode::MissingTensor, "tensor '" + name + "' is missing from " + file_.path());
-    return file_.read_f32(name, shape);
+  void read_into(const std::string& name, const std::vector<int64_t>& shape, float* out) const {
+    file_.read_f32_into(resolve(name), shape, out);
   }
 
   PackedLinear linear(const std::string& base, int64_t out, int64_t in) const {
-    // Separate statements: argument evaluation order is unspecified, and errors should name the weight first.
-    std::vector<float> weight = read(base + ".weight", {out, in});
+    // The PyTorch-layout weight only passes through `scratch_` on its way to the packed layout: one buffer
+    // for all layers instead of a fresh allocation (and its page faults) per layer.
+    const size_t count = static_cast<size_t>(out * in);
+    if (scratch_.size() < count) scratch_.resize(count);
+    read_into(base + ".weight", {out, in}, scratch_.data());
     std::vector<float> bias = read(base + ".bias", {out});
-    return pack_linear(std::move(weight), std::move(bias), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(scratch_.data(), std::move(bias), static_cast<int>(out), static_cast<int>(in));
+  }
+
+  // Classifier head: top-level names only.
+  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in) const {
+    for (const char* part : {".weight", ".bias"})
+      if (file_.find(base + part) == nullptr)
+        throw Error(ErrorCode::MissingTensor, "tensor '" + base + part + "' is missing from " + file_.path());
+    const size_t count = static_cast<size_t>(out * in);
+    if (scratch_.size() < count) scratch_.resize(count);
+    file_.read_f32_into(base + ".weight", {out, in}, scratch_.data());
+    std::vector<float> bias = file_.read_f32(base + ".bias", {out});
+    return pack_linear(scratch_.data(), std::move(bias), static_cast<int>(out), static_cast<int>(in));
   }
 
   LayerNormWeights norm(const std::string& base, int64_t width) const {
@@ -50,6 +67,7 @@ class WeightReader {
 
  private:
   const SafetensorsFile& file_;
+  mutable std::vector<float> scratch_;
 };
 
 }  // namespace
@@ -77,9 +95,7 @@ BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& con
     w.layers.push_back(std::move(l));
   }
   w.pooler = r.linear("pooler.dense", h, h);
-  std::vector<float> cls_weight = r.read_top("classifier.weight", {config.num_labels, h});
-  std::vector<float> cls_bias = r.read_top("classifier.bias", {config.num_labels});
-  w.classifier = pack_linear(std::move(cls_weight), std::move(cls_bias), config.num_labels, static_cast<int>(h));
+  w.classifier = r.linear_top("classifier", config.num_labels, h);
   return w;
 }
 

@@ -43,7 +43,7 @@ void expect_gemm_close(const PackedLinear& l, const std::vector<float>& x, size_
   for (size_t r = 0; r < m; ++r) {
     for (size_t c = 0; c < n; ++c) {
       double mag = std::fabs(l.bias[c]);
-      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * packed_weight(l, c, kk));
       const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
       ASSERT_NEAR(got[r * n + c], ref[r * n + c], tol) << "M=" << m << " N=" << n << " K=" << k << " at (" << r
                                                         << "," << c << ")";
@@ -345,7 +345,7 @@ TEST(GemmIsa, EveryKernelMatchesReferenceOnOddShapes) {
     for (size_t r = 0; r < m; ++r) {
       for (size_t c = 0; c < n; ++c) {
         double mag = std::fabs(l.bias[c]);
-        for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+        for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * packed_weight(l, c, kk));
         const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
         for (size_t i = 0; i < kernels.size(); ++i)
           ASSERT_NEAR(got[i][r * n + c], ref[r * n + c], tol)
