@@ -91,63 +91,81 @@ const GemmKernel& active_gemm_kernel() {
 
 namespace {
 
-// Depth of one k block: a 14-row activation block (14 KB) stays in L1 and a task's weight slice
-// (16 panels x 256 x 64 B = 256 KB) in L2 while every row block of the task streams over it.
-// Sizes chosen by bench/gemm_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core).
+// Depth of one k block: a 14-row activation block (14 KB) stays in L1 while the task's weight slice
+// (kPanelsPerChunk panels x 256 x 64 B = 768 KB) stays in L2 and every row block of the task streams over it.
+// Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core).
 constexpr int kKBlock = 256;
-// Weight panels per task (even, so two-panel kernels never straddle tasks).
-constexpr size_t kPanelsPerTask = 16;
+// Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
+constexpr size_t kPanelsPerChunk = 16;
 // Row blocks per task.
 constexpr size_t kRowBlocksPerTask = 4;
 
 struct Scratch {
-  std::vector<float> a;    // one packed activation block [kc][mr]
-  std::vector<float> acc;  // the task's accumulators, one mr x (16*panels) tile after another
+  std::vector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
+  std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
 };
 
-// Rows [r0, r1) x panels [p0, p1). Row tails are zero-padded inside the packed block, so the same kernel
-// computes every element; k blocks continue each element's chain in order, so blocking changes no bits.
+// Packs rows [row0, row0 + valid) of x (row stride k) k-major in blocks of kKBlock: block kb holds
+// a[(kb*kKBlock + kk) * mr + r]; rows past `valid` are zero so a full-height kernel computes zeros there.
+void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, float* dst) {
+  for (size_t r = 0; r < mr; ++r) {
+    float* d = dst + r;
+    if (r < valid) {
+      const float* src = x + (row0 + r) * k;
+      for (size_t kk = 0; kk < k; ++kk) d[kk * mr] = src[kk];
+    } else {
+      for (size_t kk = 0; kk < k; ++kk) d[kk * mr] = 0.0f;
+    }
+  }
+}
+
+// Rows [r0, r1) x panels [p0, p1). The rows are packed once; the panels are done in chunks that fit L2.
+// k blocks continue each element's chain in order, so neither blocking nor tiling changes any bits.
 void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
               size_t p0, size_t p1, Scratch& s) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
-  const size_t row_blocks = (r1 - r0 + mr - 1) / mr, groups = (p1 - p0 + np - 1) / np;
-  s.acc.resize(row_blocks * groups * tile);
-  s.a.resize(mr * std::min<size_t>(k, kKBlock));
+  const size_t row_blocks = (r1 - r0 + mr - 1) / mr;
+  s.a.resize(row_blocks * mr * k);
+  for (size_t rb = 0; rb < row_blocks; ++rb) {
+    const size_t row0 = r0 + rb * mr;
+    pack_rows(x, k, row0, std::min(mr, r1 - row0), mr, s.a.data() + rb * mr * k);
+  }
   const float* packed = layer.packed.data();
-  for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
-    const size_t kc = std::min<size_t>(kKBlock, k - k0);
-    for (size_t rb = 0; rb < row_blocks; ++rb) {
-      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-      for (size_t r = 0; r < mr; ++r) {
-        float* dst = s.a.data() + r;
-        if (r < valid) {
-          const float* src = x + (row0 + r) * k + k0;
-          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = src[kk];
-        } else {
-          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = 0.0f;
+  for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
+    const size_t c1p = std::min(p1, c0p + kPanelsPerChunk);
+    const size_t groups = (c1p - c0p + np - 1) / np;
+    s.acc.resize(row_blocks * groups * tile);
+    for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
+      const size_t kc = std::min<size_t>(kKBlock, k - k0);
+      for (size_t rb = 0; rb < row_blocks; ++rb) {
+        const size_t valid = std::min(mr, r1 - (r0 + rb * mr));
+        const float* a = s.a.data() + rb * mr * k + k0 * mr;
+        for (size_t g = 0; g < groups; ++g) {
+          const size_t p = c0p + g * np;
+          const float* b0 = packed + (p * k + k0) * kGemmNR;
+          const float* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
+          float* acc = s.acc.data() + (rb * groups + g) * tile;
+          if (valid < mr && kern.run_partial != nullptr) {
+            kern.run_partial(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
+          } else {
+            kern.run(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0);
+          }
         }
       }
-      for (size_t g = 0; g < groups; ++g) {
-        const size_t p = p0 + g * np;
-        const float* b0 = packed + (p * k + k0) * kGemmNR;
-        const float* b1 = (np == 2 && p + 1 < p1) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
-        kern.run(s.a.data(), b0, b1, static_cast<int>(kc), s.acc.data() + (rb * groups + g) * tile, tile_cols,
-                 k0 > 0);
-      }
     }
-  }
-  // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
-  for (size_t rb = 0; rb < row_blocks; ++rb) {
-    const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-    for (size_t g = 0; g < groups; ++g) {
-      const float* t = s.acc.data() + (rb * groups + g) * tile;
-      const size_t c0 = (p0 + g * np) * kGemmNR, c1 = std::min(n, std::min(p1 * kGemmNR, c0 + tile_cols));
-      for (size_t r = 0; r < valid; ++r) {
-        float* yr = y + (row0 + r) * n;
-        const float* tr = t + r * tile_cols - c0;
-        for (size_t c = c0; c < c1; ++c) yr[c] = tr[c] + layer.bias[c];
+    // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
+    for (size_t rb = 0; rb < row_blocks; ++rb) {
+      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
+      for (size_t g = 0; g < groups; ++g) {
+        const float* t = s.acc.data() + (rb * groups + g) * tile;
+        const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
+        for (size_t r = 0; r < valid; ++r) {
+          float* yr = y + (row0 + r) * n;
+          const float* tr = t + r * tile_cols - c0;
+          for (size_t c = c0; c < c1; ++c) yr[c] = tr[c] + layer.bias[c];
+        }
       }
     }
   }
@@ -160,16 +178,26 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   if (rows == 0) return;
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
   const size_t panels = gemm_panel_count(layer.out_features);
+  const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
-  const size_t panel_tasks = (panels + kPanelsPerTask - 1) / kPanelsPerTask;
+  // Tall inputs: one task per row range over all columns, so each row is packed once. Short ones (a single
+  // pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
+  // even panel counts, about 4 tasks per thread. Tiling never changes a result's bits (see gemm_layout.h).
+  size_t panel_tasks = 1;
+  if (threads > 1 && row_tasks < 4 * threads) {
+    const size_t want = (4 * threads + row_tasks - 1) / row_tasks;
+    panel_tasks = std::max<size_t>(1, std::min(want, panels / 2));
+  }
+  size_t panels_per_task = (panels + panel_tasks - 1) / panel_tasks;
+  panels_per_task += panels_per_task % 2;
+  panel_tasks = (panels + panels_per_task - 1) / panels_per_task;
   auto body = [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
-      // Consecutive tasks share a row range, so a thread's packed activations and outputs stay warm.
       const size_t rt = t / panel_tasks, pt = t % panel_tasks;
       const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-      const size_t p0 = pt * kPanelsPerTask, p1 = std::min(panels, p0 + kPanelsPerTask);
+      const size_t p0 = pt * panels_per_task, p1 = std::min(panels, p0 + panels_per_task);
       run_task(kern, layer, x, y, r0, r1, p0, p1, scratch);
     }
   };

@@ -383,6 +383,16 @@ TEST(GemmIsa, EveryKernelIsBitwiseDeterministic) {
       ASSERT_EQ(0, std::memcmp(part.data(), all.data() + begin * n, part.size() * sizeof(float)))
           << "rows [" << begin << "," << begin + rows << ")";
     }
+    // Every row-tail height (partial micro-kernels), alone and split over a pool by columns.
+    for (size_t rows = 1; rows <= 2 * static_cast<size_t>(kern->mr) + 1; ++rows) {
+      ThreadPool pool(2);
+      for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
+        std::vector<float> part(rows * n, NAN);
+        linear_forward_with(*kern, l, x.data() + 3 * k, rows, part.data(), p);
+        ASSERT_EQ(0, std::memcmp(part.data(), all.data() + 3 * n, part.size() * sizeof(float)))
+            << "rows [3," << 3 + rows << ") pool " << (p != nullptr);
+      }
+    }
     std::vector<float> narrow(m * n_small, NAN);
     linear_forward_with(*kern, l_small, x.data(), m, narrow.data(), nullptr);
     for (size_t r = 0; r < m; ++r)

@@ -12,13 +12,14 @@ namespace {
 // memory into the FMA ({1to16}), so it needs no register. Per k step: 2 vector loads, 14 broadcasts, 28 FMAs.
 constexpr int kMR = 14;
 
-template <bool kTwo, bool kLoad>
+// kRows < kMR: the first kRows rows only (a row tail), same instruction sequence per element.
+template <bool kTwo, bool kLoad, int kRows = kMR>
 __attribute__((target("avx512f"))) void kernel(const float* __restrict a, const float* __restrict b0,
                                                const float* __restrict b1, int kc, float* __restrict acc,
                                                size_t ldacc) {
-  __m512 c0[kMR], c1[kMR];
+  __m512 c0[kRows], c1[kRows];
 #pragma GCC unroll 14
-  for (int r = 0; r < kMR; ++r) {
+  for (int r = 0; r < kRows; ++r) {
     c0[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc) : _mm512_setzero_ps();
     if (kTwo) c1[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc + kGemmNR) : _mm512_setzero_ps();
   }
@@ -27,14 +28,14 @@ __attribute__((target("avx512f"))) void kernel(const float* __restrict a, const 
     const __m512 w1 = kTwo ? _mm512_loadu_ps(b1 + static_cast<size_t>(k) * kGemmNR) : w0;
     const float* ak = a + static_cast<size_t>(k) * kMR;
 #pragma GCC unroll 14
-    for (int r = 0; r < kMR; ++r) {
+    for (int r = 0; r < kRows; ++r) {
       const __m512 x = _mm512_set1_ps(ak[r]);
       c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
       if (kTwo) c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
     }
   }
 #pragma GCC unroll 14
-  for (int r = 0; r < kMR; ++r) {
+  for (int r = 0; r < kRows; ++r) {
     _mm512_storeu_ps(acc + r * ldacc, c0[r]);
     if (kTwo) _mm512_storeu_ps(acc + r * ldacc + kGemmNR, c1[r]);
   }
@@ -54,8 +55,33 @@ void run(const float* a, const float* b0, const float* b1, int kc, float* acc, s
   }
 }
 
+template <int kRows>
+void run_rows(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc, bool accumulate) {
+  if (b1 != nullptr) {
+    if (accumulate)
+      kernel<true, true, kRows>(a, b0, b1, kc, acc, ldacc);
+    else
+      kernel<true, false, kRows>(a, b0, b1, kc, acc, ldacc);
+  } else {
+    if (accumulate)
+      kernel<false, true, kRows>(a, b0, b0, kc, acc, ldacc);
+    else
+      kernel<false, false, kRows>(a, b0, b0, kc, acc, ldacc);
+  }
+}
+
+// Row tails round up to the next of 1, 2, 4, 6, 8, 10, 12 rows (at most one padded row from 3 rows up).
+void run_partial(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
+                 bool accumulate, int rows) {
+  using Fn = void (*)(const float*, const float*, const float*, int, float*, size_t, bool);
+  static constexpr Fn kByRows[kMR + 1] = {run_rows<1>,  run_rows<1>,  run_rows<2>,  run_rows<4>, run_rows<4>,
+                                          run_rows<6>,  run_rows<6>,  run_rows<8>,  run_rows<8>, run_rows<10>,
+                                          run_rows<10>, run_rows<12>, run_rows<12>, run,         run};
+  kByRows[rows < 1 ? 1 : (rows > kMR ? kMR : rows)](a, b0, b1, kc, acc, ldacc, accumulate);
+}
+
 }  // namespace
 
-const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run};
+const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run, run_partial};
 
 }  // namespace ce
