@@ -105,6 +105,25 @@ struct Scratch {
   std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
 };
 
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#define CE_GEMM_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define CE_GEMM_CLONES
+#endif
+
+// y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`: one rounding per element, so the result is the same
+// however the loop is vectorised; cloned per ISA because the library is built for baseline x86-64, where this
+// loop ran as SSE with spills and cost as much as packing the activations.
+CE_GEMM_CLONES
+void add_bias_store(const float* __restrict tile, size_t ldt, const float* __restrict bias, float* __restrict y,
+                    size_t ldy, size_t rows, size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* __restrict t = tile + r * ldt;
+    float* __restrict yr = y + r * ldy;
+    for (size_t c = 0; c < cols; ++c) yr[c] = t[c] + bias[c];
+  }
+}
+
 // Packs rows [row0, row0 + valid) of x (row stride k) k-major in blocks of kKBlock: block kb holds
 // a[(kb*kKBlock + kk) * mr + r]; rows past `valid` are zero so a full-height kernel computes zeros there.
 void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, float* dst) {
@@ -161,11 +180,7 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
       for (size_t g = 0; g < groups; ++g) {
         const float* t = s.acc.data() + (rb * groups + g) * tile;
         const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
-        for (size_t r = 0; r < valid; ++r) {
-          float* yr = y + (row0 + r) * n;
-          const float* tr = t + r * tile_cols - c0;
-          for (size_t c = c0; c < c1; ++c) yr[c] = tr[c] + layer.bias[c];
-        }
+        if (c1 > c0) add_bias_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
       }
     }
   }
