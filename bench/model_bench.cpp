@@ -83,14 +83,14 @@ int main(int argc, char** argv) {
   if (names.empty()) names = {"single32", "berlin10", "ms100", "b32x128"};
 
   const double rss0 = proc_status_mb("VmRSS:");
-  const double t0 = now_ms();
+  const double t0 = now_ms(), c0 = cpu_ms();
   ce::LoadOptions opt;
   opt.threads = threads;
   const auto model = ce::CrossEncoderModel::load(argv[1], opt);
-  const double load_ms = now_ms() - t0;
-  std::printf("{\"threads\":%d,\"load_ms\":%.1f,\"rss_before_mb\":%.1f,\"rss_after_load_mb\":%.1f,"
+  const double load_ms = now_ms() - t0, load_cpu_ms = cpu_ms() - c0;
+  std::printf("{\"threads\":%d,\"load_ms\":%.1f,\"load_cpu_ms\":%.1f,\"rss_before_mb\":%.1f,\"rss_after_load_mb\":%.1f,"
               "\"hwm_after_load_mb\":%.1f}\n",
-              threads, load_ms, rss0, proc_status_mb("VmRSS:"), proc_status_mb("VmHWM:"));
+              threads, load_ms, load_cpu_ms, rss0, proc_status_mb("VmRSS:"), proc_status_mb("VmHWM:"));
 
   for (const std::string& name : names) {
     std::vector<ce::TextPair> pairs;

@@ -1,9 +1,12 @@
 // Loads BertForSequenceClassification tensors by their Hugging Face names and packs the Linear layers.
+#include <algorithm>
+#include <exception>
 #include <string>
 
 #include "common/error.h"
 #include "io/safetensors.h"
 #include "model/bert_model.h"
+#include "runtime/thread_pool.h"
 
 namespace ce {
 
@@ -72,30 +75,54 @@ class WeightReader {
 
 }  // namespace
 
-BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config) {
-  const WeightReader r(file);
+BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool) {
   const int64_t h = config.hidden_size, inter = config.intermediate_size;
+  const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
-  w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
-  w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
-  w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
-  w.embedding_norm = r.norm("embeddings.LayerNorm", h);
-  w.layers.reserve(static_cast<size_t>(config.num_hidden_layers));
-  for (int i = 0; i < config.num_hidden_layers; ++i) {
-    const std::string p = "encoder.layer." + std::to_string(i) + ".";
-    BertLayerWeights l;
-    l.query = r.linear(p + "attention.self.query", h, h);
-    l.key = r.linear(p + "attention.self.key", h, h);
-    l.value = r.linear(p + "attention.self.value", h, h);
-    l.attention_output = r.linear(p + "attention.output.dense", h, h);
-    l.attention_norm = r.norm(p + "attention.output.LayerNorm", h);
-    l.intermediate = r.linear(p + "intermediate.dense", inter, h);
-    l.output = r.linear(p + "output.dense", h, inter);
-    l.output_norm = r.norm(p + "output.LayerNorm", h);
-    w.layers.push_back(std::move(l));
+  w.layers.resize(layers);
+  // Part 0: embeddings; 1..layers: encoder layers; layers + 1: pooler and classifier. Each part has its own
+  // reader (and scratch buffer), so parts can run on different threads.
+  auto load_part = [&](size_t part) {
+    const WeightReader r(file);
+    if (part == 0) {
+      w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
+      w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
+      w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
+      w.embedding_norm = r.norm("embeddings.LayerNorm", h);
+    } else if (part <= layers) {
+      const std::string p = "encoder.layer." + std::to_string(part - 1) + ".";
+      BertLayerWeights& l = w.layers[part - 1];
+      l.query = r.linear(p + "attention.self.query", h, h);
+      l.key = r.linear(p + "attention.self.key", h, h);
+      l.value = r.linear(p + "attention.self.value", h, h);
+      l.attention_output = r.linear(p + "attention.output.dense", h, h);
+      l.attention_norm = r.norm(p + "attention.output.LayerNorm", h);
+      l.intermediate = r.linear(p + "intermediate.dense", inter, h);
+      l.output = r.linear(p + "output.dense", h, inter);
+      l.output_norm = r.norm(p + "output.LayerNorm", h);
+    } else {
+      w.pooler = r.linear("pooler.dense", h, h);
+      w.classifier = r.linear_top("classifier", config.num_labels, h);
+    }
+  };
+  const size_t parts = layers + 2;
+  std::vector<std::exception_ptr> errors(parts);
+  auto body = [&](size_t b, size_t e) {
+    for (size_t part = b; part < e; ++part) {
+      try {
+        load_part(part);
+      } catch (...) {
+        errors[part] = std::current_exception();
+      }
+    }
+  };
+  if (pool == nullptr || pool->size() <= 1) {
+    body(0, parts);
+  } else {
+    pool->parallel_for(parts, 1, body);
   }
-  w.pooler = r.linear("pooler.dense", h, h);
-  w.classifier = r.linear_top("classifier", config.num_labels, h);
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
   return w;
 }
 
