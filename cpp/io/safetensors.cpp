@@ -285,13 +285,6 @@ size_t SafetensorsFile::element_count(const std::string& name) const {
   return t->nbytes / dtype_size(t->dtype);
 }
 
-std::vector<float> SafetensorsFile::read_f32(const std::string& name,
-                                             const std::vector<int64_t>& expected_shape) const {
-  std::vector<float> out(element_count(name));
-  read_f32_into(name, expected_shape, out.data());
-  return out;
-}
-
 namespace {
 
 // Converts `n` values of `dtype` at `src` (any alignment) to fp32.
@@ -330,6 +323,37 @@ void drop_pages(const uint8_t* begin, const uint8_t* end) {
 }
 
 }  // namespace
+
+std::vector<float> SafetensorsFile::read_f32(const std::string& name,
+                                             const std::vector<int64_t>& expected_shape) const {
+  // Converted in 16 KB pieces appended to a reserved vector: no zero-fill pass over a tensor that is about to
+  // be overwritten (the word embeddings are 47 MB).
+  const size_t n = element_count(name);
+  const TensorView* t = find(name);
+  if (t->shape != expected_shape || (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)) {
+    std::vector<float> out(n);
+    read_f32_into(name, expected_shape, out.data());  // throws the same error as ever
+    return out;
+  }
+  std::vector<float> out;
+  out.reserve(n);
+  const size_t width = dtype_size(t->dtype), page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  constexpr size_t kPiece = 4096;
+  float buf[kPiece];
+  size_t dropped = 0;  // values whose source pages are gone
+  for (size_t i = 0; i < n; i += kPiece) {
+    const size_t c = std::min(kPiece, n - i);
+    convert_to_f32(t->dtype, t->data + i * width, c, buf);
+    out.insert(out.end(), buf, buf + c);
+    // Drop converted source pages every 64 pieces, as read_f32_into does (from the page holding the last
+    // boundary on; the tensor's first page may be shared with the previous tensor and is kept).
+    if ((i / kPiece) % 64 == 63 || i + c == n) {
+      drop_pages(t->data + (dropped > 0 ? dropped * width - (page - 1) : 0), t->data + (i + c) * width);
+      dropped = i + c;
+    }
+  }
+  return out;
+}
 
 void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
                                     float* out) const {

@@ -37,12 +37,15 @@ PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_f
   layer.in_features = in_features;
   layer.out_features = out_features;
   const size_t panels = gemm_panel_count(out_features);
-  layer.packed.assign(panels * k * kGemmNR, 0.0f);
-  for (size_t col = 0; col < n; ++col) {
-    const size_t p = col / kGemmNR, j = col % kGemmNR;
-    float* dst = layer.packed.data() + p * k * kGemmNR + j;
-    const float* src = weight + col * k;
-    for (size_t kk = 0; kk < k; ++kk) dst[kk * kGemmNR] = src[kk];
+  // Written once, front to back (no zero-fill pass first): 16 sequential read streams, one write stream.
+  layer.packed.reserve(panels * k * kGemmNR);
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t cols = std::min<size_t>(kGemmNR, n - p * kGemmNR);
+    const float* src = weight + p * kGemmNR * k;
+    for (size_t kk = 0; kk < k; ++kk) {
+      for (size_t j = 0; j < cols; ++j) layer.packed.push_back(src[j * k + kk]);
+      for (size_t j = cols; j < kGemmNR; ++j) layer.packed.push_back(0.0f);
+    }
   }
   layer.bias = std::move(bias);
   return layer;
