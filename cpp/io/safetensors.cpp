@@ -15,6 +15,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "io/float_convert.h"
 
 namespace ce {
@@ -336,7 +337,7 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name,
     return out;
   }
   std::vector<float> out;
-  out.reserve(n);
+  reserve_huge(out, n);
   const size_t width = dtype_size(t->dtype), page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   constexpr size_t kPiece = 4096;
   float buf[kPiece];

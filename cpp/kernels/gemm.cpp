@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gemm_layout.h"
 #include "runtime/thread_pool.h"
@@ -37,15 +38,16 @@ PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_f
   layer.in_features = in_features;
   layer.out_features = out_features;
   const size_t panels = gemm_panel_count(out_features);
-  // Written once, front to back (no zero-fill pass first): 16 sequential read streams, one write stream.
-  layer.packed.reserve(panels * k * kGemmNR);
+  // Written front to back: 16 sequential read streams, one sequential write stream (columns past
+  // out_features keep the zeros of the fill).
+  reserve_huge(layer.packed, panels * k * kGemmNR);
+  layer.packed.assign(panels * k * kGemmNR, 0.0f);
+  float* dst = layer.packed.data();
   for (size_t p = 0; p < panels; ++p) {
     const size_t cols = std::min<size_t>(kGemmNR, n - p * kGemmNR);
     const float* src = weight + p * kGemmNR * k;
-    for (size_t kk = 0; kk < k; ++kk) {
-      for (size_t j = 0; j < cols; ++j) layer.packed.push_back(src[j * k + kk]);
-      for (size_t j = cols; j < kGemmNR; ++j) layer.packed.push_back(0.0f);
-    }
+    for (size_t kk = 0; kk < k; ++kk, dst += kGemmNR)
+      for (size_t j = 0; j < cols; ++j) dst[j] = src[j * k + kk];
   }
   layer.bias = std::move(bias);
   return layer;
