@@ -151,10 +151,13 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
   const size_t row_blocks = (r1 - r0 + mr - 1) / mr;
-  s.a.resize(row_blocks * mr * k);
-  for (size_t rb = 0; rb < row_blocks; ++rb) {
-    const size_t row0 = r0 + rb * mr;
-    pack_rows(x, k, row0, std::min(mr, r1 - row0), mr, s.a.data() + rb * mr * k);
+  const bool direct = kern.run_direct != nullptr;
+  if (!direct) {
+    s.a.resize(row_blocks * mr * k);
+    for (size_t rb = 0; rb < row_blocks; ++rb) {
+      const size_t row0 = r0 + rb * mr;
+      pack_rows(x, k, row0, std::min(mr, r1 - row0), mr, s.a.data() + rb * mr * k);
+    }
   }
   const float* packed = layer.packed.data();
   for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
@@ -165,14 +168,14 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
       const size_t kc = std::min<size_t>(kKBlock, k - k0);
       for (size_t rb = 0; rb < row_blocks; ++rb) {
         const size_t valid = std::min(mr, r1 - (r0 + rb * mr));
-        const float* a = s.a.data() + rb * mr * k + k0 * mr;
+        const float* a = direct ? x + (r0 + rb * mr) * k + k0 : s.a.data() + rb * mr * k + k0 * mr;
         for (size_t g = 0; g < groups; ++g) {
           const size_t p = c0p + g * np;
           const float* b0 = packed + (p * k + k0) * kGemmNR;
           const float* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
           float* acc = s.acc.data() + (rb * groups + g) * tile;
-          if (valid < mr && kern.run_partial != nullptr) {
-            kern.run_partial(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
+          if (direct) {
+            kern.run_direct(a, k, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
           } else {
             kern.run(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0);
           }

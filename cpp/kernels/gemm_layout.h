@@ -23,18 +23,18 @@ inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(o
 using GemmMicroKernel = void (*)(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
                                  bool accumulate);
 
-// The same contract for only the first `rows` (1..mr) rows of the tile: `a` keeps its mr stride, rows past
-// `rows` are neither read nor written. Each element's chain is the full kernel's, so results are bitwise equal;
-// it saves the padded rows' work on a row tail (a single pair's 32 rows, the last layer's [CLS] rows).
-using GemmPartialMicroKernel = void (*)(const float* a, const float* b0, const float* b1, int kc, float* acc,
-                                        size_t ldacc, bool accumulate, int rows);
+// The same contract with the activations read in place, row-major: row r's k-th value is a[r * lda + k]
+// (no packing pass), for the first `rows` (1..mr) rows only: rows past it are neither read nor written, so a
+// row tail costs no padded work. Each element's chain is the packed kernel's, so results are bitwise equal.
+using GemmDirectMicroKernel = void (*)(const float* a, size_t lda, const float* b0, const float* b1, int kc,
+                                       float* acc, size_t ldacc, bool accumulate, int rows);
 
 struct GemmKernel {
   Isa isa;
   int mr;              // rows per call
   int panels;          // 1 or 2: weight panels (16 columns each) the kernel can take per call
   GemmMicroKernel run;
-  GemmPartialMicroKernel run_partial = nullptr;  // optional; when null, row tails run the full mr rows
+  GemmDirectMicroKernel run_direct = nullptr;    // optional; when set, the driver does not pack activations
 };
 
 // Kernels compiled into this binary; each lives in its own file built for its ISA.

@@ -383,7 +383,15 @@ TEST(GemmIsa, EveryKernelIsBitwiseDeterministic) {
       ASSERT_EQ(0, std::memcmp(part.data(), all.data() + begin * n, part.size() * sizeof(float)))
           << "rows [" << begin << "," << begin + rows << ")";
     }
-    // Every row-tail height (partial micro-kernels), alone and split over a pool by columns.
+    // A kernel that reads activations in place must give the bits of its packed path.
+    if (kern->run_direct != nullptr) {
+      GemmKernel packed_path = *kern;
+      packed_path.run_direct = nullptr;
+      std::vector<float> packed_y(m * n, NAN);
+      linear_forward_with(packed_path, l, x.data(), m, packed_y.data(), nullptr);
+      ASSERT_EQ(0, std::memcmp(packed_y.data(), all.data(), all.size() * sizeof(float))) << "packed vs direct";
+    }
+    // Every row-tail height, alone and split over a pool by columns.
     for (size_t rows = 1; rows <= 2 * static_cast<size_t>(kern->mr) + 1; ++rows) {
       ThreadPool pool(2);
       for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {

@@ -12,14 +12,13 @@ namespace {
 // memory into the FMA ({1to16}), so it needs no register. Per k step: 2 vector loads, 14 broadcasts, 28 FMAs.
 constexpr int kMR = 14;
 
-// kRows < kMR: the first kRows rows only (a row tail), same instruction sequence per element.
-template <bool kTwo, bool kLoad, int kRows = kMR>
+template <bool kTwo, bool kLoad>
 __attribute__((target("avx512f"))) void kernel(const float* __restrict a, const float* __restrict b0,
                                                const float* __restrict b1, int kc, float* __restrict acc,
                                                size_t ldacc) {
-  __m512 c0[kRows], c1[kRows];
+  __m512 c0[kMR], c1[kMR];
 #pragma GCC unroll 14
-  for (int r = 0; r < kRows; ++r) {
+  for (int r = 0; r < kMR; ++r) {
     c0[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc) : _mm512_setzero_ps();
     if (kTwo) c1[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc + kGemmNR) : _mm512_setzero_ps();
   }
@@ -28,14 +27,14 @@ __attribute__((target("avx512f"))) void kernel(const float* __restrict a, const 
     const __m512 w1 = kTwo ? _mm512_loadu_ps(b1 + static_cast<size_t>(k) * kGemmNR) : w0;
     const float* ak = a + static_cast<size_t>(k) * kMR;
 #pragma GCC unroll 14
-    for (int r = 0; r < kRows; ++r) {
+    for (int r = 0; r < kMR; ++r) {
       const __m512 x = _mm512_set1_ps(ak[r]);
       c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
       if (kTwo) c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
     }
   }
 #pragma GCC unroll 14
-  for (int r = 0; r < kRows; ++r) {
+  for (int r = 0; r < kMR; ++r) {
     _mm512_storeu_ps(acc + r * ldacc, c0[r]);
     if (kTwo) _mm512_storeu_ps(acc + r * ldacc + kGemmNR, c1[r]);
   }
@@ -55,33 +54,66 @@ void run(const float* a, const float* b0, const float* b1, int kc, float* acc, s
   }
 }
 
-template <int kRows>
-void run_rows(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc, bool accumulate) {
-  if (b1 != nullptr) {
-    if (accumulate)
-      kernel<true, true, kRows>(a, b0, b1, kc, acc, ldacc);
-    else
-      kernel<true, false, kRows>(a, b0, b1, kc, acc, ldacc);
-  } else {
-    if (accumulate)
-      kernel<false, true, kRows>(a, b0, b0, kc, acc, ldacc);
-    else
-      kernel<false, false, kRows>(a, b0, b0, kc, acc, ldacc);
+// Activations read in place (row r at a + r * lda), exactly `rows` of them (a row tail computes no padded
+// rows: a single pair's 32 rows, the last layer's [CLS] rows). Packing them cost ~8% of a forward pass: one strided
+// scalar store per value. The broadcasts now come from kRows streams instead of one; every stream is
+// sequential in k and a 14 x 256 block (14 KB) stays in L1.
+template <bool kTwo, bool kLoad, int kRows>
+__attribute__((target("avx512f"))) void kernel_direct(const float* __restrict a, size_t lda,
+                                                      const float* __restrict b0, const float* __restrict b1,
+                                                      int kc, float* __restrict acc, size_t ldacc) {
+  __m512 c0[kRows], c1[kRows];
+#pragma GCC unroll 14
+  for (int r = 0; r < kRows; ++r) {
+    c0[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc) : _mm512_setzero_ps();
+    if (kTwo) c1[r] = kLoad ? _mm512_loadu_ps(acc + r * ldacc + kGemmNR) : _mm512_setzero_ps();
+  }
+  for (int k = 0; k < kc; ++k) {
+    const __m512 w0 = _mm512_loadu_ps(b0 + static_cast<size_t>(k) * kGemmNR);
+    const __m512 w1 = kTwo ? _mm512_loadu_ps(b1 + static_cast<size_t>(k) * kGemmNR) : w0;
+#pragma GCC unroll 14
+    for (int r = 0; r < kRows; ++r) {
+      const __m512 x = _mm512_set1_ps(a[r * lda + static_cast<size_t>(k)]);
+      c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+      if (kTwo) c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+    }
+  }
+#pragma GCC unroll 14
+  for (int r = 0; r < kRows; ++r) {
+    _mm512_storeu_ps(acc + r * ldacc, c0[r]);
+    if (kTwo) _mm512_storeu_ps(acc + r * ldacc + kGemmNR, c1[r]);
   }
 }
 
-// Row tails round up to the next of 1, 2, 4, 6, 8, 10, 12 rows (at most one padded row from 3 rows up).
-void run_partial(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
-                 bool accumulate, int rows) {
-  using Fn = void (*)(const float*, const float*, const float*, int, float*, size_t, bool);
-  static constexpr Fn kByRows[kMR + 1] = {run_rows<1>,  run_rows<1>,  run_rows<2>,  run_rows<4>, run_rows<4>,
-                                          run_rows<6>,  run_rows<6>,  run_rows<8>,  run_rows<8>, run_rows<10>,
-                                          run_rows<10>, run_rows<12>, run_rows<12>, run,         run};
-  kByRows[rows < 1 ? 1 : (rows > kMR ? kMR : rows)](a, b0, b1, kc, acc, ldacc, accumulate);
+template <int kRows>
+void run_direct_rows(const float* a, size_t lda, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
+                     bool accumulate) {
+  if (b1 != nullptr) {
+    if (accumulate)
+      kernel_direct<true, true, kRows>(a, lda, b0, b1, kc, acc, ldacc);
+    else
+      kernel_direct<true, false, kRows>(a, lda, b0, b1, kc, acc, ldacc);
+  } else {
+    if (accumulate)
+      kernel_direct<false, true, kRows>(a, lda, b0, b0, kc, acc, ldacc);
+    else
+      kernel_direct<false, false, kRows>(a, lda, b0, b0, kc, acc, ldacc);
+  }
+}
+
+// Exact row counts here (rows past `rows` may not exist in memory).
+void run_direct(const float* a, size_t lda, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
+                bool accumulate, int rows) {
+  using Fn = void (*)(const float*, size_t, const float*, const float*, int, float*, size_t, bool);
+  static constexpr Fn kByRows[kMR + 1] = {
+      run_direct_rows<1>,  run_direct_rows<1>,  run_direct_rows<2>,  run_direct_rows<3>,  run_direct_rows<4>,
+      run_direct_rows<5>,  run_direct_rows<6>,  run_direct_rows<7>,  run_direct_rows<8>,  run_direct_rows<9>,
+      run_direct_rows<10>, run_direct_rows<11>, run_direct_rows<12>, run_direct_rows<13>, run_direct_rows<14>};
+  kByRows[rows < 1 ? 1 : (rows > kMR ? kMR : rows)](a, lda, b0, b1, kc, acc, ldacc, accumulate);
 }
 
 }  // namespace
 
-const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run, run_partial};
+const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run, run_direct};
 
 }  // namespace ce
