@@ -97,8 +97,9 @@ const GemmKernel& active_gemm_kernel() {
 namespace {
 
 // Depth of one k block: a 14-row activation block (14 KB) stays in L1 while the task's weight slice
-// (kPanelsPerChunk panels x 256 x 64 B = 768 KB) stays in L2 and every row block of the task streams over it.
-// Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core).
+// (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams over it.
+// Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core);
+// 48 panels per chunk measured the same within noise.
 constexpr int kKBlock = 256;
 // Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
 constexpr size_t kPanelsPerChunk = 16;

@@ -1,4 +1,5 @@
-// AVX-512F GEMM micro-kernel: 14 rows x 32 columns (two weight panels) in 28 zmm accumulators.
+// AVX-512F GEMM micro-kernel: 14 rows x 32 columns (two weight panels) in 28 zmm accumulators; the driver uses
+// the in-place variant (run_direct), the packed one remains for the kernel contract and its tests.
 #include <immintrin.h>
 
 #include <cstddef>
