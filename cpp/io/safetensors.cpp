@@ -15,6 +15,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "io/float_convert.h"
 
 namespace ce {
@@ -279,8 +280,84 @@ const TensorView* SafetensorsFile::find(const std::string& name) const {
   return &*it;
 }
 
+size_t SafetensorsFile::element_count(const std::string& name) const {
+  const TensorView* t = find(name);
+  if (!t) throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
+  return t->nbytes / dtype_size(t->dtype);
+}
+
+namespace {
+
+// Converts `n` values of `dtype` at `src` (any alignment) to fp32.
+void convert_to_f32(DType dtype, const uint8_t* src, size_t n, float* out) {
+  switch (dtype) {
+    case DType::F32:
+      // The data section need not be 4-byte aligned, so copy bytes rather than casting the pointer.
+      if (n) std::memcpy(out, src, n * sizeof(float));
+      break;
+    case DType::F16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, src + 2 * i, 2);
+        out[i] = f16_to_f32(h);
+      }
+      break;
+    case DType::BF16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t b;
+        std::memcpy(&b, src + 2 * i, 2);
+        out[i] = bf16_to_f32(b);
+      }
+      break;
+    default:
+      break;  // rejected by the caller
+  }
+}
+
+// Drops the whole pages inside [begin, end) from this process's mapping (MAP_PRIVATE, never written, so the
+// kernel refills them from the file if they are read again). Advisory: a failure only costs memory.
+void drop_pages(const uint8_t* begin, const uint8_t* end) {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(begin) + page - 1) & ~(page - 1);
+  const uintptr_t e = reinterpret_cast<uintptr_t>(end) & ~(page - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+}
+
+}  // namespace
+
 std::vector<float> SafetensorsFile::read_f32(const std::string& name,
                                              const std::vector<int64_t>& expected_shape) const {
+  // Converted in 16 KB pieces appended to a reserved vector: no zero-fill pass over a tensor that is about to
+  // be overwritten (the word embeddings are 47 MB).
+  const size_t n = element_count(name);
+  const TensorView* t = find(name);
+  if (t->shape != expected_shape || (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)) {
+    std::vector<float> out(n);
+    read_f32_into(name, expected_shape, out.data());  // throws the same error as ever
+    return out;
+  }
+  std::vector<float> out;
+  reserve_huge(out, n);
+  const size_t width = dtype_size(t->dtype), page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  constexpr size_t kPiece = 4096;
+  float buf[kPiece];
+  size_t dropped = 0;  // values whose source pages are gone
+  for (size_t i = 0; i < n; i += kPiece) {
+    const size_t c = std::min(kPiece, n - i);
+    convert_to_f32(t->dtype, t->data + i * width, c, buf);
+    out.insert(out.end(), buf, buf + c);
+    // Drop converted source pages every 64 pieces, as read_f32_into does (from the page holding the last
+    // boundary on; the tensor's first page may be shared with the previous tensor and is kept).
+    if ((i / kPiece) % 64 == 63 || i + c == n) {
+      drop_pages(t->data + (dropped > 0 ? dropped * width - (page - 1) : 0), t->data + (i + c) * width);
+      dropped = i + c;
+    }
+  }
+  return out;
+}
+
+void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
+                                    float* out) const {
   const TensorView* t = find(name);
   if (!t) {
     throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
@@ -288,31 +365,18 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name,
   if (t->shape != expected_shape) {
     fail_tensor(path_, name, "shape " + shape_str(t->shape) + " does not match the expected " + shape_str(expected_shape));
   }
-  const size_t n = t->nbytes / dtype_size(t->dtype);
-  std::vector<float> out(n);
-  switch (t->dtype) {
-    case DType::F32:
-      // The data section need not be 4-byte aligned, so copy bytes rather than casting the pointer.
-      if (n) std::memcpy(out.data(), t->data, n * sizeof(float));
-      break;
-    case DType::F16:
-      for (size_t i = 0; i < n; ++i) {
-        uint16_t h;
-        std::memcpy(&h, t->data + 2 * i, 2);
-        out[i] = f16_to_f32(h);
-      }
-      break;
-    case DType::BF16:
-      for (size_t i = 0; i < n; ++i) {
-        uint16_t b;
-        std::memcpy(&b, t->data + 2 * i, 2);
-        out[i] = bf16_to_f32(b);
-      }
-      break;
-    default:
-      fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  if (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)
+    fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  const size_t width = dtype_size(t->dtype), n = t->nbytes / width;
+  // 1 MiB of source at a time, dropped once converted: a large tensor (the word embeddings) is never resident
+  // twice. The first chunk keeps a page shared with the previous tensor; later chunks also drop the page they
+  // share with the chunk before (already converted).
+  const size_t chunk = (size_t{1} << 20) / width, page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  for (size_t i = 0; i < n; i += chunk) {
+    const size_t c = std::min(chunk, n - i);
+    convert_to_f32(t->dtype, t->data + i * width, c, out + i);
+    drop_pages(t->data + i * width - (i > 0 ? page - 1 : 0), t->data + (i + c) * width);
   }
-  return out;
 }
 
 }  // namespace ce

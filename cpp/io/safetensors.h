@@ -38,6 +38,12 @@ class SafetensorsFile {
   // Converts F32/F16/BF16 to fp32. Throws InvalidSafetensors if the shape differs from `expected_shape`
   // or the dtype is not a float type; MissingTensor if absent (message names the tensor and the file).
   std::vector<float> read_f32(const std::string& name, const std::vector<int64_t>& expected_shape) const;
+  // Same checks; writes the prod(shape) values to `out`. The tensor's pages are then dropped from this process
+  // (the file's page cache keeps them; reading the tensor again faults them back in), so loading a model
+  // converts it without holding the whole mapping resident next to the fp32 copies.
+  void read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape, float* out) const;
+  // Number of values of `name` (prod of its shape); throws MissingTensor when absent.
+  size_t element_count(const std::string& name) const;
 
  private:
   SafetensorsFile() = default;

@@ -68,6 +68,74 @@ struct HeadScratch {
   std::vector<float> ctx;     // [hd_pad]
 };
 
+// Query rows [i0, i0 + R) of one head. R rows at once give every k/v vector load R independent multiply-add
+// chains; one row alone is a single chain per vector and runs at the FMA latency, not its throughput. Each
+// value's chain (d order for scores, key order for the context) is the same whatever R, so results do not
+// depend on how rows are grouped. `sc` holds R rows of kv_pad scores, `ctx` R rows of hd_pad values.
+template <int R>
+__attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t col,
+                                                      const float* q, const HeadScratch& w, size_t kvn,
+                                                      size_t kv_pad, size_t hd, size_t hd_pad, float scale,
+                                                      float* sc, float* ctx, float* out) {
+  const float* qi[R];
+  for (int r = 0; r < R; ++r) qi[r] = q + (i0 + r) * layout.hidden + col;
+  // scores[r][j] = (q_r . k_j) * scale, accumulated over d in order, 16 keys at a time.
+  for (size_t jb = 0; jb < kv_pad; jb += kLanes) {
+    Vec16 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+    for (size_t d = 0; d < hd; ++d) {
+      Vec16 kv;
+      std::memcpy(&kv, w.kt.data() + d * kv_pad + jb, sizeof kv);
+      for (int r = 0; r < R; ++r) acc[r] += qi[r][d] * kv;
+    }
+    for (int r = 0; r < R; ++r) {
+      acc[r] *= scale;
+      std::memcpy(sc + r * kv_pad + jb, &acc[r], sizeof acc[r]);
+    }
+  }
+  // Softmax over the kvn real keys. The max is exact in any order, so it is taken 16 lanes at a time (a scalar
+  // chain of compares ran at one key per 4 cycles). exp is vectorised; padding lanes are then zeroed so the sum
+  // runs over whole vectors, lane-wise in key order and then across the 16 lanes in lane order: a fixed order
+  // of Vec16 operations, the same on every ISA clone and for any batch.
+  for (int r = 0; r < R; ++r) {
+    float* s = sc + r * kv_pad;
+    const size_t full = kvn - kvn % kLanes;
+    float mx = s[0];
+    if (full > 0) {
+      Vec16 vm = load_vec16(s);
+      for (size_t jb = kLanes; jb < full; jb += kLanes) {
+        const Vec16 b = load_vec16(s + jb);
+        vm = b > vm ? b : vm;
+      }
+      for (size_t l = 0; l < kLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
+    }
+    for (size_t j = full; j < kvn; ++j) mx = s[j] > mx ? s[j] : mx;
+    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
+    for (size_t j = kvn; j < kv_pad; ++j) s[j] = 0.0f;
+    Vec16 vs = load_vec16(s);
+    for (size_t jb = kLanes; jb < kv_pad; jb += kLanes) vs += load_vec16(s + jb);
+    float sum = 0.0f;
+    for (size_t l = 0; l < kLanes; ++l) sum += vs[l];
+    const float inv = 1.0f / sum;
+    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
+  }
+  // ctx[r] = sum_j p_rj v_j, accumulated over j in order, 16 head dimensions at a time.
+  for (size_t db = 0; db < hd_pad; db += kLanes) {
+    Vec16 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+    for (size_t j = 0; j < kvn; ++j) {
+      Vec16 vv;
+      std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
+      for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
+    }
+    for (int r = 0; r < R; ++r) std::memcpy(ctx + r * hd_pad + db, &acc[r], sizeof acc[r]);
+  }
+  for (int r = 0; r < R; ++r) std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
+}
+
+// Rows per group: 8 chains cover the FMA latency x throughput of one core.
+constexpr int kQueryRows = 8;
+
 CE_ATTENTION_CLONES
 void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k, const float* v,
               float* out, HeadScratch& w) {
@@ -80,49 +148,20 @@ void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q,
   const size_t col = h * hd;
   w.kt.assign(hd * kv_pad, 0.0f);
   w.vp.assign(kvn * hd_pad, 0.0f);
-  w.scores.assign(kv_pad, 0.0f);
-  w.ctx.assign(hd_pad, 0.0f);
+  w.scores.assign(kQueryRows * kv_pad, 0.0f);
+  w.ctx.assign(kQueryRows * hd_pad, 0.0f);
   for (size_t j = 0; j < kvn; ++j) {
     const float* kj = k + (kv0 + j) * layout.hidden + col;
     const float* vj = v + (kv0 + j) * layout.hidden + col;
     for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
     std::memcpy(w.vp.data() + j * hd_pad, vj, hd * sizeof(float));
   }
-  float* sc = w.scores.data();
-  for (size_t i = qo[s]; i < static_cast<size_t>(qo[s + 1]); ++i) {
-    const float* qi = q + i * layout.hidden + col;
-    // scores[j] = (q_i . k_j) * scale, accumulated over d in order, 16 keys at a time.
-    for (size_t jb = 0; jb < kv_pad; jb += kLanes) {
-      Vec16 acc = Vec16{};
-      for (size_t d = 0; d < hd; ++d) {
-        Vec16 kv;
-        std::memcpy(&kv, w.kt.data() + d * kv_pad + jb, sizeof kv);
-        acc += qi[d] * kv;
-      }
-      acc *= scale;
-      std::memcpy(sc + jb, &acc, sizeof acc);
-    }
-    // Softmax over the kvn real keys (padding excluded from max and sum): exact max, vector exp, then the
-    // sum in key order so it does not depend on the vector width.
-    float mx = sc[0];
-    for (size_t j = 1; j < kvn; ++j) mx = sc[j] > mx ? sc[j] : mx;
-    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(sc + jb, exp_nonpositive(load_vec16(sc + jb) - mx));
-    float sum = 0.0f;
-    for (size_t j = 0; j < kvn; ++j) sum += sc[j];
-    const float inv = 1.0f / sum;
-    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(sc + jb, load_vec16(sc + jb) * inv);
-    // ctx = sum_j p_j v_j, accumulated over j in order, 16 head dimensions at a time.
-    for (size_t db = 0; db < hd_pad; db += kLanes) {
-      Vec16 acc = Vec16{};
-      for (size_t j = 0; j < kvn; ++j) {
-        Vec16 vv;
-        std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
-        acc += sc[j] * vv;
-      }
-      std::memcpy(w.ctx.data() + db, &acc, sizeof acc);
-    }
-    std::memcpy(out + i * layout.hidden + col, w.ctx.data(), hd * sizeof(float));
-  }
+  size_t i = static_cast<size_t>(qo[s]);
+  const size_t i1 = static_cast<size_t>(qo[s + 1]);
+  for (; i + kQueryRows <= i1; i += kQueryRows)
+    query_rows<kQueryRows>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+  for (; i < i1; ++i)
+    query_rows<1>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
 }
 
 }  // namespace

@@ -6,21 +6,29 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gemm_layout.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
 
-PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int out_features, int in_features) {
+PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
+                         int in_features) {
+  if (out_features > 0 && in_features > 0 &&
+      weight.size() != static_cast<size_t>(out_features) * static_cast<size_t>(in_features))
+    throw Error(ErrorCode::InvalidArgument, "pack_linear: weight has " + std::to_string(weight.size()) +
+                                                " values, expected " +
+                                                std::to_string(static_cast<size_t>(out_features) * in_features));
+  return pack_linear(weight.data(), std::move(bias), out_features, in_features);
+}
+
+PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features) {
   if (out_features <= 0 || in_features <= 0)
     throw Error(ErrorCode::InvalidArgument, "pack_linear: out_features (" + std::to_string(out_features) +
                                                 ") and in_features (" + std::to_string(in_features) +
                                                 ") must be positive");
   const size_t n = static_cast<size_t>(out_features), k = static_cast<size_t>(in_features);
-  if (weight.size() != n * k)
-    throw Error(ErrorCode::InvalidArgument, "pack_linear: weight has " + std::to_string(weight.size()) +
-                                                " values, expected " + std::to_string(n * k));
   if (bias.empty()) bias.assign(n, 0.0f);
   if (bias.size() != n)
     throw Error(ErrorCode::InvalidArgument, "pack_linear: bias has " + std::to_string(bias.size()) +
@@ -30,14 +38,17 @@ PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int
   layer.in_features = in_features;
   layer.out_features = out_features;
   const size_t panels = gemm_panel_count(out_features);
+  // Written front to back: 16 sequential read streams, one sequential write stream (columns past
+  // out_features keep the zeros of the fill).
+  reserve_huge(layer.packed, panels * k * kGemmNR);
   layer.packed.assign(panels * k * kGemmNR, 0.0f);
-  for (size_t col = 0; col < n; ++col) {
-    const size_t p = col / kGemmNR, j = col % kGemmNR;
-    float* dst = layer.packed.data() + p * k * kGemmNR + j;
-    const float* src = weight.data() + col * k;
-    for (size_t kk = 0; kk < k; ++kk) dst[kk * kGemmNR] = src[kk];
+  float* dst = layer.packed.data();
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t cols = std::min<size_t>(kGemmNR, n - p * kGemmNR);
+    const float* src = weight + p * kGemmNR * k;
+    for (size_t kk = 0; kk < k; ++kk, dst += kGemmNR)
+      for (size_t j = 0; j < cols; ++j) dst[j] = src[j * k + kk];
   }
-  layer.weight = std::move(weight);
   layer.bias = std::move(bias);
   return layer;
 }
@@ -46,9 +57,10 @@ void linear_reference(const PackedLinear& layer, const float* x, size_t rows, fl
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t col = 0; col < n; ++col) {
-      const float* w = layer.weight.data() + col * k;
+      // Column `col` of the packed panel: stride kGemmNR, same k order as the fast kernel's chains.
+      const float* w = layer.packed.data() + (col / kGemmNR) * k * kGemmNR + col % kGemmNR;
       float sum = 0.0f;
-      for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk];
+      for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk * kGemmNR];
       y[r * n + col] = sum + layer.bias[col];
     }
   }
@@ -84,63 +96,100 @@ const GemmKernel& active_gemm_kernel() {
 
 namespace {
 
-// Depth of one k block: a 14-row activation block (14 KB) stays in L1 and a task's weight slice
-// (16 panels x 256 x 64 B = 256 KB) in L2 while every row block of the task streams over it.
-// Sizes chosen by bench/gemm_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core).
+// Depth of one k block: a 14-row activation block (14 KB) stays in L1 while the task's weight slice
+// (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams over it.
+// Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core);
+// 48 panels per chunk measured the same within noise.
 constexpr int kKBlock = 256;
-// Weight panels per task (even, so two-panel kernels never straddle tasks).
-constexpr size_t kPanelsPerTask = 16;
+// Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
+constexpr size_t kPanelsPerChunk = 16;
 // Row blocks per task.
 constexpr size_t kRowBlocksPerTask = 4;
 
 struct Scratch {
-  std::vector<float> a;    // one packed activation block [kc][mr]
-  std::vector<float> acc;  // the task's accumulators, one mr x (16*panels) tile after another
+  std::vector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
+  std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
 };
 
-// Rows [r0, r1) x panels [p0, p1). Row tails are zero-padded inside the packed block, so the same kernel
-// computes every element; k blocks continue each element's chain in order, so blocking changes no bits.
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+#define CE_GEMM_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define CE_GEMM_CLONES
+#endif
+
+// y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`: one rounding per element, so the result is the same
+// however the loop is vectorised; cloned per ISA because the library is built for baseline x86-64, where this
+// loop ran as SSE with spills and cost as much as packing the activations.
+CE_GEMM_CLONES
+void add_bias_store(const float* __restrict tile, size_t ldt, const float* __restrict bias, float* __restrict y,
+                    size_t ldy, size_t rows, size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* __restrict t = tile + r * ldt;
+    float* __restrict yr = y + r * ldy;
+    for (size_t c = 0; c < cols; ++c) yr[c] = t[c] + bias[c];
+  }
+}
+
+// Packs rows [row0, row0 + valid) of x (row stride k) k-major in blocks of kKBlock: block kb holds
+// a[(kb*kKBlock + kk) * mr + r]; rows past `valid` are zero so a full-height kernel computes zeros there.
+void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, float* dst) {
+  for (size_t r = 0; r < mr; ++r) {
+    float* d = dst + r;
+    if (r < valid) {
+      const float* src = x + (row0 + r) * k;
+      for (size_t kk = 0; kk < k; ++kk) d[kk * mr] = src[kk];
+    } else {
+      for (size_t kk = 0; kk < k; ++kk) d[kk * mr] = 0.0f;
+    }
+  }
+}
+
+// Rows [r0, r1) x panels [p0, p1). The rows are packed once; the panels are done in chunks that fit L2.
+// k blocks continue each element's chain in order, so neither blocking nor tiling changes any bits.
 void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
               size_t p0, size_t p1, Scratch& s) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
-  const size_t row_blocks = (r1 - r0 + mr - 1) / mr, groups = (p1 - p0 + np - 1) / np;
-  s.acc.resize(row_blocks * groups * tile);
-  s.a.resize(mr * std::min<size_t>(k, kKBlock));
-  const float* packed = layer.packed.data();
-  for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
-    const size_t kc = std::min<size_t>(kKBlock, k - k0);
+  const size_t row_blocks = (r1 - r0 + mr - 1) / mr;
+  const bool direct = kern.run_direct != nullptr;
+  if (!direct) {
+    s.a.resize(row_blocks * mr * k);
     for (size_t rb = 0; rb < row_blocks; ++rb) {
-      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-      for (size_t r = 0; r < mr; ++r) {
-        float* dst = s.a.data() + r;
-        if (r < valid) {
-          const float* src = x + (row0 + r) * k + k0;
-          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = src[kk];
-        } else {
-          for (size_t kk = 0; kk < kc; ++kk) dst[kk * mr] = 0.0f;
-        }
-      }
-      for (size_t g = 0; g < groups; ++g) {
-        const size_t p = p0 + g * np;
-        const float* b0 = packed + (p * k + k0) * kGemmNR;
-        const float* b1 = (np == 2 && p + 1 < p1) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
-        kern.run(s.a.data(), b0, b1, static_cast<int>(kc), s.acc.data() + (rb * groups + g) * tile, tile_cols,
-                 k0 > 0);
-      }
+      const size_t row0 = r0 + rb * mr;
+      pack_rows(x, k, row0, std::min(mr, r1 - row0), mr, s.a.data() + rb * mr * k);
     }
   }
-  // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
-  for (size_t rb = 0; rb < row_blocks; ++rb) {
-    const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-    for (size_t g = 0; g < groups; ++g) {
-      const float* t = s.acc.data() + (rb * groups + g) * tile;
-      const size_t c0 = (p0 + g * np) * kGemmNR, c1 = std::min(n, std::min(p1 * kGemmNR, c0 + tile_cols));
-      for (size_t r = 0; r < valid; ++r) {
-        float* yr = y + (row0 + r) * n;
-        const float* tr = t + r * tile_cols - c0;
-        for (size_t c = c0; c < c1; ++c) yr[c] = tr[c] + layer.bias[c];
+  const float* packed = layer.packed.data();
+  for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
+    const size_t c1p = std::min(p1, c0p + kPanelsPerChunk);
+    const size_t groups = (c1p - c0p + np - 1) / np;
+    s.acc.resize(row_blocks * groups * tile);
+    for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
+      const size_t kc = std::min<size_t>(kKBlock, k - k0);
+      for (size_t rb = 0; rb < row_blocks; ++rb) {
+        const size_t valid = std::min(mr, r1 - (r0 + rb * mr));
+        const float* a = direct ? x + (r0 + rb * mr) * k + k0 : s.a.data() + rb * mr * k + k0 * mr;
+        for (size_t g = 0; g < groups; ++g) {
+          const size_t p = c0p + g * np;
+          const float* b0 = packed + (p * k + k0) * kGemmNR;
+          const float* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
+          float* acc = s.acc.data() + (rb * groups + g) * tile;
+          if (direct) {
+            kern.run_direct(a, k, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
+          } else {
+            kern.run(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0);
+          }
+        }
+      }
+    }
+    // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
+    for (size_t rb = 0; rb < row_blocks; ++rb) {
+      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
+      for (size_t g = 0; g < groups; ++g) {
+        const float* t = s.acc.data() + (rb * groups + g) * tile;
+        const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
+        if (c1 > c0) add_bias_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
       }
     }
   }
@@ -153,16 +202,26 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   if (rows == 0) return;
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
   const size_t panels = gemm_panel_count(layer.out_features);
+  const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
-  const size_t panel_tasks = (panels + kPanelsPerTask - 1) / kPanelsPerTask;
+  // Tall inputs: one task per row range over all columns, so each row is packed once. Short ones (a single
+  // pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
+  // even panel counts, about 4 tasks per thread. Tiling never changes a result's bits (see gemm_layout.h).
+  size_t panel_tasks = 1;
+  if (threads > 1 && row_tasks < 4 * threads) {
+    const size_t want = (4 * threads + row_tasks - 1) / row_tasks;
+    panel_tasks = std::max<size_t>(1, std::min(want, panels / 2));
+  }
+  size_t panels_per_task = (panels + panel_tasks - 1) / panel_tasks;
+  panels_per_task += panels_per_task % 2;
+  panel_tasks = (panels + panels_per_task - 1) / panels_per_task;
   auto body = [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
-      // Consecutive tasks share a row range, so a thread's packed activations and outputs stay warm.
       const size_t rt = t / panel_tasks, pt = t % panel_tasks;
       const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-      const size_t p0 = pt * kPanelsPerTask, p1 = std::min(panels, p0 + kPanelsPerTask);
+      const size_t p0 = pt * panels_per_task, p1 = std::min(panels, p0 + panels_per_task);
       run_task(kern, layer, x, y, r0, r1, p0, p1, scratch);
     }
   };

@@ -13,12 +13,22 @@ class ThreadPool;
 struct PackedLinear {
   int in_features = 0;
   int out_features = 0;
-  std::vector<float> weight;  // [out][in], as stored by PyTorch (kept for the reference kernel)
   std::vector<float> bias;    // [out] (zeros when the layer has none)
-  std::vector<float> packed;  // fast-kernel layout, built by pack_linear
+  // The weights, only in the fast kernel's layout (see gemm_layout.h): the PyTorch-layout copy is dropped after
+  // packing to halve the layer's memory; packed_weight() reads one element back for the reference kernel.
+  std::vector<float> packed;
 };
 
-PackedLinear pack_linear(std::vector<float> weight, std::vector<float> bias, int out_features, int in_features);
+// `weight` is [out_features][in_features] as PyTorch stores it; it is only read (the caller may reuse it).
+PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features);
+PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
+                         int in_features);
+
+// W[out][in] of a packed layer (panel p = out / 16 holds W[p*16 + j][k] at packed[(p * K + k) * 16 + j]).
+inline float packed_weight(const PackedLinear& l, size_t out, size_t in) {
+  constexpr size_t kNR = 16;  // kGemmNR; gemm_layout.h static_asserts the two agree
+  return l.packed[((out / kNR) * static_cast<size_t>(l.in_features) + in) * kNR + out % kNR];
+}
 
 // Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);

@@ -9,6 +9,7 @@ namespace ce {
 
 // Output columns per packed weight panel: one AVX-512 vector, two AVX2 vectors, four NEON vectors.
 inline constexpr int kGemmNR = 16;
+static_assert(kGemmNR == 16, "packed_weight() in gemm.h hard-codes the panel width");
 
 // Panel p holds W[p*NR + j][k] at packed[(p * K + k) * NR + j]; columns past out_features are zero.
 inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(out_features) + kGemmNR - 1) / kGemmNR; }
@@ -22,11 +23,18 @@ inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(o
 using GemmMicroKernel = void (*)(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
                                  bool accumulate);
 
+// The same contract with the activations read in place, row-major: row r's k-th value is a[r * lda + k]
+// (no packing pass), for the first `rows` (1..mr) rows only: rows past it are neither read nor written, so a
+// row tail costs no padded work. Each element's chain is the packed kernel's, so results are bitwise equal.
+using GemmDirectMicroKernel = void (*)(const float* a, size_t lda, const float* b0, const float* b1, int kc,
+                                       float* acc, size_t ldacc, bool accumulate, int rows);
+
 struct GemmKernel {
   Isa isa;
   int mr;              // rows per call
   int panels;          // 1 or 2: weight panels (16 columns each) the kernel can take per call
   GemmMicroKernel run;
+  GemmDirectMicroKernel run_direct = nullptr;    // optional; when set, the driver does not pack activations
 };
 
 // Kernels compiled into this binary; each lives in its own file built for its ISA.

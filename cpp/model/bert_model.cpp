@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
+#include "kernels/gemm_layout.h"
 #include "kernels/layernorm.h"
 #include "model/batch_check.h"
 
@@ -15,8 +16,8 @@ namespace ce {
 namespace {
 
 void check_linear(const PackedLinear& l, int out, int in, const std::string& name) {
-  if (l.out_features != out || l.in_features != in || l.weight.size() != static_cast<size_t>(out) * in ||
-      l.bias.size() != static_cast<size_t>(out) || l.packed.empty())
+  if (l.out_features != out || l.in_features != in || l.bias.size() != static_cast<size_t>(out) ||
+      l.packed.size() != gemm_panel_count(out) * static_cast<size_t>(in) * kGemmNR)
     throw Error(ErrorCode::InvalidArgument, "BertModel: layer " + name + " is " + std::to_string(l.out_features) +
                                                 "x" + std::to_string(l.in_features) + " (or unpacked), expected " +
                                                 std::to_string(out) + "x" + std::to_string(in));
@@ -34,6 +35,10 @@ void check_table(const std::vector<float>& t, int rows, int width, const std::st
                                                 std::to_string(t.size()) + " values, expected " +
                                                 std::to_string(rows) + "x" + std::to_string(width));
 }
+
+// Rows per feed-forward chunk: 448 x 1536 floats (2.6 MB) for MiniLM's intermediate layer, and 8 GEMM row tasks
+// of 56 rows, an even split over 2 or 4 threads.
+constexpr size_t kFeedForwardRows = 448;
 
 // The forward pass, parameterised on whether it runs the fast (pooled) kernels or the reference ones.
 class Forward {
@@ -129,17 +134,22 @@ class Forward {
     add_layer_norm(attn.data(), input.data(), qrows, h_, lw.attention_norm.gamma.data(),
                    lw.attention_norm.beta.data(), c_.layer_norm_eps, pool());
 
+    // Feed-forward in row chunks: the intermediate activations (4x wider than the hidden state) of one chunk
+    // stay in cache between the two GEMMs and scratch stays small. Rows are independent in both GEMMs and in
+    // the activation, so chunking changes no bits.
     const size_t inter_w = static_cast<size_t>(c_.intermediate_size);
-    std::vector<float> inter(qrows * inter_w);
-    linear(lw.intermediate, attn.data(), qrows, inter.data());
-    if (ref_) {
-      hidden_activation_reference(c_.hidden_act, inter.data(), inter.size());
-    } else {
-      hidden_activation(c_.hidden_act, inter.data(), inter.size(), pool_);
-    }
-
+    std::vector<float> inter(std::min(qrows, kFeedForwardRows) * inter_w);
     std::vector<float> out(qrows * h_);
-    linear(lw.output, inter.data(), qrows, out.data());
+    for (size_t r0 = 0; r0 < qrows; r0 += kFeedForwardRows) {
+      const size_t n = std::min(kFeedForwardRows, qrows - r0);
+      linear(lw.intermediate, attn.data() + r0 * h_, n, inter.data());
+      if (ref_) {
+        hidden_activation_reference(c_.hidden_act, inter.data(), n * inter_w);
+      } else {
+        hidden_activation(c_.hidden_act, inter.data(), n * inter_w, pool_);
+      }
+      linear(lw.output, inter.data(), n, out.data() + r0 * h_);
+    }
     add_layer_norm(out.data(), attn.data(), qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(),
                    c_.layer_norm_eps, pool());
     return out;

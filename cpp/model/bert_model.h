@@ -37,7 +37,9 @@ struct BertWeights {
 
 // Reads every tensor by its HF name (`bert.` prefix optional; legacy LayerNorm gamma/beta accepted),
 // validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on mismatch.
-BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config);
+// With a pool, the layers are converted and packed on its threads; the error reported is the one the serial
+// order (embeddings, layers in order, pooler, classifier) would have met first.
+BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool = nullptr);
 
 class BertModel {
  public:

@@ -1,9 +1,12 @@
 // Loads BertForSequenceClassification tensors by their Hugging Face names and packs the Linear layers.
+#include <algorithm>
+#include <exception>
 #include <string>
 
 #include "common/error.h"
 #include "io/safetensors.h"
 #include "model/bert_model.h"
+#include "runtime/thread_pool.h"
 
 namespace ce {
 
@@ -17,28 +20,45 @@ class WeightReader {
 
   std::vector<float> read(const std::string& name, const std::vector<int64_t>& shape,
                           const std::string& legacy_name = "") const {
+    return file_.read_f32(resolve(name, legacy_name), shape);
+  }
+
+  // The stored name of `name` (with or without `bert.`, or its legacy form); throws MissingTensor.
+  std::string resolve(const std::string& name, const std::string& legacy_name = "") const {
     for (const std::string& candidate : {name, legacy_name}) {
       if (candidate.empty()) continue;
       for (const std::string& prefix : {std::string("bert."), std::string()}) {
-        if (file_.find(prefix + candidate) != nullptr) return file_.read_f32(prefix + candidate, shape);
+        if (file_.find(prefix + candidate) != nullptr) return prefix + candidate;
       }
     }
     throw Error(ErrorCode::MissingTensor,
                 "tensor 'bert." + name + "' (or '" + name + "') is missing from " + file_.path());
   }
 
-  // Top-level (un-prefixed) tensor, e.g. the classifier head.
-  std::vector<float> read_top(const std::string& name, const std::vector<int64_t>& shape) const {
-    if (file_.find(name) == nullptr)
-      throw Error(ErrorCode::MissingTensor, "tensor '" + name + "' is missing from " + file_.path());
-    return file_.read_f32(name, shape);
+  void read_into(const std::string& name, const std::vector<int64_t>& shape, float* out) const {
+    file_.read_f32_into(resolve(name), shape, out);
   }
 
   PackedLinear linear(const std::string& base, int64_t out, int64_t in) const {
-    // Separate statements: argument evaluation order is unspecified, and errors should name the weight first.
-    std::vector<float> weight = read(base + ".weight", {out, in});
+    // The PyTorch-layout weight only passes through `scratch_` on its way to the packed layout: one buffer
+    // for all layers instead of a fresh allocation (and its page faults) per layer.
+    const size_t count = static_cast<size_t>(out * in);
+    if (scratch_.size() < count) scratch_.resize(count);
+    read_into(base + ".weight", {out, in}, scratch_.data());
     std::vector<float> bias = read(base + ".bias", {out});
-    return pack_linear(std::move(weight), std::move(bias), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(scratch_.data(), std::move(bias), static_cast<int>(out), static_cast<int>(in));
+  }
+
+  // Classifier head: top-level names only.
+  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in) const {
+    for (const char* part : {".weight", ".bias"})
+      if (file_.find(base + part) == nullptr)
+        throw Error(ErrorCode::MissingTensor, "tensor '" + base + part + "' is missing from " + file_.path());
+    const size_t count = static_cast<size_t>(out * in);
+    if (scratch_.size() < count) scratch_.resize(count);
+    file_.read_f32_into(base + ".weight", {out, in}, scratch_.data());
+    std::vector<float> bias = file_.read_f32(base + ".bias", {out});
+    return pack_linear(scratch_.data(), std::move(bias), static_cast<int>(out), static_cast<int>(in));
   }
 
   LayerNormWeights norm(const std::string& base, int64_t width) const {
@@ -50,36 +70,59 @@ class WeightReader {
 
  private:
   const SafetensorsFile& file_;
+  mutable std::vector<float> scratch_;
 };
 
 }  // namespace
 
-BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config) {
-  const WeightReader r(file);
+BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool) {
   const int64_t h = config.hidden_size, inter = config.intermediate_size;
+  const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
-  w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
-  w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
-  w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
-  w.embedding_norm = r.norm("embeddings.LayerNorm", h);
-  w.layers.reserve(static_cast<size_t>(config.num_hidden_layers));
-  for (int i = 0; i < config.num_hidden_layers; ++i) {
-    const std::string p = "encoder.layer." + std::to_string(i) + ".";
-    BertLayerWeights l;
-    l.query = r.linear(p + "attention.self.query", h, h);
-    l.key = r.linear(p + "attention.self.key", h, h);
-    l.value = r.linear(p + "attention.self.value", h, h);
-    l.attention_output = r.linear(p + "attention.output.dense", h, h);
-    l.attention_norm = r.norm(p + "attention.output.LayerNorm", h);
-    l.intermediate = r.linear(p + "intermediate.dense", inter, h);
-    l.output = r.linear(p + "output.dense", h, inter);
-    l.output_norm = r.norm(p + "output.LayerNorm", h);
-    w.layers.push_back(std::move(l));
+  w.layers.resize(layers);
+  // Part 0: embeddings; 1..layers: encoder layers; layers + 1: pooler and classifier. Each part has its own
+  // reader (and scratch buffer), so parts can run on different threads.
+  auto load_part = [&](size_t part) {
+    const WeightReader r(file);
+    if (part == 0) {
+      w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
+      w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
+      w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
+      w.embedding_norm = r.norm("embeddings.LayerNorm", h);
+    } else if (part <= layers) {
+      const std::string p = "encoder.layer." + std::to_string(part - 1) + ".";
+      BertLayerWeights& l = w.layers[part - 1];
+      l.query = r.linear(p + "attention.self.query", h, h);
+      l.key = r.linear(p + "attention.self.key", h, h);
+      l.value = r.linear(p + "attention.self.value", h, h);
+      l.attention_output = r.linear(p + "attention.output.dense", h, h);
+      l.attention_norm = r.norm(p + "attention.output.LayerNorm", h);
+      l.intermediate = r.linear(p + "intermediate.dense", inter, h);
+      l.output = r.linear(p + "output.dense", h, inter);
+      l.output_norm = r.norm(p + "output.LayerNorm", h);
+    } else {
+      w.pooler = r.linear("pooler.dense", h, h);
+      w.classifier = r.linear_top("classifier", config.num_labels, h);
+    }
+  };
+  const size_t parts = layers + 2;
+  std::vector<std::exception_ptr> errors(parts);
+  auto body = [&](size_t b, size_t e) {
+    for (size_t part = b; part < e; ++part) {
+      try {
+        load_part(part);
+      } catch (...) {
+        errors[part] = std::current_exception();
+      }
+    }
+  };
+  if (pool == nullptr || pool->size() <= 1) {
+    body(0, parts);
+  } else {
+    pool->parallel_for(parts, 1, body);
   }
-  w.pooler = r.linear("pooler.dense", h, h);
-  std::vector<float> cls_weight = r.read_top("classifier.weight", {config.num_labels, h});
-  std::vector<float> cls_bias = r.read_top("classifier.bias", {config.num_labels});
-  w.classifier = pack_linear(std::move(cls_weight), std::move(cls_bias), config.num_labels, static_cast<int>(h));
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
   return w;
 }
 

@@ -43,7 +43,7 @@ void expect_gemm_close(const PackedLinear& l, const std::vector<float>& x, size_
   for (size_t r = 0; r < m; ++r) {
     for (size_t c = 0; c < n; ++c) {
       double mag = std::fabs(l.bias[c]);
-      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * packed_weight(l, c, kk));
       const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
       ASSERT_NEAR(got[r * n + c], ref[r * n + c], tol) << "M=" << m << " N=" << n << " K=" << k << " at (" << r
                                                         << "," << c << ")";
@@ -345,7 +345,7 @@ TEST(GemmIsa, EveryKernelMatchesReferenceOnOddShapes) {
     for (size_t r = 0; r < m; ++r) {
       for (size_t c = 0; c < n; ++c) {
         double mag = std::fabs(l.bias[c]);
-        for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * l.weight[c * k + kk]);
+        for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(x[r * k + kk]) * packed_weight(l, c, kk));
         const double tol = 1e-6 * std::sqrt(double(k)) * mag + 1e-7;
         for (size_t i = 0; i < kernels.size(); ++i)
           ASSERT_NEAR(got[i][r * n + c], ref[r * n + c], tol)
@@ -382,6 +382,24 @@ TEST(GemmIsa, EveryKernelIsBitwiseDeterministic) {
       linear_forward_with(*kern, l, x.data() + begin * k, rows, part.data(), nullptr);
       ASSERT_EQ(0, std::memcmp(part.data(), all.data() + begin * n, part.size() * sizeof(float)))
           << "rows [" << begin << "," << begin + rows << ")";
+    }
+    // A kernel that reads activations in place must give the bits of its packed path.
+    if (kern->run_direct != nullptr) {
+      GemmKernel packed_path = *kern;
+      packed_path.run_direct = nullptr;
+      std::vector<float> packed_y(m * n, NAN);
+      linear_forward_with(packed_path, l, x.data(), m, packed_y.data(), nullptr);
+      ASSERT_EQ(0, std::memcmp(packed_y.data(), all.data(), all.size() * sizeof(float))) << "packed vs direct";
+    }
+    // Every row-tail height, alone and split over a pool by columns.
+    for (size_t rows = 1; rows <= 2 * static_cast<size_t>(kern->mr) + 1; ++rows) {
+      ThreadPool pool(2);
+      for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
+        std::vector<float> part(rows * n, NAN);
+        linear_forward_with(*kern, l, x.data() + 3 * k, rows, part.data(), p);
+        ASSERT_EQ(0, std::memcmp(part.data(), all.data() + 3 * n, part.size() * sizeof(float)))
+            << "rows [3," << 3 + rows << ") pool " << (p != nullptr);
+      }
     }
     std::vector<float> narrow(m * n_small, NAN);
     linear_forward_with(*kern, l_small, x.data(), m, narrow.data(), nullptr);

@@ -168,3 +168,38 @@ TEST(TokenizerFixtures, BertBaseUncasedVocab) {
 }
 
 }  // namespace
+
+// model.vocab is read by a streaming path (not the JSON document): it must keep a JSON object's meaning.
+TEST_F(TokenizerFiles, TokenizerJsonVocabKeepsObjectSemantics) {
+  auto with_vocab = [](const std::string& vocab) {
+    return R"({"model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": )" + vocab +
+           R"(}, "normalizer": null, "pre_tokenizer": {"type": "BertPreTokenizer"}})";
+  };
+  // A repeated key keeps its last id; a nested "vocab" elsewhere is not the vocabulary.
+  write("tokenizer.json", with_vocab(R"({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "b": 4, "a": 5, "b": 6,
+                                         "x": {"vocab": {"zzz": 7}}})"));
+  try {
+    ce::BertTokenizer::from_directory(dir_.string());
+    FAIL() << "a nested object is not a valid id";
+  } catch (const ce::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.vocab[\"x\"]"), std::string::npos) << e.what();
+  }
+  write("tokenizer.json", with_vocab(R"({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "b": 4, "a": 5, "b": 6})"));
+  auto tok = ce::BertTokenizer::from_directory(dir_.string());
+  EXPECT_EQ(tok.vocab_size(), 7u);
+  EXPECT_EQ(tok.encode_text("a b"), (std::vector<int32_t>{5, 6}));
+  // Two tokens with one id: the greater token (the later one in key order) holds the id.
+  write("tokenizer.json", with_vocab(R"({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "q": 4, "p": 4})"));
+  tok = ce::BertTokenizer::from_directory(dir_.string());
+  EXPECT_EQ(tok.encode_text("p q"), (std::vector<int32_t>{1, 4}));
+  for (const char* bad : {R"("s")", "-1", "2.5", "[1]", "16777216"}) {
+    write("tokenizer.json", with_vocab(std::string(R"({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "w": )") + bad + "}"));
+    expect_error(ce::ErrorCode::InvalidTokenizer, {"model.vocab[\"w\"] is not a valid id"});
+  }
+  // Only the last "model" object counts.
+  write("tokenizer.json", R"({"model": {"type": "WordPiece", "vocab": {"old": 0}}, )" + with_vocab(
+                              R"({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "new": 4})").substr(1));
+  tok = ce::BertTokenizer::from_directory(dir_.string());
+  EXPECT_EQ(tok.vocab_size(), 5u);
+  EXPECT_EQ(tok.encode_text("new old"), (std::vector<int32_t>{4, 1}));
+}

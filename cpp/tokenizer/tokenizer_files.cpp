@@ -1,5 +1,6 @@
 // BertTokenizer::from_directory: reads tokenizer.json or vocab.txt, tokenizer_config.json and
 // special_tokens_map.json the way transformers + tokenizers interpret them.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -92,8 +93,38 @@ void apply_special_tokens(const json& obj, const fs::path& file, TokenizerOption
 
 // tokenizer.json: the WordPiece model's vocab and the BertNormalizer flags.
 // With pipeline_from_json false only the vocab is taken (transformers' BertTokenizer rebuilds the rest).
+// Parses tokenizer.json, except that the entries of model.vocab (30k+ of them) are handed to `entries` in file
+// order instead of being inserted into the document's std::map: that insertion was most of the load time of
+// the tokenizer. model.vocab itself stays in the document, empty.
+json parse_tokenizer_json(const fs::path& path, std::vector<std::pair<std::string, json>>& entries) {
+  std::string keys[4];  // the last key seen at depths 1..3
+  bool in_vocab = false;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::key && depth <= 3) keys[depth] = parsed.get<std::string>();
+    if (event == E::object_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
+      in_vocab = true;
+      entries.clear();  // a repeated "vocab" (or "model") key: the last one wins, as in the document
+      return true;
+    }
+    if (in_vocab && event == E::object_end && depth == 2) in_vocab = false;
+    if (!in_vocab || depth != 3) return true;
+    if (event == E::value) entries.emplace_back(keys[3], std::move(parsed));
+    if (event == E::object_start || event == E::array_start) entries.emplace_back(keys[3], json());  // not an id
+    return false;  // keys, values and nested containers of model.vocab stay out of the document
+  };
+  try {
+    json j = json::parse(read_file(path), callback);
+    if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
+    return j;
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::InvalidTokenizer, path.string() + ": malformed JSON: " + e.what());
+  }
+}
+
 std::vector<std::string> read_tokenizer_json(const fs::path& path, bool pipeline_from_json, TokenizerOptions& o) {
-  const json j = parse_json(path);
+  std::vector<std::pair<std::string, json>> entries;
+  const json j = parse_tokenizer_json(path, entries);
   auto bad = [&](const std::string& what) { return Error(ErrorCode::InvalidTokenizer, path.string() + ": " + what); };
   auto model = j.find("model");
   if (model == j.end() || !model->is_object()) throw bad("no \"model\" object");
@@ -104,14 +135,21 @@ std::vector<std::string> read_tokenizer_json(const fs::path& path, bool pipeline
   }
   auto vocab_it = model->find("vocab");
   if (vocab_it == model->end() || !vocab_it->is_object()) throw bad("model.vocab is not an object");
+  // The document's semantics: a repeated key keeps its last value; entries are visited in key order, so when two
+  // tokens claim one id the greater token is the one kept, and the first invalid id reported is the smallest key.
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return entries[a].first < entries[b].first; });
   std::vector<std::string> vocab;
-  for (auto it = vocab_it->begin(); it != vocab_it->end(); ++it) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() >= (1 << 24)) {
-      throw bad("model.vocab[\"" + it.key() + "\"] is not a valid id");
+  for (size_t n = 0; n < order.size(); ++n) {
+    if (n + 1 < order.size() && entries[order[n + 1]].first == entries[order[n]].first) continue;  // overridden
+    auto& [key, value] = entries[order[n]];
+    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() >= (1 << 24)) {
+      throw bad("model.vocab[\"" + key + "\"] is not a valid id");
     }
-    const size_t id = it->get<size_t>();
+    const size_t id = value.get<size_t>();
     if (id >= vocab.size()) vocab.resize(id + 1);
-    vocab[id] = it.key();
+    vocab[id] = std::move(key);
   }
   if (!pipeline_from_json) return vocab;
   try {
