@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 
+import { CrossEncoder } from '../lib/cross-encoder';
 import { AbortError } from '../lib/errors';
 import { HubError, resolveModelDir, type HubErrorCode } from '../lib/hub';
 import { FakeHub, filesFromDir, gitBlobSha, sha256, shardSafetensors, type FakeRepo } from './helpers/fake-hub';
@@ -286,6 +287,23 @@ describe('hub resolver', { timeout: 60_000 }, () => {
     assert.equal(shards.length, 3);
     await rejectsWith(resolveModelDir('acme/bad-index', { cacheDir }), 'ERR_HUB_INVALID_MODEL', '../../evil.safetensors');
     assert.ok(!existsSync(path.join(cacheDir, 'evil.safetensors')));
+  });
+
+  test('a sharded repo loads and scores bitwise like the same weights in one file', async () => {
+    const pairs: [string, string][] = [
+      ['how many people live in berlin?', 'Berlin had a population of 3,520,031 registered inhabitants.'],
+      ['terminal multiplexer', 'tmux enables a number of terminals to be accessed from a single screen.'],
+    ];
+    const fromShards = await CrossEncoder.load('acme/tiny-sharded', { cacheDir: tempCache(), threads: 1 });
+    const oneFile = await CrossEncoder.load(fixtureModelDir('tiny-1label-f32'), { threads: 1 });
+    try {
+      assert.deepEqual(fromShards.weights.dtypes, oneFile.weights.dtypes);
+      assert.equal(fromShards.weights.parameters, oneFile.weights.parameters);
+      assert.deepEqual(Array.from(await fromShards.predict(pairs)), Array.from(await oneFile.predict(pairs)));
+    } finally {
+      await fromShards.dispose();
+      await oneFile.dispose();
+    }
   });
 
   test('corrupt download (sha256 mismatch) -> ERR_HUB_INTEGRITY, nothing left in blobs', async () => {

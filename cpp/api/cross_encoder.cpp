@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/safetensors.h"
+#include "io/safetensors_checkpoint.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/softmax.h"
 #include "model/bert_model.h"
@@ -22,17 +23,17 @@ namespace ce {
 
 namespace {
 
-WeightsSummary summarize_weights(const SafetensorsFile& file) {
+WeightsSummary summarize_weights(const SafetensorsCheckpoint& checkpoint) {
   std::map<std::string, uint64_t> by_dtype;  // sorted by dtype name
   WeightsSummary summary;
-  for (const TensorView& tensor : file.tensors()) {
+  for (const TensorView* tensor : checkpoint.tensors()) {
     uint64_t count = 1;
-    for (int64_t dim : tensor.shape) count *= static_cast<uint64_t>(dim);  // the loader bounded these
-    by_dtype[dtype_name(tensor.dtype)] += count;
+    for (int64_t dim : tensor->shape) count *= static_cast<uint64_t>(dim);  // the loader bounded these
+    by_dtype[dtype_name(tensor->dtype)] += count;
     summary.parameters += count;
   }
   summary.parameters_by_dtype.assign(by_dtype.begin(), by_dtype.end());
-  summary.file_bytes = file.file_size();
+  summary.file_bytes = checkpoint.total_bytes();
   return summary;
 }
 
@@ -93,14 +94,11 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
     throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
                                                 std::to_string(options.threads));
   const std::string config_path = (fs::path(model_dir) / "config.json").string();
-  const std::string weights_path = (fs::path(model_dir) / "model.safetensors").string();
   BertConfig config = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);
   // sentence-transformers: Sigmoid for a single label, Identity otherwise, unless the config names one.
   const Activation activation = config.st_activation_fn.empty()
                                     ? (config.num_labels == 1 ? Activation::Sigmoid : Activation::Identity)
                                     : parse_activation(config.st_activation_fn, config_path);
-  if (!fs::exists(weights_path, ec))
-    throw Error(ErrorCode::FileNotFound, "'" + weights_path + "' does not exist (only safetensors weights are read)");
   auto pool = std::make_unique<ThreadPool>(options.threads > 0 ? options.threads : physical_core_count());
 
   // The tokenizer files (tokenizer.json is a ~700 KB JSON document) are parsed on a thread of their own while
@@ -125,9 +123,9 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   WeightsSummary summary;
   std::exception_ptr weights_error;
   try {
-    const auto file = SafetensorsFile::open(weights_path);
-    weights.emplace(load_bert_weights(*file, config, pool.get()));
-    summary = summarize_weights(*file);
+    const SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint::open_model_dir(model_dir);
+    weights.emplace(load_bert_weights(checkpoint, config, pool.get()));
+    summary = summarize_weights(checkpoint);
   } catch (...) {
     weights_error = std::current_exception();
   }  // the mapping is released here: the weights were converted to fp32 copies

@@ -11,6 +11,7 @@
 namespace ce {
 
 class SafetensorsFile;
+class SafetensorsCheckpoint;
 class ThreadPool;
 
 // Token rows of several sequences laid end to end: sequence s owns rows [seq_offsets[s], seq_offsets[s+1]).
@@ -40,6 +41,9 @@ struct BertWeights {
 // With a pool, the layers are converted and packed on its threads; the error reported is the one the serial
 // order (embeddings, layers in order, pooler, classifier) would have met first.
 BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool = nullptr);
+// The same from a checkpoint: model.safetensors, or the shards its index lists.
+BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
+                              ThreadPool* pool = nullptr);
 
 class BertModel {
  public:
