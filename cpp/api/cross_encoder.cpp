@@ -183,6 +183,7 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
 
   PackedBatch batch;
   std::vector<float> logits;
+  ForwardScratch scratch;  // this call's activation buffers, reused by each of its forward passes
   for (size_t start = 0; start < n;) {
     throw_if_cancelled();
     batch.input_ids.clear();
@@ -198,7 +199,7 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
       ++end;
     }
     logits.resize((end - start) * labels);
-    model_->forward(batch, logits.data(), pool_.get());
+    model_->forward(batch, logits.data(), pool_.get(), &scratch);
     for (size_t i = start; i < end; ++i)
       std::copy_n(logits.data() + (i - start) * labels, labels, out.data() + order[i] * labels);
     start = end;
