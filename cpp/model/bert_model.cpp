@@ -108,6 +108,18 @@ class Forward {
     }
   }
 
+  // y = linear(x) + residual (BertSelfOutput / BertOutput before their LayerNorm). The fast path adds the
+  // residual in the GEMM's store; both add (sum + bias) + residual, so the bits are the same.
+  void residual_linear(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y) const {
+    if (ref_) {
+      linear_reference(l, x, rows, y);
+      const size_t n = rows * static_cast<size_t>(l.out_features);
+      for (size_t i = 0; i < n; ++i) y[i] += residual[i];
+    } else {
+      linear_forward(l, x, rows, y, pool_, GemmEpilogue::BiasResidual, residual);
+    }
+  }
+
   ThreadPool* pool() const { return ref_ ? nullptr : pool_; }
 
   float* embed(const PackedBatch& b) const {
@@ -159,9 +171,9 @@ class Forward {
 
     // Keys and values are consumed: their buffers take the attention output and the layer output.
     float* attn = k;
-    linear(lw.attention_output, ctx, qrows, attn);
-    add_layer_norm(attn, input, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(),
-                   c_.layer_norm_eps, pool());
+    residual_linear(lw.attention_output, ctx, input, qrows, attn);
+    layer_norm(attn, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(), c_.layer_norm_eps,
+               pool());
 
     // Feed-forward in row chunks: the intermediate activations (4x wider than the hidden state) of one chunk
     // stay in cache between the two GEMMs and scratch stays small. Rows are independent in both GEMMs and in
@@ -171,16 +183,19 @@ class Forward {
     float* out = v;
     for (size_t r0 = 0; r0 < qrows; r0 += kFeedForwardRows) {
       const size_t n = std::min(kFeedForwardRows, qrows - r0);
-      linear(lw.intermediate, attn + r0 * h_, n, inter);
       if (ref_) {
+        linear_reference(lw.intermediate, attn + r0 * h_, n, inter);
         hidden_activation_reference(c_.hidden_act, inter, n * inter_w);
+      } else if (c_.hidden_act == HiddenActivation::GeluErf) {
+        // GELU in the GEMM's store, while each tile is in cache (same bits as the separate pass).
+        linear_forward(lw.intermediate, attn + r0 * h_, n, inter, pool_, GemmEpilogue::BiasGeluErf);
       } else {
+        linear_forward(lw.intermediate, attn + r0 * h_, n, inter, pool_);
         hidden_activation(c_.hidden_act, inter, n * inter_w, pool_);
       }
-      linear(lw.output, inter, n, out + r0 * h_);
+      residual_linear(lw.output, inter, attn + r0 * h_, n, out + r0 * h_);
     }
-    add_layer_norm(out, attn, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(),
-                   c_.layer_norm_eps, pool());
+    layer_norm(out, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps, pool());
     // The output becomes the next layer's input buffer; the old input buffer takes the next values.
     std::swap(b_.hs, b_.kv_b);
     return out;
