@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <string>
 
@@ -212,7 +213,34 @@ class Forward {
 
 }  // namespace
 
-BertModel::BertModel(BertConfig config, BertWeights weights) : config_(std::move(config)), weights_(std::move(weights)) {
+struct BertModel::ScratchPool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<ForwardScratch>> free;
+};
+
+BertModel::BertModel(BertModel&&) noexcept = default;
+BertModel::~BertModel() = default;
+
+std::unique_ptr<ForwardScratch> BertModel::take_scratch() const {
+  {
+    std::lock_guard<std::mutex> lock(scratch_pool_->mutex);
+    if (!scratch_pool_->free.empty()) {
+      std::unique_ptr<ForwardScratch> s = std::move(scratch_pool_->free.back());
+      scratch_pool_->free.pop_back();
+      return s;
+    }
+  }
+  return std::make_unique<ForwardScratch>();
+}
+
+void BertModel::return_scratch(std::unique_ptr<ForwardScratch> scratch) const {
+  if (scratch == nullptr) return;
+  std::lock_guard<std::mutex> lock(scratch_pool_->mutex);
+  scratch_pool_->free.push_back(std::move(scratch));
+}
+
+BertModel::BertModel(BertConfig config, BertWeights weights)
+    : config_(std::move(config)), weights_(std::move(weights)), scratch_pool_(new ScratchPool) {
   const BertConfig& c = config_;
   const BertWeights& w = weights_;
   if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0)

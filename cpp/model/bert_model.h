@@ -60,6 +60,8 @@ class ForwardScratch {
 class BertModel {
  public:
   BertModel(BertConfig config, BertWeights weights);
+  BertModel(BertModel&&) noexcept;
+  ~BertModel();
   const BertConfig& config() const { return config_; }
 
   // Writes num_sequences * num_labels raw logits (row-major). Validates ids < vocab, type ids < type_vocab,
@@ -71,9 +73,18 @@ class BertModel {
   // Same maths with linear_reference and no threads: the oracle the fast path is tested against.
   void forward_reference(const PackedBatch& batch, float* logits) const;
 
+  // Scratch kept between calls, so a caller's forward passes do not page-fault their activation buffers in
+  // again each call: take one per call (never shared by overlapping calls), give it back when done. The model
+  // keeps at most one per call that ran at the same time, each as large as the largest pass it served
+  // (about 20 MB for 2048 MiniLM tokens). Thread-safe.
+  std::unique_ptr<ForwardScratch> take_scratch() const;
+  void return_scratch(std::unique_ptr<ForwardScratch> scratch) const;
+
  private:
+  struct ScratchPool;
   BertConfig config_;
   BertWeights weights_;
+  std::unique_ptr<ScratchPool> scratch_pool_;
 };
 
 }  // namespace ce
