@@ -181,6 +181,9 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
 
   PackedBatch batch;
   std::vector<float> logits;
+  // Activation buffers reused by each forward pass of this call, and kept by the model for later calls (an
+  // exception drops them instead: the next call allocates afresh).
+  std::unique_ptr<ForwardScratch> scratch = model_->take_scratch();
   for (size_t start = 0; start < n;) {
     throw_if_cancelled();
     batch.input_ids.clear();
@@ -196,11 +199,12 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
       ++end;
     }
     logits.resize((end - start) * labels);
-    model_->forward(batch, logits.data(), pool_.get());
+    model_->forward(batch, logits.data(), pool_.get(), scratch.get());
     for (size_t i = start; i < end; ++i)
       std::copy_n(logits.data() + (i - start) * labels, labels, out.data() + order[i] * labels);
     start = end;
   }
+  model_->return_scratch(std::move(scratch));
   apply_activation(activation == Activation::Default ? default_activation_ : activation, config_.num_labels,
                    out.data(), n);
   return out;

@@ -8,8 +8,13 @@
 #include "common/error.h"
 #include "common/huge_pages.h"
 #include "kernels/gemm_kernels.h"
+#include "kernels/gelu_vec16.h"
 #include "kernels/gemm_layout.h"
+#include "kernels/vec16.h"
 #include "runtime/thread_pool.h"
+
+// Vec16 values pass between always-inlined helpers only; GCC's note about the AVX-512 vector ABI is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ce {
 
@@ -130,6 +135,40 @@ void add_bias_store(const float* __restrict tile, size_t ldt, const float* __res
   }
 }
 
+// y[r][c] = gelu_erf(tile[r][c] + bias[c]): the same add as add_bias_store, then the activation kernel's
+// 16-wide GELU (a column tail goes through a zero-padded block, as the activation kernel's tail does), so the
+// bits equal a bias store followed by hidden_activation, without writing and re-reading the output.
+CE_GEMM_CLONES
+void add_bias_gelu_store(const float* __restrict tile, size_t ldt, const float* __restrict bias, float* __restrict y,
+                         size_t ldy, size_t rows, size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* __restrict t = tile + r * ldt;
+    float* __restrict yr = y + r * ldy;
+    size_t c = 0;
+    for (; c + kVecLanes <= cols; c += kVecLanes)
+      store_vec16(yr + c, gelu_erf_vec16(load_vec16(t + c) + load_vec16(bias + c)));
+    if (c < cols) {
+      float block[kVecLanes] = {};
+      for (size_t j = 0; j < cols - c; ++j) block[j] = t[c + j] + bias[c + j];
+      store_vec16(block, gelu_erf_vec16(load_vec16(block)));
+      std::memcpy(yr + c, block, (cols - c) * sizeof(float));
+    }
+  }
+}
+
+// y[r][c] = (tile[r][c] + bias[c]) + res[r][c]: add_bias_store's add, then the residual add that
+// add_layer_norm would do, in that order (same bits), while the tile is in cache.
+CE_GEMM_CLONES
+void add_bias_residual_store(const float* __restrict tile, size_t ldt, const float* __restrict bias,
+                             const float* __restrict res, float* __restrict y, size_t ldy, size_t rows, size_t cols) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* __restrict t = tile + r * ldt;
+    const float* __restrict rr = res + r * ldy;
+    float* __restrict yr = y + r * ldy;
+    for (size_t c = 0; c < cols; ++c) yr[c] = (t[c] + bias[c]) + rr[c];
+  }
+}
+
 // Packs rows [row0, row0 + valid) of x (row stride k) k-major in blocks of kKBlock: block kb holds
 // a[(kb*kKBlock + kk) * mr + r]; rows past `valid` are zero so a full-height kernel computes zeros there.
 void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, float* dst) {
@@ -147,7 +186,7 @@ void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, f
 // Rows [r0, r1) x panels [p0, p1). The rows are packed once; the panels are done in chunks that fit L2.
 // k blocks continue each element's chain in order, so neither blocking nor tiling changes any bits.
 void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
-              size_t p0, size_t p1, Scratch& s) {
+              size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
@@ -189,7 +228,15 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
       for (size_t g = 0; g < groups; ++g) {
         const float* t = s.acc.data() + (rb * groups + g) * tile;
         const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
-        if (c1 > c0) add_bias_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
+        if (c1 <= c0) continue;
+        if (epilogue == GemmEpilogue::BiasGeluErf) {
+          add_bias_gelu_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
+        } else if (epilogue == GemmEpilogue::BiasResidual) {
+          add_bias_residual_store(t, tile_cols, layer.bias.data() + c0, residual + row0 * n + c0, y + row0 * n + c0,
+                                  n, valid, c1 - c0);
+        } else {
+          add_bias_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
+        }
       }
     }
   }
@@ -198,8 +245,10 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
 }  // namespace
 
 void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
-                         ThreadPool* pool) {
+                         ThreadPool* pool, GemmEpilogue epilogue, const float* residual) {
   if (rows == 0) return;
+  if (epilogue == GemmEpilogue::BiasResidual && residual == nullptr)
+    throw Error(ErrorCode::Internal, "linear_forward: BiasResidual needs a residual");
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
   const size_t panels = gemm_panel_count(layer.out_features);
   const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
@@ -222,7 +271,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       const size_t rt = t / panel_tasks, pt = t % panel_tasks;
       const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
       const size_t p0 = pt * panels_per_task, p1 = std::min(panels, p0 + panels_per_task);
-      run_task(kern, layer, x, y, r0, r1, p0, p1, scratch);
+      run_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
     }
   };
   const size_t tasks = row_tasks * panel_tasks;
@@ -233,8 +282,9 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   }
 }
 
-void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool) {
-  linear_forward_with(active_gemm_kernel(), layer, x, rows, y, pool);
+void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
+                    GemmEpilogue epilogue, const float* residual) {
+  linear_forward_with(active_gemm_kernel(), layer, x, rows, y, pool, epilogue, residual);
 }
 
 }  // namespace ce

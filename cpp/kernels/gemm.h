@@ -33,9 +33,16 @@ inline float packed_weight(const PackedLinear& l, size_t out, size_t in) {
 // Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 
+// What the fast path applies to each output after adding the bias, while the tile is still in cache, saving
+// a pass over the output. BiasGeluErf gives the same bits as linear_forward followed by
+// hidden_activation(GeluErf); BiasResidual gives y = (x W^T + b) + residual (residual row stride =
+// out_features), the bits of a plain linear_forward then y += residual.
+enum class GemmEpilogue { Bias, BiasGeluErf, BiasResidual };
+
 // Fast path: the widest micro-kernel this CPU runs (AVX-512, AVX2+FMA, NEON or portable; see gemm_kernels.h,
 // CE_FORCE_ISA), same result within fp32 rounding; splits rows/columns over the pool. A row's result does not
 // depend on how many rows are in the call nor on the pool size (bitwise), so scores are deterministic.
-void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool);
+void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
+                    GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr);
 
 }  // namespace ce

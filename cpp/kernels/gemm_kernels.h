@@ -18,6 +18,7 @@ const GemmKernel& active_gemm_kernel();
 
 // linear_forward with a given kernel.
 void linear_forward_with(const GemmKernel& kernel, const PackedLinear& layer, const float* x, size_t rows, float* y,
-                         ThreadPool* pool);
+                         ThreadPool* pool, GemmEpilogue epilogue = GemmEpilogue::Bias,
+                         const float* residual = nullptr);
 
 }  // namespace ce

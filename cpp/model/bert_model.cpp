@@ -2,6 +2,9 @@
 #include "model/bert_model.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
+#include <utility>
 #include <string>
 
 #include "common/error.h"
@@ -40,16 +43,46 @@ void check_table(const std::vector<float>& t, int rows, int width, const std::st
 // of 56 rows, an even split over 2 or 4 threads.
 constexpr size_t kFeedForwardRows = 448;
 
+}  // namespace
+
+// One growable, uninitialised float buffer: vector::resize would zero-fill every pass, and a fresh vector per
+// layer would page-fault its pages in again (for b32x128 that memset and those faults were ~5% of the time).
+struct ScratchBuffer {
+  std::unique_ptr<float[]> data;
+  size_t size = 0;
+  float* get(size_t n) {
+    if (n > size) {
+      data.reset();  // release first, so peak memory does not hold old and new together
+      data.reset(new float[n]);
+      size = n;
+    }
+    return data.get();
+  }
+};
+
+// A layer rotates these: hs (input), kv_a/kv_b (keys, values; then the attention output and the layer
+// output, written after attention has consumed keys and values), q, ctx, inter (one feed-forward chunk),
+// cls (gathered [CLS] rows). Five hidden-state-sized buffers live at once, as many as the per-layer vectors
+// they replaced had at their peak.
+struct ForwardScratch::Buffers {
+  ScratchBuffer hs, kv_a, kv_b, q, ctx, inter, cls, pooled;
+};
+
+ForwardScratch::ForwardScratch() : buffers_(new Buffers) {}
+ForwardScratch::~ForwardScratch() = default;
+
+namespace {
+
 // The forward pass, parameterised on whether it runs the fast (pooled) kernels or the reference ones.
 class Forward {
  public:
-  Forward(const BertConfig& c, const BertWeights& w, ThreadPool* pool, bool reference)
-      : c_(c), w_(w), pool_(pool), ref_(reference), h_(static_cast<size_t>(c.hidden_size)) {}
+  Forward(const BertConfig& c, const BertWeights& w, ThreadPool* pool, bool reference, ForwardScratch::Buffers& b)
+      : c_(c), w_(w), pool_(pool), ref_(reference), h_(static_cast<size_t>(c.hidden_size)), b_(b) {}
 
   void run(const PackedBatch& batch, float* logits) {
     const size_t seqs = batch.num_sequences();
     if (seqs == 0) return;
-    std::vector<float> hs = embed(batch);
+    float* hs = embed(batch);
     cls_offsets_.resize(seqs + 1);
     for (size_t s = 0; s <= seqs; ++s) cls_offsets_[s] = static_cast<int32_t>(s);
     bool cls_rows_only = false;
@@ -57,14 +90,14 @@ class Forward {
       // Fast path: after the last layer only each sequence's [CLS] row feeds the pooler, so that layer
       // computes queries, attention output and feed-forward for those rows alone (keys/values stay full).
       const bool cls_only = !ref_ && l + 1 == w_.layers.size();
-      hs = layer(w_.layers[l], batch.seq_offsets, hs, cls_only);
+      hs = layer(w_.layers[l], batch.seq_offsets, hs, batch.input_ids.size(), cls_only);
       cls_rows_only = cls_only;
     }
-    const std::vector<float> cls = cls_rows_only ? std::move(hs) : gather_cls(hs, batch.seq_offsets);
-    std::vector<float> pooled(seqs * h_);
-    linear(w_.pooler, cls.data(), seqs, pooled.data());
-    tanh_inplace(pooled.data(), pooled.size());
-    linear(w_.classifier, pooled.data(), seqs, logits);
+    const float* cls = cls_rows_only ? hs : gather_cls(hs, batch.seq_offsets, b_.cls.get(seqs * h_));
+    float* pooled = b_.pooled.get(seqs * h_);
+    linear(w_.pooler, cls, seqs, pooled);
+    tanh_inplace(pooled, seqs * h_);
+    linear(w_.classifier, pooled, seqs, logits);
   }
 
  private:
@@ -76,82 +109,96 @@ class Forward {
     }
   }
 
+  // y = linear(x) + residual (BertSelfOutput / BertOutput before their LayerNorm). The fast path adds the
+  // residual in the GEMM's store; both add (sum + bias) + residual, so the bits are the same.
+  void residual_linear(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y) const {
+    if (ref_) {
+      linear_reference(l, x, rows, y);
+      const size_t n = rows * static_cast<size_t>(l.out_features);
+      for (size_t i = 0; i < n; ++i) y[i] += residual[i];
+    } else {
+      linear_forward(l, x, rows, y, pool_, GemmEpilogue::BiasResidual, residual);
+    }
+  }
+
   ThreadPool* pool() const { return ref_ ? nullptr : pool_; }
 
-  std::vector<float> embed(const PackedBatch& b) const {
+  float* embed(const PackedBatch& b) const {
     const size_t rows = b.input_ids.size();
-    std::vector<float> out(rows * h_);
+    float* out = b_.hs.get(rows * h_);
     for (size_t s = 0; s + 1 < b.seq_offsets.size(); ++s) {
       for (int32_t r = b.seq_offsets[s]; r < b.seq_offsets[s + 1]; ++r) {
         const float* word = w_.word_embeddings.data() + static_cast<size_t>(b.input_ids[r]) * h_;
         const float* type = w_.token_type_embeddings.data() + static_cast<size_t>(b.token_type_ids[r]) * h_;
         const float* pos = w_.position_embeddings.data() + static_cast<size_t>(r - b.seq_offsets[s]) * h_;
-        float* o = out.data() + static_cast<size_t>(r) * h_;
+        float* o = out + static_cast<size_t>(r) * h_;
         // Same association as HF BertEmbeddings: (word + token_type) + position.
         for (size_t i = 0; i < h_; ++i) o[i] = (word[i] + type[i]) + pos[i];
       }
     }
-    layer_norm(out.data(), rows, h_, w_.embedding_norm.gamma.data(), w_.embedding_norm.beta.data(),
-               c_.layer_norm_eps, pool());
+    layer_norm(out, rows, h_, w_.embedding_norm.gamma.data(), w_.embedding_norm.beta.data(), c_.layer_norm_eps,
+               pool());
     return out;
   }
 
-  std::vector<float> gather_cls(const std::vector<float>& hs, const std::vector<int32_t>& offsets) const {
+  float* gather_cls(const float* hs, const std::vector<int32_t>& offsets, float* out) const {
     const size_t seqs = offsets.size() - 1;
-    std::vector<float> out(seqs * h_);
-    for (size_t s = 0; s < seqs; ++s)
-      std::copy_n(hs.data() + static_cast<size_t>(offsets[s]) * h_, h_, out.data() + s * h_);
+    for (size_t s = 0; s < seqs; ++s) std::copy_n(hs + static_cast<size_t>(offsets[s]) * h_, h_, out + s * h_);
     return out;
   }
 
-  std::vector<float> layer(const BertLayerWeights& lw, const std::vector<int32_t>& offsets,
-                           const std::vector<float>& hs, bool cls_only) const {
-    const size_t rows = hs.size() / h_;
+  // Runs one layer on hs (`rows` rows, in b_.hs) and returns its output, which is left in b_.hs.
+  float* layer(const BertLayerWeights& lw, const std::vector<int32_t>& offsets, float* hs, size_t rows,
+               bool cls_only) {
     const size_t seqs = offsets.size() - 1;
-    std::vector<float> k(rows * h_), v(rows * h_);
-    linear(lw.key, hs.data(), rows, k.data());
-    linear(lw.value, hs.data(), rows, v.data());
+    float* k = b_.kv_a.get(rows * h_);
+    float* v = b_.kv_b.get(rows * h_);
+    linear(lw.key, hs, rows, k);
+    linear(lw.value, hs, rows, v);
 
-    std::vector<float> cls;
-    const std::vector<float>& input = cls_only ? (cls = gather_cls(hs, offsets)) : hs;
+    const float* input = cls_only ? gather_cls(hs, offsets, b_.cls.get(seqs * h_)) : hs;
     const size_t qrows = cls_only ? seqs : rows;
-    std::vector<float> q(qrows * h_);
-    linear(lw.query, input.data(), qrows, q.data());
+    float* q = b_.q.get(qrows * h_);
+    linear(lw.query, input, qrows, q);
 
-    std::vector<float> ctx(qrows * h_);
+    float* ctx = b_.ctx.get(qrows * h_);
     const AttentionLayout layout{cls_only ? &cls_offsets_ : &offsets, &offsets, h_,
                                  static_cast<size_t>(c_.num_attention_heads)};
     if (ref_) {
-      attention_reference(layout, q.data(), k.data(), v.data(), ctx.data());
+      attention_reference(layout, q, k, v, ctx);
     } else {
-      attention_forward(layout, q.data(), k.data(), v.data(), ctx.data(), pool_);
+      attention_forward(layout, q, k, v, ctx, pool_);
     }
-    k = {};
-    v = {};
 
-    std::vector<float> attn(qrows * h_);
-    linear(lw.attention_output, ctx.data(), qrows, attn.data());
-    add_layer_norm(attn.data(), input.data(), qrows, h_, lw.attention_norm.gamma.data(),
-                   lw.attention_norm.beta.data(), c_.layer_norm_eps, pool());
+    // Keys and values are consumed: their buffers take the attention output and the layer output.
+    float* attn = k;
+    residual_linear(lw.attention_output, ctx, input, qrows, attn);
+    layer_norm(attn, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(), c_.layer_norm_eps,
+               pool());
 
     // Feed-forward in row chunks: the intermediate activations (4x wider than the hidden state) of one chunk
     // stay in cache between the two GEMMs and scratch stays small. Rows are independent in both GEMMs and in
     // the activation, so chunking changes no bits.
     const size_t inter_w = static_cast<size_t>(c_.intermediate_size);
-    std::vector<float> inter(std::min(qrows, kFeedForwardRows) * inter_w);
-    std::vector<float> out(qrows * h_);
+    float* inter = b_.inter.get(std::min(qrows, kFeedForwardRows) * inter_w);
+    float* out = v;
     for (size_t r0 = 0; r0 < qrows; r0 += kFeedForwardRows) {
       const size_t n = std::min(kFeedForwardRows, qrows - r0);
-      linear(lw.intermediate, attn.data() + r0 * h_, n, inter.data());
       if (ref_) {
-        hidden_activation_reference(c_.hidden_act, inter.data(), n * inter_w);
+        linear_reference(lw.intermediate, attn + r0 * h_, n, inter);
+        hidden_activation_reference(c_.hidden_act, inter, n * inter_w);
+      } else if (c_.hidden_act == HiddenActivation::GeluErf) {
+        // GELU in the GEMM's store, while each tile is in cache (same bits as the separate pass).
+        linear_forward(lw.intermediate, attn + r0 * h_, n, inter, pool_, GemmEpilogue::BiasGeluErf);
       } else {
-        hidden_activation(c_.hidden_act, inter.data(), n * inter_w, pool_);
+        linear_forward(lw.intermediate, attn + r0 * h_, n, inter, pool_);
+        hidden_activation(c_.hidden_act, inter, n * inter_w, pool_);
       }
-      linear(lw.output, inter.data(), n, out.data() + r0 * h_);
+      residual_linear(lw.output, inter, attn + r0 * h_, n, out + r0 * h_);
     }
-    add_layer_norm(out.data(), attn.data(), qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(),
-                   c_.layer_norm_eps, pool());
+    layer_norm(out, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps, pool());
+    // The output becomes the next layer's input buffer; the old input buffer takes the next values.
+    std::swap(b_.hs, b_.kv_b);
     return out;
   }
 
@@ -160,12 +207,40 @@ class Forward {
   ThreadPool* pool_;
   bool ref_;
   size_t h_;
+  ForwardScratch::Buffers& b_;
   std::vector<int32_t> cls_offsets_;
 };
 
 }  // namespace
 
-BertModel::BertModel(BertConfig config, BertWeights weights) : config_(std::move(config)), weights_(std::move(weights)) {
+struct BertModel::ScratchPool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<ForwardScratch>> free;
+};
+
+BertModel::BertModel(BertModel&&) noexcept = default;
+BertModel::~BertModel() = default;
+
+std::unique_ptr<ForwardScratch> BertModel::take_scratch() const {
+  {
+    std::lock_guard<std::mutex> lock(scratch_pool_->mutex);
+    if (!scratch_pool_->free.empty()) {
+      std::unique_ptr<ForwardScratch> s = std::move(scratch_pool_->free.back());
+      scratch_pool_->free.pop_back();
+      return s;
+    }
+  }
+  return std::make_unique<ForwardScratch>();
+}
+
+void BertModel::return_scratch(std::unique_ptr<ForwardScratch> scratch) const {
+  if (scratch == nullptr) return;
+  std::lock_guard<std::mutex> lock(scratch_pool_->mutex);
+  scratch_pool_->free.push_back(std::move(scratch));
+}
+
+BertModel::BertModel(BertConfig config, BertWeights weights)
+    : config_(std::move(config)), weights_(std::move(weights)), scratch_pool_(new ScratchPool) {
   const BertConfig& c = config_;
   const BertWeights& w = weights_;
   if (c.hidden_size <= 0 || c.num_attention_heads <= 0 || c.hidden_size % c.num_attention_heads != 0)
@@ -196,14 +271,16 @@ BertModel::BertModel(BertConfig config, BertWeights weights) : config_(std::move
   check_linear(w.classifier, c.num_labels, c.hidden_size, "classifier");
 }
 
-void BertModel::forward(const PackedBatch& batch, float* logits, ThreadPool* pool) const {
+void BertModel::forward(const PackedBatch& batch, float* logits, ThreadPool* pool, ForwardScratch* scratch) const {
   validate_packed_batch(batch, config_);
-  Forward(config_, weights_, pool, false).run(batch, logits);
+  ForwardScratch local;
+  Forward(config_, weights_, pool, false, (scratch != nullptr ? *scratch : local).buffers()).run(batch, logits);
 }
 
 void BertModel::forward_reference(const PackedBatch& batch, float* logits) const {
   validate_packed_batch(batch, config_);
-  Forward(config_, weights_, nullptr, true).run(batch, logits);
+  ForwardScratch local;
+  Forward(config_, weights_, nullptr, true, local.buffers()).run(batch, logits);
 }
 
 }  // namespace ce

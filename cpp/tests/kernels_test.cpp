@@ -106,6 +106,50 @@ TEST(Gemm, RowResultIsBitwiseIndependentOfRowCountAndThreads) {
   }
 }
 
+// The fused bias+GELU store gives the bits of a plain GEMM followed by the GELU pass, on column tails
+// (n % 16 != 0), row tails, one and several threads; and stays close to the reference kernels.
+TEST(Gemm, FusedGeluEpilogueMatchesSeparatePass) {
+  ThreadPool pool(3);
+  for (const auto& [m, n, k] : std::vector<std::tuple<size_t, int, int>>{
+           {1, 1, 1}, {3, 7, 17}, {17, 37, 65}, {29, 1536, 384}, {65, 129, 7}, {131, 385, 129}}) {
+    const PackedLinear l = random_linear(n, k, static_cast<uint32_t>(m * 31 + n + k));
+    const auto x = random_vec(m * k, static_cast<uint32_t>(m + 2 * n + k), 2.0f);
+    std::vector<float> separate(m * n), fused(m * n, NAN), fused_pool(m * n, NAN), ref(m * n);
+    linear_forward(l, x.data(), m, separate.data(), nullptr);
+    hidden_activation(HiddenActivation::GeluErf, separate.data(), separate.size(), nullptr);
+    linear_forward(l, x.data(), m, fused.data(), nullptr, GemmEpilogue::BiasGeluErf);
+    linear_forward(l, x.data(), m, fused_pool.data(), &pool, GemmEpilogue::BiasGeluErf);
+    ASSERT_EQ(0, std::memcmp(separate.data(), fused.data(), fused.size() * sizeof(float))) << m << "x" << n << "x" << k;
+    ASSERT_EQ(0, std::memcmp(fused.data(), fused_pool.data(), fused.size() * sizeof(float))) << m << "x" << n;
+    linear_reference(l, x.data(), m, ref.data());
+    hidden_activation_reference(HiddenActivation::GeluErf, ref.data(), ref.size());
+    for (size_t i = 0; i < ref.size(); ++i) ASSERT_NEAR(fused[i], ref[i], 1e-5 * (1 + std::fabs(ref[i]))) << i;
+  }
+}
+
+// The fused residual store gives the bits of a plain GEMM followed by y += residual, on row and column tails
+// and with threads.
+TEST(Gemm, FusedResidualEpilogueMatchesSeparateAdd) {
+  ThreadPool pool(3);
+  for (const auto& [m, n, k] : std::vector<std::tuple<size_t, int, int>>{
+           {1, 1, 1}, {3, 7, 17}, {17, 37, 65}, {29, 384, 1536}, {65, 129, 7}, {131, 385, 129}}) {
+    const PackedLinear l = random_linear(n, k, static_cast<uint32_t>(m * 17 + n + 3 * k));
+    const auto x = random_vec(m * k, static_cast<uint32_t>(m + 3 * n + k));
+    const auto res = random_vec(m * n, static_cast<uint32_t>(m + n + 5 * k), 4.0f);
+    std::vector<float> separate(m * n), fused(m * n, NAN), fused_pool(m * n, NAN);
+    linear_forward(l, x.data(), m, separate.data(), nullptr);
+    for (size_t i = 0; i < separate.size(); ++i) separate[i] += res[i];
+    linear_forward(l, x.data(), m, fused.data(), nullptr, GemmEpilogue::BiasResidual, res.data());
+    linear_forward(l, x.data(), m, fused_pool.data(), &pool, GemmEpilogue::BiasResidual, res.data());
+    ASSERT_EQ(0, std::memcmp(separate.data(), fused.data(), fused.size() * sizeof(float))) << m << "x" << n << "x" << k;
+    ASSERT_EQ(0, std::memcmp(fused.data(), fused_pool.data(), fused.size() * sizeof(float))) << m << "x" << n;
+  }
+  const PackedLinear l = random_linear(3, 2, 1);
+  const float x[2] = {1, 2};
+  float y[3];
+  EXPECT_THROW(linear_forward(l, x, 1, y, nullptr, GemmEpilogue::BiasResidual, nullptr), Error);
+}
+
 TEST(Gemm, PackRejectsBadShapes) {
   EXPECT_THROW(pack_linear({1, 2, 3}, {}, 2, 2), Error);
   EXPECT_THROW(pack_linear({1, 2, 3, 4}, {1, 2, 3}, 2, 2), Error);
