@@ -114,7 +114,7 @@ export function native(): NativeAddon {
   if (addon) return addon;
   let found: string;
   try {
-    found = nodeGypBuild.path(PACKAGE_ROOT);
+    found = nativeAddonPath();
   } catch (cause) {
     const where = ['build/Release', 'build/Debug', `prebuilds/${process.platform}-${process.arch}`];
     throw loadFailure(where.map((dir) => path.join(PACKAGE_ROOT, dir)), cause);

@@ -10,7 +10,6 @@
 
 namespace ce {
 
-class SafetensorsFile;
 class SafetensorsCheckpoint;
 class ThreadPool;
 
@@ -40,8 +39,6 @@ struct BertWeights {
 // validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on mismatch.
 // With a pool, the layers are converted and packed on its threads; the error reported is the one the serial
 // order (embeddings, layers in order, pooler, classifier) would have met first.
-BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool = nullptr);
-// The same from a checkpoint: model.safetensors, or the shards its index lists.
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
                               ThreadPool* pool = nullptr);
 

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "common/error.h"
-#include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
@@ -15,11 +14,9 @@ namespace {
 
 // Resolves HF names: checkpoints saved from BertForSequenceClassification carry a `bert.` prefix, bare
 // BertModel checkpoints do not; old TF-converted ones call LayerNorm's parameters gamma/beta.
-// `Source` is a SafetensorsFile or a (possibly sharded) SafetensorsCheckpoint: the same reading interface.
-template <class Source>
 class WeightReader {
  public:
-  WeightReader(const Source& file) : file_(file) {}
+  WeightReader(const SafetensorsCheckpoint& file) : file_(file) {}
 
   std::vector<float> read(const std::string& name, const std::vector<int64_t>& shape,
                           const std::string& legacy_name = "") const {
@@ -72,14 +69,13 @@ class WeightReader {
   }
 
  private:
-  const Source& file_;
+  const SafetensorsCheckpoint& file_;
   mutable std::vector<float> scratch_;
 };
 
 }  // namespace
 
-template <class Source>
-BertWeights load_weights_from(const Source& file, const BertConfig& config, ThreadPool* pool) {
+BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool) {
   const int64_t h = config.hidden_size, inter = config.intermediate_size;
   const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
@@ -87,7 +83,7 @@ BertWeights load_weights_from(const Source& file, const BertConfig& config, Thre
   // Part 0: embeddings; 1..layers: encoder layers; layers + 1: pooler and classifier. Each part has its own
   // reader (and scratch buffer), so parts can run on different threads.
   auto load_part = [&](size_t part) {
-    const WeightReader<Source> r(file);
+    const WeightReader r(file);
     if (part == 0) {
       w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
       w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
@@ -128,14 +124,6 @@ BertWeights load_weights_from(const Source& file, const BertConfig& config, Thre
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
   return w;
-}
-
-BertWeights load_bert_weights(const SafetensorsFile& file, const BertConfig& config, ThreadPool* pool) {
-  return load_weights_from(file, config, pool);
-}
-
-BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config, ThreadPool* pool) {
-  return load_weights_from(checkpoint, config, pool);
 }
 
 }  // namespace ce

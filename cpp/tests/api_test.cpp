@@ -16,9 +16,10 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/safetensors.h"
+#include "io/safetensors_checkpoint.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
-#include "tests/golden_limit.h"
+#include "tests/test_support.h"
 
 namespace ce {
 namespace {
@@ -280,8 +281,8 @@ TEST(CrossEncoderPredict, MatchesForwardOnTokenizedPairsWithActivation) {
   const auto soft = m->predict(pairs, Activation::Default, 8, nullptr);
   ASSERT_EQ(raw.size(), pairs.size() * 3);
   // Rebuild logits pair by pair through the reference forward pass.
-  const auto st = SafetensorsFile::open((d.path() / "model.safetensors").string());
-  const BertModel ref(m->config(), load_bert_weights(*st, m->config()));
+  const BertModel ref(m->config(), load_bert_weights(SafetensorsCheckpoint::open_model_dir(d.path().string()),
+                                                      m->config()));
   for (size_t i = 0; i < pairs.size(); ++i) {
     const PairEncoding e = m->tokenize(pairs[i].a, pairs[i].b);
     PackedBatch b{e.input_ids, e.token_type_ids, {0, static_cast<int32_t>(e.input_ids.size())}};

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -24,17 +25,7 @@ std::string config_with(const std::string& extra_keys, const std::string& base_o
   return "{" + base + (extra_keys.empty() ? "" : ", " + extra_keys) + "}";
 }
 
-// Runs `f`, which must throw ce::Error with `code` and a message containing every string in `parts`.
-void expect_error(const std::function<void()>& f, ce::ErrorCode code, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected ce::Error " << ce::error_code_name(code) << ", nothing was thrown";
-  } catch (const ce::Error& e) {
-    EXPECT_EQ(e.code(), code) << "got " << ce::error_code_name(e.code()) << ": " << e.what();
-    const std::string msg = e.what();
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "message lacks '" << p << "': " << msg;
-  }
-}
+using ce::test::expect_error;
 
 void expect_config_error(const std::string& json, ce::ErrorCode code, const std::vector<std::string>& parts) {
   expect_error([&] { ce::parse_bert_config(json, "test/config.json"); }, code, parts);

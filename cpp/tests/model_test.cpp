@@ -15,10 +15,11 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/safetensors.h"
+#include "io/safetensors_checkpoint.h"
 #include "model/bert_config.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
-#include "tests/golden_limit.h"
+#include "tests/test_support.h"
 
 namespace ce {
 namespace {
@@ -115,8 +116,7 @@ class TempDir {
 };
 
 BertModel load_model_from(const fs::path& file, const BertConfig& c) {
-  const auto st = SafetensorsFile::open(file.string());
-  return BertModel(c, load_bert_weights(*st, c));
+  return BertModel(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c));
 }
 
 BertModel tiny_model(const BertConfig& c, uint32_t seed = 1) {

@@ -13,25 +13,15 @@
 #include <vector>
 
 #include "common/error.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class CheckpointTest : public ::testing::Test {
+class CheckpointTest : public ce::test::ScratchDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / ("ce_checkpoint_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& bytes) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
+  CheckpointTest() : ScratchDirTest("ce_checkpoint_") {}
 
   // A safetensors file of F32 tensors, each given as (name, values) with shape [values.size()].
   void write_st(const std::string& name, const std::vector<std::pair<std::string, std::vector<float>>>& tensors) {
@@ -46,7 +36,7 @@ class CheckpointTest : public ::testing::Test {
     header += "}";
     std::string bytes;
     for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xFF));
-    write(name, bytes + header + data);
+    write_raw(name, bytes + header + data);
   }
 
   void write_two_shards() {
@@ -55,19 +45,9 @@ class CheckpointTest : public ::testing::Test {
   }
 
   std::string dir() const { return dir_.string(); }
-  fs::path dir_;
 };
 
-void expect_error(const std::function<void()>& f, ce::ErrorCode code, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected ce::Error " << ce::error_code_name(code) << ", nothing was thrown";
-  } catch (const ce::Error& e) {
-    EXPECT_EQ(e.code(), code) << "got " << ce::error_code_name(e.code()) << ": " << e.what();
-    const std::string msg = e.what();
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "message lacks '" << p << "': " << msg;
-  }
-}
+using ce::test::expect_error;
 
 const char* kIndex = "model.safetensors.index.json";
 
@@ -84,7 +64,7 @@ TEST_F(CheckpointTest, SingleFile) {
 
 TEST_F(CheckpointTest, ShardsThroughTheIndex) {
   write_two_shards();
-  write(kIndex, R"({"metadata":{"total_size":24},"weight_map":{"a":"model-00001-of-00002.safetensors",
+  write_raw(kIndex, R"({"metadata":{"total_size":24},"weight_map":{"a":"model-00001-of-00002.safetensors",
       "b":"model-00001-of-00002.safetensors","c":"model-00002-of-00002.safetensors"}})");
   const auto c = ce::SafetensorsCheckpoint::open_model_dir(dir());
   EXPECT_EQ(c.shard_count(), 2u);
@@ -106,7 +86,7 @@ TEST_F(CheckpointTest, ShardsThroughTheIndex) {
 
 TEST_F(CheckpointTest, TensorsOutsideTheIndexAreNotServed) {
   write_two_shards();
-  write(kIndex, R"({"weight_map":{"a":"model-00001-of-00002.safetensors","c":"model-00002-of-00002.safetensors"}})");
+  write_raw(kIndex, R"({"weight_map":{"a":"model-00001-of-00002.safetensors","c":"model-00002-of-00002.safetensors"}})");
   const auto c = ce::SafetensorsCheckpoint::open_model_dir(dir());
   EXPECT_EQ(c.find("b"), nullptr);
   EXPECT_EQ(c.tensors().size(), 2u);
@@ -114,7 +94,7 @@ TEST_F(CheckpointTest, TensorsOutsideTheIndexAreNotServed) {
 
 TEST_F(CheckpointTest, SingleFileWinsOverAnIndex) {
   write_st("model.safetensors", {{"x", {7}}});
-  write(kIndex, "not even JSON");
+  write_raw(kIndex, "not even JSON");
   const auto c = ce::SafetensorsCheckpoint::open_model_dir(dir());
   EXPECT_EQ(c.read_f32("x", {1}), (std::vector<float>{7}));
 }
@@ -129,7 +109,7 @@ TEST_F(CheckpointTest, BadIndexes) {
   const std::string shard1 = "model-00001-of-00002.safetensors";
   const auto expect_bad_index = [&](const std::string& text, ce::ErrorCode code, const std::vector<std::string>& parts) {
     SCOPED_TRACE(text);
-    write(kIndex, text);
+    write_raw(kIndex, text);
     expect_error([&] { ce::SafetensorsCheckpoint::open_model_dir(dir()); }, code, parts);
   };
   expect_bad_index("{", ce::ErrorCode::InvalidSafetensors, {kIndex, "JSON"});
@@ -147,7 +127,7 @@ TEST_F(CheckpointTest, BadIndexes) {
   expect_bad_index(R"({"weight_map":{"c":")" + shard1 + R"("}})", ce::ErrorCode::InvalidSafetensors,
                    {"'c'", shard1, "does not contain it"});
   // A shard that is not a valid safetensors file fails as the file itself would.
-  write("model-00003-of-00003.safetensors", "garbage");
+  write_raw("model-00003-of-00003.safetensors", "garbage");
   expect_bad_index(R"({"weight_map":{"a":"model-00003-of-00003.safetensors"}})", ce::ErrorCode::InvalidSafetensors,
                    {"model-00003-of-00003.safetensors"});
 }

@@ -17,29 +17,15 @@
 
 #include "common/error.h"
 #include "io/float_convert.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test so that files of different tests never collide.
-class SafetensorsTest : public ::testing::Test {
+class SafetensorsTest : public ce::test::ScratchDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / ("ce_safetensors_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Writes raw bytes as a file and returns its path.
-  std::string write_raw(const std::string& name, const std::string& bytes) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return path;
-  }
+  SafetensorsTest() : ScratchDirTest("ce_safetensors_") {}
 
   // Writes a safetensors file: 8-byte little-endian `header_len` (defaults to the header's size),
   // the header text, then the data section.
@@ -50,8 +36,6 @@ class SafetensorsTest : public ::testing::Test {
     for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((header_len >> (8 * i)) & 0xFF));
     return write_raw(name, bytes + header + data);
   }
-
-  fs::path dir_;
 };
 
 template <typename T>
@@ -61,17 +45,7 @@ std::string bytes_of(const std::vector<T>& values) {
   return s;
 }
 
-// Runs `f`, which must throw ce::Error with `code` and a message containing every string in `parts`.
-void expect_error(const std::function<void()>& f, ce::ErrorCode code, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected ce::Error " << ce::error_code_name(code) << ", nothing was thrown";
-  } catch (const ce::Error& e) {
-    EXPECT_EQ(e.code(), code) << "got " << ce::error_code_name(e.code()) << ": " << e.what();
-    const std::string msg = e.what();
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "message lacks '" << p << "': " << msg;
-  }
-}
+using ce::test::expect_error;
 
 // Header entry text for one tensor.
 std::string entry(const std::string& name, const std::string& dtype, const std::string& shape, uint64_t begin,
