@@ -177,7 +177,7 @@ describe('predict', () => {
   });
 
   test('the native cancel token stops the job itself (ERR_CANCELLED), not only the JS promise', async () => {
-    const handle = await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0);
+    const handle = await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, true);
     try {
       const token = new (native().CancelToken)();
       const pairs = Array.from({ length: 2000 }, (_, i) => [longText(40, i), longText(60, i + 1)] as const);
@@ -189,6 +189,12 @@ describe('predict', () => {
     } finally {
       handle.dispose();
     }
+  });
+
+  test('mmap: false (word embeddings copied) scores bitwise like the default in-place table', async () => {
+    const mapped = await load('tiny-1label-f32');
+    await using copied = await CrossEncoder.load(fixtureModelDir('tiny-1label-f32'), { mmap: false });
+    assert.deepEqual(await copied.predict(PAIRS), await mapped.predict(PAIRS));
   });
 
   test('a signal that never fires does not change the result', async () => {

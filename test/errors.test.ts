@@ -297,6 +297,7 @@ describe('argument errors', () => {
     await assert.rejects(CrossEncoder.load(dir, { threads: 0 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 0'));
     await assert.rejects(CrossEncoder.load(dir, { threads: 5000 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 5000'));
     await assert.rejects(CrossEncoder.load(dir, { threads: 1.5 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 1.5'));
+    await assert.rejects(CrossEncoder.load(dir, anyArgs({ mmap: 'no' })), typeError('ERR_INVALID_ARG_TYPE', /options\.mmap/));
     await assert.rejects(CrossEncoder.load(dir, { maxLength: 2 }), rangeError('Expected an integer >= 3 for options.maxLength but received 2'));
     await assert.rejects(CrossEncoder.load(anyArgs(42)), typeError('ERR_INVALID_ARG_TYPE', 'Expected a string for modelDir but received number'));
   });
@@ -340,10 +341,12 @@ describe('native boundary defends itself', () => {
     assert.throws(() => addon.load!('dir', 'x', 0), TypeError);
     assert.throws(() => addon.load!('dir', -1, 0), RangeError);
     assert.throws(() => addon.load!('dir', 0, 1.5), RangeError);
+    assert.throws(() => addon.load!('dir', 0, 0), TypeError);
+    assert.throws(() => addon.load!('dir', 0, 0, 1), TypeError);
   });
 
   test('ModelHandle cannot be constructed from JS and predict() checks its arguments', async () => {
-    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0)) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, true)) as unknown as Record<string, (...args: unknown[]) => unknown>;
     try {
       const HandleClass = (handle as object).constructor as new (...args: unknown[]) => unknown;
       assert.throws(() => new HandleClass(), TypeError);

@@ -356,8 +356,17 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name,
   return out;
 }
 
-void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
-                                    float* out) const {
+const float* SafetensorsFile::f32_in_place(const std::string& name, const std::vector<int64_t>& expected_shape) const {
+  const TensorView* t = checked_float_tensor(name, expected_shape);
+  static_assert(sizeof(float) == 4, "fp32 tensors are read as float");
+  const bool little_endian_host = std::endian::native == std::endian::little;
+  if (t->dtype != DType::F32 || !little_endian_host || reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0)
+    return nullptr;
+  return reinterpret_cast<const float*>(t->data);
+}
+
+const TensorView* SafetensorsFile::checked_float_tensor(const std::string& name,
+                                                        const std::vector<int64_t>& expected_shape) const {
   const TensorView* t = find(name);
   if (!t) {
     throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
@@ -367,6 +376,12 @@ void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<i
   }
   if (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)
     fail_tensor(path_, name, std::string("dtype ") + dtype_name(t->dtype) + " is not a float type (F32, F16, BF16)");
+  return t;
+}
+
+void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
+                                    float* out) const {
+  const TensorView* t = checked_float_tensor(name, expected_shape);
   const size_t width = dtype_size(t->dtype), n = t->nbytes / width;
   // 1 MiB of source at a time, dropped once converted: a large tensor (the word embeddings) is never resident
   // twice. The first chunk keeps a page shared with the previous tensor; later chunks also drop the page they

@@ -42,11 +42,17 @@ class SafetensorsFile {
   // (the file's page cache keeps them; reading the tensor again faults them back in), so loading a model
   // converts it without holding the whole mapping resident next to the fp32 copies.
   void read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape, float* out) const;
+  // The tensor's values in place, inside this file's mapping, when they already are fp32 as this CPU reads them
+  // (F32, 4-byte aligned, little-endian host); nullptr when they would need converting. Same MissingTensor and
+  // shape/dtype errors as read_f32. Valid while this object lives; never dropped from the mapping.
+  const float* f32_in_place(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   // Number of values of `name` (prod of its shape); throws MissingTensor when absent.
   size_t element_count(const std::string& name) const;
 
  private:
   SafetensorsFile() = default;
+  // find(name), or MissingTensor; then InvalidSafetensors unless the shape matches and the dtype is F32/F16/BF16.
+  const TensorView* checked_float_tensor(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   std::string path_;
   void* map_ = nullptr;
   size_t map_size_ = 0;

@@ -32,7 +32,8 @@ void check_norm(const LayerNormWeights& n, int width, const std::string& name) {
                                                 std::to_string(width));
 }
 
-void check_table(const std::vector<float>& t, int rows, int width, const std::string& name) {
+template <typename Table>
+void check_table(const Table& t, int rows, int width, const std::string& name) {
   if (t.size() != static_cast<size_t>(rows) * width)
     throw Error(ErrorCode::InvalidArgument, "BertModel: embedding table " + name + " has " +
                                                 std::to_string(t.size()) + " values, expected " +

@@ -28,8 +28,29 @@ struct BertLayerWeights {
   LayerNormWeights attention_norm, output_norm;
 };
 
+// The word-embedding table, row-major [vocab][hidden] fp32: an owned copy, or, for an F32 checkpoint, the
+// file's own bytes in its read-only mapping. That table is half of MiniLM's weights (47 MB) and a call reads
+// only the rows of its tokens, so mapped, it costs no load time and only the rows in use become resident.
+class EmbeddingTable {
+ public:
+  EmbeddingTable() = default;
+  explicit EmbeddingTable(std::vector<float> values);
+  // `size` floats at `data`, which stay valid as long as `owner` (the checkpoint's mapping) is held.
+  EmbeddingTable(const float* data, size_t size, std::shared_ptr<const void> owner);
+  const float* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool in_file_mapping() const { return mapped_; }
+
+ private:
+  std::shared_ptr<const void> owner_;  // the std::vector<float> or the mapping that holds the values
+  const float* data_ = nullptr;
+  size_t size_ = 0;
+  bool mapped_ = false;
+};
+
 struct BertWeights {
-  std::vector<float> word_embeddings, position_embeddings, token_type_embeddings;  // row-major [n][hidden]
+  EmbeddingTable word_embeddings;
+  std::vector<float> position_embeddings, token_type_embeddings;  // row-major [n][hidden]
   LayerNormWeights embedding_norm;
   std::vector<BertLayerWeights> layers;
   PackedLinear pooler, classifier;
@@ -39,8 +60,10 @@ struct BertWeights {
 // validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on mismatch.
 // With a pool, the layers are converted and packed on its threads; the error reported is the one the serial
 // order (embeddings, layers in order, pooler, classifier) would have met first.
+// `map_word_embeddings`: an F32, aligned word-embedding table is used in place in the checkpoint's mapping
+// (which the weights then keep open) instead of copied; see EmbeddingTable.
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
-                              ThreadPool* pool = nullptr);
+                              ThreadPool* pool = nullptr, bool map_word_embeddings = true);
 
 // Activation buffers of forward passes, kept between the passes of one predict call so each pass does not
 // allocate (and page-fault and zero) tens of MB again. Grows to the largest pass it served; not thread-safe:

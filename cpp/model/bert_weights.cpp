@@ -75,7 +75,18 @@ class WeightReader {
 
 }  // namespace
 
-BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool) {
+EmbeddingTable::EmbeddingTable(std::vector<float> values) {
+  auto owned = std::make_shared<std::vector<float>>(std::move(values));
+  data_ = owned->data();
+  size_ = owned->size();
+  owner_ = std::move(owned);
+}
+
+EmbeddingTable::EmbeddingTable(const float* data, size_t size, std::shared_ptr<const void> owner)
+    : owner_(std::move(owner)), data_(data), size_(size), mapped_(true) {}
+
+BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool,
+                              bool map_word_embeddings) {
   const int64_t h = config.hidden_size, inter = config.intermediate_size;
   const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
@@ -85,7 +96,13 @@ BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfi
   auto load_part = [&](size_t part) {
     const WeightReader r(file);
     if (part == 0) {
-      w.word_embeddings = r.read("embeddings.word_embeddings.weight", {config.vocab_size, h});
+      const std::string word = r.resolve("embeddings.word_embeddings.weight");
+      const std::vector<int64_t> shape{config.vocab_size, h};
+      MappedF32 mapped;
+      if (map_word_embeddings) mapped = file.f32_in_place(word, shape);
+      w.word_embeddings = mapped.data != nullptr
+                              ? EmbeddingTable(mapped.data, static_cast<size_t>(config.vocab_size * h), mapped.mapping)
+                              : EmbeddingTable(file.read_f32(word, shape));
       w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
       w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
       w.embedding_norm = r.norm("embeddings.LayerNorm", h);

@@ -1,12 +1,15 @@
 // BERT forward-pass tests: fast vs reference, PyTorch goldens, batch/thread invariance, weight loading, validation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -84,8 +87,10 @@ TensorMap random_tensors(const BertConfig& c, uint32_t seed) {
   return t;
 }
 
-// Writes an F32 safetensors file; names get `prefix` except the classifier head (as HF saves them).
-void write_safetensors(const fs::path& path, const TensorMap& tensors, const std::string& prefix = "bert.") {
+// Writes an F32 safetensors file; names get `prefix` except the classifier head (as HF saves them). With
+// `data_start_mod8` set, the header is padded with spaces so the data section starts at that offset mod 8.
+void write_safetensors(const fs::path& path, const TensorMap& tensors, const std::string& prefix = "bert.",
+                       int data_start_mod8 = -1) {
   nlohmann::json header = nlohmann::json::object();
   std::string data;
   for (const auto& [name, tv] : tensors) {
@@ -94,7 +99,9 @@ void write_safetensors(const fs::path& path, const TensorMap& tensors, const std
     data.append(reinterpret_cast<const char*>(tv.second.data()), tv.second.size() * sizeof(float));
     header[full] = {{"dtype", "F32"}, {"shape", tv.first}, {"data_offsets", {begin, data.size()}}};
   }
-  const std::string h = header.dump();
+  std::string h = header.dump();
+  if (data_start_mod8 >= 0)
+    while ((8 + h.size()) % 8 != static_cast<size_t>(data_start_mod8)) h += ' ';
   const uint64_t len = h.size();
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(&len), 8);
@@ -286,6 +293,42 @@ TEST(BertWeights, AcceptsBarePrefixLegacyNamesAndExtraTensors) {
   a.forward(batch, la.data(), nullptr);
   b.forward(batch, lb.data(), nullptr);
   for (int i = 0; i < 6; ++i) EXPECT_EQ(la[i], lb[i]);
+}
+
+// An aligned F32 word-embedding table is used in place in the mapping (unless asked not to); an unaligned
+// one is copied. The scores are bitwise the same, and the mapping outlives the file's name.
+TEST(BertWeights, WordEmbeddingsReadInPlaceFromAlignedF32) {
+  const BertConfig c = tiny_config();
+  const TensorMap t = random_tensors(c, 21);
+  const PackedBatch batch = random_batch(c, {7, 12, 3}, 22);
+  std::vector<std::vector<float>> logits;
+  std::vector<bool> mapped;
+  for (const auto& [data_start, map] : std::vector<std::pair<int, bool>>{{0, true}, {0, false}, {2, true}}) {
+    std::optional<BertModel> model;
+    {
+      TempDir dir;
+      const fs::path file = dir.path() / "model.safetensors";
+      write_safetensors(file, t, "bert.", data_start);
+      model.emplace(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, map));
+    }  // the file is deleted here; a mapped table stays readable
+    std::vector<float> out(3 * static_cast<size_t>(c.num_labels));
+    model->forward(batch, out.data(), nullptr);
+    logits.push_back(out);
+  }
+  // Which tables were mapped, checked on fresh loads (the loop's files are gone).
+  TempDir dir;
+  for (const auto& [data_start, map, expect_mapped] :
+       std::vector<std::tuple<int, bool, bool>>{{0, true, true}, {0, false, false}, {2, true, false}}) {
+    const fs::path file = dir.path() / ("m" + std::to_string(data_start) + (map ? "m" : "c") + ".safetensors");
+    write_safetensors(file, t, "bert.", data_start);
+    const BertWeights w = load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, map);
+    EXPECT_EQ(w.word_embeddings.in_file_mapping(), expect_mapped) << file;
+    ASSERT_EQ(w.word_embeddings.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
+    const auto& src = t.at("embeddings.word_embeddings.weight").second;
+    EXPECT_TRUE(std::equal(src.begin(), src.end(), w.word_embeddings.data())) << file;
+  }
+  for (size_t i = 1; i < logits.size(); ++i)
+    for (size_t j = 0; j < logits[0].size(); ++j) EXPECT_EQ(logits[i][j], logits[0][j]) << i << " " << j;
 }
 
 TEST(BertWeights, MissingTensorIsNamed) {

@@ -164,6 +164,34 @@ TEST_F(SafetensorsTest, ReadF32Errors) {
   expect_error([&] { file->read_f32("ids", {1}); }, ce::ErrorCode::InvalidSafetensors, {"ids", "I64"});
 }
 
+TEST_F(SafetensorsTest, F32InPlaceOnlyWhereNoConversionIsNeeded) {
+  const std::vector<float> w = {1.5f, -2.0f, 3.25f, 4.0f};
+  const std::vector<uint16_t> h = {0x3C00, 0x4000};
+  std::string header = "{" + entry("w", "F32", "[2,2]", 0, 16) + "," + entry("h", "F16", "[2]", 16, 20) + "," +
+                       entry("ids", "I64", "[1]", 24, 32) + "}";
+  while ((8 + header.size()) % 8 != 0) header += ' ';  // data section 8-byte aligned in the page-aligned map
+  const auto path = write_st("inplace.safetensors", header,
+                             bytes_of(w) + bytes_of(h) + std::string(4, '\0') + std::string(8, '\0'));
+  auto file = ce::SafetensorsFile::open(path);
+  const float* in_place = file->f32_in_place("w", {2, 2});
+  ASSERT_NE(in_place, nullptr);
+  EXPECT_EQ(static_cast<const void*>(in_place), static_cast<const void*>(file->find("w")->data));
+  EXPECT_EQ(std::vector<float>(in_place, in_place + 4), w);
+  EXPECT_EQ(file->f32_in_place("h", {2}), nullptr);  // F16 must be converted
+  // The same checks as read_f32.
+  expect_error([&] { file->f32_in_place("nope", {2, 2}); }, ce::ErrorCode::MissingTensor, {"nope", path});
+  expect_error([&] { file->f32_in_place("w", {4}); }, ce::ErrorCode::InvalidSafetensors, {"'w'", "[2, 2]", "[4]"});
+  expect_error([&] { file->f32_in_place("ids", {1}); }, ce::ErrorCode::InvalidSafetensors, {"ids", "I64"});
+
+  // An F32 tensor at an address that is not 4-byte aligned is not handed out as float*.
+  const std::vector<float> v = {3.25f, -1.0f, 1e10f};
+  std::string odd = "{" + entry("pad", "U8", "[1]", 0, 1) + "," + entry("x", "F32", "[3]", 1, 13) + "}";
+  while ((8 + odd.size() + 1) % 4 != 1) odd += ' ';
+  auto unaligned = ce::SafetensorsFile::open(write_st("odd.safetensors", odd, std::string(1, '\x07') + bytes_of(v)));
+  EXPECT_EQ(unaligned->f32_in_place("x", {3}), nullptr);
+  EXPECT_EQ(unaligned->read_f32("x", {3}), v);
+}
+
 TEST_F(SafetensorsTest, DTypeHelpers) {
   EXPECT_STREQ(ce::dtype_name(ce::DType::BF16), "BF16");
   EXPECT_STREQ(ce::dtype_name(ce::DType::BOOL), "BOOL");
