@@ -48,8 +48,8 @@ Napi::Value load_model(const Napi::CallbackInfo& info) {
   LoadOptions options;
   options.threads = static_cast<int>(integer_argument(info, 1, "threads", 1 << 16));
   options.max_length = static_cast<size_t>(integer_argument(info, 2, "maxLength", 1 << 30));
-  if (!info[3].IsBoolean()) throw Napi::TypeError::New(env, "load: expected a boolean for mmap");
-  options.mmap = info[3].As<Napi::Boolean>().Value();
+  if (!info[3].IsBoolean()) throw Napi::TypeError::New(env, "load: expected a boolean for embeddingsInMemory");
+  options.embeddings_in_memory = info[3].As<Napi::Boolean>().Value();
   auto* task = new LoadTask(env, info[0].As<Napi::String>().Utf8Value(), options);
   Napi::Promise promise = task->promise();
   try {

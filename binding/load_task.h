@@ -5,7 +5,7 @@
 
 namespace ce::binding {
 
-// JS signature: load(modelDir: string, threads: number, maxLength: number, mmap: boolean) -> Promise<ModelHandle>.
+// JS signature: load(modelDir: string, threads: number, maxLength: number, embeddingsInMemory: boolean) -> Promise<ModelHandle>.
 // threads 0 = physical cores, maxLength 0 = the model's own limit.
 Napi::Value load_model(const Napi::CallbackInfo& info);
 

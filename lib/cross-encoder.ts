@@ -30,12 +30,13 @@ export interface LoadOptions {
   /** Token limit of a pair (>= 3); default and upper bound: min(tokenizer model_max_length, max_position_embeddings). */
   maxLength?: number;
   /**
-   * Default true: an F32 checkpoint's word-embedding table (half of a MiniLM's weights) is read in place from
-   * the memory-mapped weights file instead of copied, so it costs no load time and only the rows of tokens in
-   * use become resident. The file must then not be truncated or rewritten in place while the model is loaded
-   * (deleting or replacing it by rename is fine). false: copy it, as F16/BF16 checkpoints always are.
+   * Default false: an F32 checkpoint's word-embedding table (half of a MiniLM's weights) stays in the weights
+   * file, which is kept open, and each call reads the rows of its own tokens (through the OS page cache): no
+   * load time, no resident memory for it. If that file is truncated while the model is loaded, calls reject
+   * with ERR_FILE_UNREADABLE (deleting or replacing it by rename is harmless). true: copy the table into
+   * memory at load, as F16/BF16 tables always are.
    */
-  mmap?: boolean;
+  embeddingsInMemory?: boolean;
   /** Hub only: branch, tag or commit sha; default 'main'. */
   revision?: string;
   /** Hub only: the HF cache; default HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
@@ -87,7 +88,7 @@ export interface WeightsInfo {
 type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
-const LOAD_OPTIONS = ['threads', 'maxLength', 'mmap', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
+const LOAD_OPTIONS = ['threads', 'maxLength', 'embeddingsInMemory', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
 const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal'] as const;
 const RANK_OPTIONS = ['topK', 'returnDocuments', ...PREDICT_OPTIONS] as const;
 const DEFAULT_BATCH_SIZE = 32;
@@ -184,12 +185,12 @@ export class CrossEncoder implements AsyncDisposable {
   static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
     assertString(modelDir, 'modelDir');
     const record = readOptions(options, 'options', LOAD_OPTIONS);
-    const { threads, maxLength, mmap } = record;
+    const { threads, maxLength, embeddingsInMemory } = record;
     if (threads !== undefined) {
       assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
     }
     if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 3, 'an integer >= 3');
-    if (mmap !== undefined) assertBoolean(mmap, 'options.mmap');
+    if (embeddingsInMemory !== undefined) assertBoolean(embeddingsInMemory, 'options.embeddingsInMemory');
     const resolveOptions = parseHubOptions(record);
     const { signal } = resolveOptions;
     if (signal?.aborted) throw abortErrorFor(signal);
@@ -197,7 +198,7 @@ export class CrossEncoder implements AsyncDisposable {
     if (signal?.aborted) throw abortErrorFor(signal);
     let handle: NativeModelHandle;
     try {
-      handle = await native().load(dir, threads ?? 0, maxLength ?? 0, mmap ?? true);
+      handle = await native().load(dir, threads ?? 0, maxLength ?? 0, embeddingsInMemory ?? false);
     } catch (error) {
       throw fromNativeError(error);
     }

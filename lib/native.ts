@@ -47,7 +47,7 @@ export interface NativeModelHandle {
 
 export interface NativeAddon {
   /** threads 0 = physical cores; maxLength 0 = the model's own limit. Rejects with an Error carrying `code`. */
-  load(modelDir: string, threads: number, maxLength: number, mmap: boolean): Promise<NativeModelHandle>;
+  load(modelDir: string, threads: number, maxLength: number, embeddingsInMemory: boolean): Promise<NativeModelHandle>;
   CancelToken: new () => NativeCancelToken;
   napiVersion: number;
 }

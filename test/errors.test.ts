@@ -68,6 +68,20 @@ describe('model directory errors', () => {
     await assertLoadFails(dir, 'ERR_FILE_NOT_FOUND', /vocab\.txt|tokenizer\.json/);
   });
 
+  test('weights file truncated after load: predict rejects with ERR_FILE_UNREADABLE, no crash', async () => {
+    // The word embeddings of an F32 model are read from the open file per call (the default).
+    const dir = brokenCopy();
+    await using model = await CrossEncoder.load(dir);
+    assert.equal((await model.predict([['a', 'b']])).length, 1);
+    truncateSync(path.join(dir, 'model.safetensors'), 64);
+    await assert.rejects(model.predict([['a', 'b']]), (error: unknown) => {
+      assert.ok(error instanceof CrossEncoderError, String(error));
+      assert.equal(error.code, 'ERR_FILE_UNREADABLE');
+      assert.match(error.message, /model\.safetensors.*truncated/);
+      return true;
+    });
+  });
+
   test('unreadable file (a directory where model.safetensors should be)', async () => {
     // Tests run as root, so chmod 000 would not stop reads; a directory cannot be read as a file by anyone.
     const dir = brokenCopy();
@@ -297,7 +311,7 @@ describe('argument errors', () => {
     await assert.rejects(CrossEncoder.load(dir, { threads: 0 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 0'));
     await assert.rejects(CrossEncoder.load(dir, { threads: 5000 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 5000'));
     await assert.rejects(CrossEncoder.load(dir, { threads: 1.5 }), rangeError('Expected an integer from 1 to 1024 for options.threads but received 1.5'));
-    await assert.rejects(CrossEncoder.load(dir, anyArgs({ mmap: 'no' })), typeError('ERR_INVALID_ARG_TYPE', /options\.mmap/));
+    await assert.rejects(CrossEncoder.load(dir, anyArgs({ embeddingsInMemory: 'no' })), typeError('ERR_INVALID_ARG_TYPE', /options\.embeddingsInMemory/));
     await assert.rejects(CrossEncoder.load(dir, { maxLength: 2 }), rangeError('Expected an integer >= 3 for options.maxLength but received 2'));
     await assert.rejects(CrossEncoder.load(anyArgs(42)), typeError('ERR_INVALID_ARG_TYPE', 'Expected a string for modelDir but received number'));
   });
@@ -346,7 +360,7 @@ describe('native boundary defends itself', () => {
   });
 
   test('ModelHandle cannot be constructed from JS and predict() checks its arguments', async () => {
-    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, true)) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, false)) as unknown as Record<string, (...args: unknown[]) => unknown>;
     try {
       const HandleClass = (handle as object).constructor as new (...args: unknown[]) => unknown;
       assert.throws(() => new HandleClass(), TypeError);

@@ -124,11 +124,11 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   std::exception_ptr weights_error;
   try {
     const SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint::open_model_dir(model_dir);
-    weights.emplace(load_bert_weights(checkpoint, config, pool.get(), options.mmap));
+    weights.emplace(load_bert_weights(checkpoint, config, pool.get(), options.embeddings_in_memory));
     summary = summarize_weights(checkpoint);
   } catch (...) {
     weights_error = std::current_exception();
-  }  // the mapping is released here, unless the weights use the word-embedding table in place
+  }  // the mapping is released here: the weights are fp32 copies (the word embeddings may read the file still)
   if (tokenizer_thread.joinable()) tokenizer_thread.join();
   if (tokenizer_error) std::rethrow_exception(tokenizer_error);
   BertTokenizer& tokenizer = *tokenizer_slot;

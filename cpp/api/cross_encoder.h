@@ -24,9 +24,9 @@ enum class Activation { Default, Identity, Sigmoid, Softmax, Tanh };
 struct LoadOptions {
   int threads = 0;         // compute threads; 0 = physical cores
   size_t max_length = 0;   // 0 = min(tokenizer model_max_length, max_position_embeddings)
-  // Read an F32 word-embedding table in place from the mapped weights file instead of copying it (see
-  // EmbeddingTable): the file must then not be truncated or rewritten in place while the model is loaded.
-  bool mmap = true;
+  // false: an F32 word-embedding table is read from the weights file row by row as tokens need it (see
+  // EmbeddingTable); true: copied into memory at load, like F16/BF16 tables always are.
+  bool embeddings_in_memory = false;
 };
 
 // What the weights file held, summarised at load from the validated safetensors header.

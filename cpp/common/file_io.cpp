@@ -12,6 +12,27 @@
 
 namespace ce {
 
+FileDescriptor::~FileDescriptor() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void pread_exact(const FileDescriptor& fd, const std::string& path, uint64_t offset, void* out, size_t bytes) {
+  auto* dst = static_cast<char*>(out);
+  while (bytes > 0) {
+    const ssize_t got = ::pread(fd.get(), dst, bytes, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0)
+      throw Error(ErrorCode::FileUnreadable, "'" + path + "': read failed at byte " + std::to_string(offset) + ": " +
+                                                 std::strerror(errno));
+    if (got == 0)
+      throw Error(ErrorCode::FileUnreadable, "'" + path + "' ends before byte " + std::to_string(offset + bytes) +
+                                                 ": it was truncated or rewritten while the model was loaded");
+    dst += got;
+    offset += static_cast<uint64_t>(got);
+    bytes -= static_cast<size_t>(got);
+  }
+}
+
 namespace {
 
 // Closes the descriptor on every exit path, including throws.

@@ -170,30 +170,27 @@ size_t dtype_size(DType dtype) {
 }
 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang open()
-  if (fd < 0) {
+  int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang open()
+  if (raw_fd < 0) {
     int err = errno;
     ErrorCode code = (err == ENOENT || err == ENOTDIR) ? ErrorCode::FileNotFound : ErrorCode::FileUnreadable;
     throw Error(code, "safetensors file '" + path + "': cannot open: " + std::strerror(err));
   }
+  auto fd = std::make_shared<const FileDescriptor>(raw_fd);  // closes it on every exit path
   struct stat st {};
-  if (fstat(fd, &st) != 0) {
+  if (fstat(fd->get(), &st) != 0) {
     int err = errno;
-    ::close(fd);
     throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': cannot stat: " + std::strerror(err));
   }
   if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
     throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': not a regular file");
   }
   const uint64_t file_size = static_cast<uint64_t>(st.st_size);
   if (file_size < 8) {
-    ::close(fd);
     fail(path, "file is " + std::to_string(file_size) + " bytes; it must start with an 8-byte header length");
   }
-  void* addr = mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void* addr = mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd->get(), 0);
   int map_err = errno;
-  ::close(fd);  // the mapping keeps its own reference to the file
   if (addr == MAP_FAILED) {
     throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': mmap failed: " + std::strerror(map_err));
   }
@@ -265,6 +262,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
             [](const TensorView& a, const TensorView& b) { return a.name < b.name; });
   file->map_ = addr;
   file->map_size_ = file_size;
+  file->fd_ = std::move(fd);
   guard.addr = nullptr;
   return file;
 }
@@ -356,13 +354,12 @@ std::vector<float> SafetensorsFile::read_f32(const std::string& name,
   return out;
 }
 
-const float* SafetensorsFile::f32_in_place(const std::string& name, const std::vector<int64_t>& expected_shape) const {
+std::optional<FileF32> SafetensorsFile::f32_in_file(const std::string& name,
+                                                    const std::vector<int64_t>& expected_shape) const {
   const TensorView* t = checked_float_tensor(name, expected_shape);
   static_assert(sizeof(float) == 4, "fp32 tensors are read as float");
-  const bool little_endian_host = std::endian::native == std::endian::little;
-  if (t->dtype != DType::F32 || !little_endian_host || reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0)
-    return nullptr;
-  return reinterpret_cast<const float*>(t->data);
+  if (t->dtype != DType::F32 || std::endian::native != std::endian::little) return std::nullopt;
+  return FileF32{fd_, path_, static_cast<uint64_t>(t->data - static_cast<const uint8_t*>(map_))};
 }
 
 const TensorView* SafetensorsFile::checked_float_tensor(const std::string& name,

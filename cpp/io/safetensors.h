@@ -5,13 +5,23 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include "common/file_io.h"
 
 namespace ce {
 
 enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL };
 const char* dtype_name(DType dtype);
 size_t dtype_size(DType dtype);
+
+// An fp32 tensor's place in an open file: values [i, j) are the bytes [offset + 4i, offset + 4j).
+struct FileF32 {
+  std::shared_ptr<const FileDescriptor> fd;
+  std::string path;  // for error messages
+  uint64_t offset = 0;
+};
 
 struct TensorView {
   std::string name;
@@ -42,10 +52,10 @@ class SafetensorsFile {
   // (the file's page cache keeps them; reading the tensor again faults them back in), so loading a model
   // converts it without holding the whole mapping resident next to the fp32 copies.
   void read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape, float* out) const;
-  // The tensor's values in place, inside this file's mapping, when they already are fp32 as this CPU reads them
-  // (F32, 4-byte aligned, little-endian host); nullptr when they would need converting. Same MissingTensor and
-  // shape/dtype errors as read_f32. Valid while this object lives; never dropped from the mapping.
-  const float* f32_in_place(const std::string& name, const std::vector<int64_t>& expected_shape) const;
+  // Where the tensor's values lie in the file when they already are fp32 as this CPU reads them (F32 on a
+  // little-endian host), for reading rows later with pread, without this object or its mapping; nullopt when
+  // they need converting. Same MissingTensor and shape/dtype errors as read_f32.
+  std::optional<FileF32> f32_in_file(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   // Number of values of `name` (prod of its shape); throws MissingTensor when absent.
   size_t element_count(const std::string& name) const;
 
@@ -54,6 +64,7 @@ class SafetensorsFile {
   // find(name), or MissingTensor; then InvalidSafetensors unless the shape matches and the dtype is F32/F16/BF16.
   const TensorView* checked_float_tensor(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   std::string path_;
+  std::shared_ptr<const FileDescriptor> fd_;  // kept open: f32_in_file readers pread the very file mapped here
   void* map_ = nullptr;
   size_t map_size_ = 0;
   std::vector<TensorView> tensors_;

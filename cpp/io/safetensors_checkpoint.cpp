@@ -77,19 +77,16 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_model_dir(const std::string& d
   return c;
 }
 
-const std::shared_ptr<SafetensorsFile>& SafetensorsCheckpoint::file_of(const std::string& name) const {
-  if (shard_of_.empty()) return files_.front();
+const SafetensorsFile& SafetensorsCheckpoint::file_of(const std::string& name) const {
+  if (shard_of_.empty()) return *files_.front();
   const auto it = shard_of_.find(name);
   if (it == shard_of_.end()) throw Error(ErrorCode::MissingTensor, "tensor '" + name + "' is missing from " + path_);
-  return files_[it->second];
+  return *files_[it->second];
 }
 
-MappedF32 SafetensorsCheckpoint::f32_in_place(const std::string& name,
-                                              const std::vector<int64_t>& expected_shape) const {
-  const std::shared_ptr<SafetensorsFile>& file = file_of(name);
-  const float* data = file->f32_in_place(name, expected_shape);
-  if (data == nullptr) return {};
-  return {data, file};
+std::optional<FileF32> SafetensorsCheckpoint::f32_in_file(const std::string& name,
+                                                          const std::vector<int64_t>& expected_shape) const {
+  return file_of(name).f32_in_file(name, expected_shape);
 }
 
 const TensorView* SafetensorsCheckpoint::find(const std::string& name) const {
@@ -100,12 +97,12 @@ const TensorView* SafetensorsCheckpoint::find(const std::string& name) const {
 
 std::vector<float> SafetensorsCheckpoint::read_f32(const std::string& name,
                                                    const std::vector<int64_t>& expected_shape) const {
-  return file_of(name)->read_f32(name, expected_shape);
+  return file_of(name).read_f32(name, expected_shape);
 }
 
 void SafetensorsCheckpoint::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
                                           float* out) const {
-  file_of(name)->read_f32_into(name, expected_shape, out);
+  file_of(name).read_f32_into(name, expected_shape, out);
 }
 
 std::vector<const TensorView*> SafetensorsCheckpoint::tensors() const {

@@ -6,18 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "io/safetensors.h"
 
 namespace ce {
-
-// An fp32 tensor read in place from a checkpoint's mapping, and that mapping, kept open as long as this lives.
-struct MappedF32 {
-  const float* data = nullptr;  // nullptr: the tensor needs converting (not F32, or not 4-byte aligned)
-  std::shared_ptr<const void> mapping;
-};
 
 class SafetensorsCheckpoint {
  public:
@@ -35,8 +30,8 @@ class SafetensorsCheckpoint {
   // As SafetensorsFile's, on the shard that holds `name`; MissingTensor names this checkpoint's path().
   std::vector<float> read_f32(const std::string& name, const std::vector<int64_t>& expected_shape) const;
   void read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape, float* out) const;
-  // SafetensorsFile::f32_in_place on the shard that holds `name`, with that shard's mapping to keep alive.
-  MappedF32 f32_in_place(const std::string& name, const std::vector<int64_t>& expected_shape) const;
+  // SafetensorsFile::f32_in_file on the shard that holds `name`.
+  std::optional<FileF32> f32_in_file(const std::string& name, const std::vector<int64_t>& expected_shape) const;
 
   // Every tensor the checkpoint serves: a single file's in file order; a sharded one's (those its index maps) by name.
   std::vector<const TensorView*> tensors() const;
@@ -47,7 +42,7 @@ class SafetensorsCheckpoint {
   size_t shard_count() const { return files_.size(); }
 
  private:
-  const std::shared_ptr<SafetensorsFile>& file_of(const std::string& name) const;
+  const SafetensorsFile& file_of(const std::string& name) const;
 
   std::string path_;
   std::vector<std::shared_ptr<SafetensorsFile>> files_;

@@ -129,10 +129,11 @@ class Forward {
     float* out = b_.hs.get(rows * h_);
     for (size_t s = 0; s + 1 < b.seq_offsets.size(); ++s) {
       for (int32_t r = b.seq_offsets[s]; r < b.seq_offsets[s + 1]; ++r) {
-        const float* word = w_.word_embeddings.data() + static_cast<size_t>(b.input_ids[r]) * h_;
+        float* o = out + static_cast<size_t>(r) * h_;
+        // A table read from the file lands in the output row itself.
+        const float* word = w_.word_embeddings.row(static_cast<size_t>(b.input_ids[r]), o);
         const float* type = w_.token_type_embeddings.data() + static_cast<size_t>(b.token_type_ids[r]) * h_;
         const float* pos = w_.position_embeddings.data() + static_cast<size_t>(r - b.seq_offsets[s]) * h_;
-        float* o = out + static_cast<size_t>(r) * h_;
         // Same association as HF BertEmbeddings: (word + token_type) + position.
         for (size_t i = 0; i < h_; ++i) o[i] = (word[i] + type[i]) + pos[i];
       }

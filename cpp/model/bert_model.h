@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "io/safetensors.h"
 #include "kernels/gemm.h"
 #include "model/bert_config.h"
 
@@ -28,24 +30,24 @@ struct BertLayerWeights {
   LayerNormWeights attention_norm, output_norm;
 };
 
-// The word-embedding table, row-major [vocab][hidden] fp32: an owned copy, or, for an F32 checkpoint, the
-// file's own bytes in its read-only mapping. That table is half of MiniLM's weights (47 MB) and a call reads
-// only the rows of its tokens, so mapped, it costs no load time and only the rows in use become resident.
+// The word-embedding table, [vocab][hidden] fp32: in memory, or, for an F32 checkpoint, read from the weights
+// file row by row as tokens need them (pread through the page cache). It is half of MiniLM's weights (47 MB)
+// and a call reads only the rows of its tokens: from the file it costs no load time and no resident memory.
+// The file stays open; if it is truncated while the model is loaded, a call fails with FileUnreadable.
 class EmbeddingTable {
  public:
   EmbeddingTable() = default;
-  explicit EmbeddingTable(std::vector<float> values);
-  // `size` floats at `data`, which stay valid as long as `owner` (the checkpoint's mapping) is held.
-  EmbeddingTable(const float* data, size_t size, std::shared_ptr<const void> owner);
-  const float* data() const { return data_; }
-  size_t size() const { return size_; }
-  bool in_file_mapping() const { return mapped_; }
+  EmbeddingTable(std::vector<float> values, size_t width);
+  EmbeddingTable(FileF32 file, size_t rows, size_t width);
+  size_t size() const { return rows_ * width_; }
+  bool in_memory() const { return !file_.has_value(); }
+  // Row `r` (< rows): a pointer into the table in memory; from the file, `buf` (width floats) filled and returned.
+  const float* row(size_t r, float* buf) const;
 
  private:
-  std::shared_ptr<const void> owner_;  // the std::vector<float> or the mapping that holds the values
-  const float* data_ = nullptr;
-  size_t size_ = 0;
-  bool mapped_ = false;
+  std::vector<float> values_;
+  std::optional<FileF32> file_;
+  size_t rows_ = 0, width_ = 0;
 };
 
 struct BertWeights {
@@ -60,10 +62,10 @@ struct BertWeights {
 // validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on mismatch.
 // With a pool, the layers are converted and packed on its threads; the error reported is the one the serial
 // order (embeddings, layers in order, pooler, classifier) would have met first.
-// `map_word_embeddings`: an F32, aligned word-embedding table is used in place in the checkpoint's mapping
-// (which the weights then keep open) instead of copied; see EmbeddingTable.
+// `embeddings_in_memory`: false reads an F32 word-embedding table from the file as needed (see EmbeddingTable);
+// true, and any F16/BF16 table, is converted into memory.
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
-                              ThreadPool* pool = nullptr, bool map_word_embeddings = true);
+                              ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
 
 // Activation buffers of forward passes, kept between the passes of one predict call so each pass does not
 // allocate (and page-fault and zero) tens of MB again. Grows to the largest pass it served; not thread-safe:

@@ -75,18 +75,20 @@ class WeightReader {
 
 }  // namespace
 
-EmbeddingTable::EmbeddingTable(std::vector<float> values) {
-  auto owned = std::make_shared<std::vector<float>>(std::move(values));
-  data_ = owned->data();
-  size_ = owned->size();
-  owner_ = std::move(owned);
+EmbeddingTable::EmbeddingTable(std::vector<float> values, size_t width)
+    : values_(std::move(values)), rows_(width > 0 ? values_.size() / width : 0), width_(width) {}
+
+EmbeddingTable::EmbeddingTable(FileF32 file, size_t rows, size_t width)
+    : file_(std::move(file)), rows_(rows), width_(width) {}
+
+const float* EmbeddingTable::row(size_t r, float* buf) const {
+  if (!file_) return values_.data() + r * width_;
+  pread_exact(*file_->fd, file_->path, file_->offset + r * width_ * sizeof(float), buf, width_ * sizeof(float));
+  return buf;
 }
 
-EmbeddingTable::EmbeddingTable(const float* data, size_t size, std::shared_ptr<const void> owner)
-    : owner_(std::move(owner)), data_(data), size_(size), mapped_(true) {}
-
 BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool,
-                              bool map_word_embeddings) {
+                              bool embeddings_in_memory) {
   const int64_t h = config.hidden_size, inter = config.intermediate_size;
   const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
@@ -98,11 +100,11 @@ BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfi
     if (part == 0) {
       const std::string word = r.resolve("embeddings.word_embeddings.weight");
       const std::vector<int64_t> shape{config.vocab_size, h};
-      MappedF32 mapped;
-      if (map_word_embeddings) mapped = file.f32_in_place(word, shape);
-      w.word_embeddings = mapped.data != nullptr
-                              ? EmbeddingTable(mapped.data, static_cast<size_t>(config.vocab_size * h), mapped.mapping)
-                              : EmbeddingTable(file.read_f32(word, shape));
+      std::optional<FileF32> in_file;
+      if (!embeddings_in_memory) in_file = file.f32_in_file(word, shape);
+      const size_t rows = static_cast<size_t>(config.vocab_size), width = static_cast<size_t>(h);
+      w.word_embeddings = in_file ? EmbeddingTable(std::move(*in_file), rows, width)
+                                  : EmbeddingTable(file.read_f32(word, shape), width);
       w.position_embeddings = r.read("embeddings.position_embeddings.weight", {config.max_position_embeddings, h});
       w.token_type_embeddings = r.read("embeddings.token_type_embeddings.weight", {config.type_vocab_size, h});
       w.embedding_norm = r.norm("embeddings.LayerNorm", h);

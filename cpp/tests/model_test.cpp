@@ -295,40 +295,47 @@ TEST(BertWeights, AcceptsBarePrefixLegacyNamesAndExtraTensors) {
   for (int i = 0; i < 6; ++i) EXPECT_EQ(la[i], lb[i]);
 }
 
-// An aligned F32 word-embedding table is used in place in the mapping (unless asked not to); an unaligned
-// one is copied. The scores are bitwise the same, and the mapping outlives the file's name.
-TEST(BertWeights, WordEmbeddingsReadInPlaceFromAlignedF32) {
+// An F32 word-embedding table is read from the file unless asked to copy it (any data alignment); the scores
+// are bitwise the same either way, and the open file outlives its name.
+TEST(BertWeights, WordEmbeddingsReadFromTheFileScoreLikeInMemory) {
   const BertConfig c = tiny_config();
   const TensorMap t = random_tensors(c, 21);
   const PackedBatch batch = random_batch(c, {7, 12, 3}, 22);
   std::vector<std::vector<float>> logits;
-  std::vector<bool> mapped;
-  for (const auto& [data_start, map] : std::vector<std::pair<int, bool>>{{0, true}, {0, false}, {2, true}}) {
+  for (const auto& [data_start, in_memory] :
+       std::vector<std::pair<int, bool>>{{0, false}, {0, true}, {2, false}, {2, true}}) {
     std::optional<BertModel> model;
     {
       TempDir dir;
       const fs::path file = dir.path() / "model.safetensors";
       write_safetensors(file, t, "bert.", data_start);
-      model.emplace(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, map));
-    }  // the file is deleted here; a mapped table stays readable
+      BertWeights w = load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, in_memory);
+      EXPECT_EQ(w.word_embeddings.in_memory(), in_memory);
+      ASSERT_EQ(w.word_embeddings.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
+      model.emplace(c, std::move(w));
+    }  // the file is deleted here
     std::vector<float> out(3 * static_cast<size_t>(c.num_labels));
     model->forward(batch, out.data(), nullptr);
     logits.push_back(out);
+    std::vector<float> ref(out.size());
+    model->forward_reference(batch, ref.data());
+    logits.push_back(ref);
   }
-  // Which tables were mapped, checked on fresh loads (the loop's files are gone).
+  for (size_t i = 2; i < logits.size(); ++i)
+    for (size_t j = 0; j < logits[0].size(); ++j) EXPECT_EQ(logits[i][j], logits[i % 2][j]) << i << " " << j;
+}
+
+// A weights file cut short while the model is loaded: a clear error from the call, not a crash (SIGBUS).
+TEST(BertWeights, TruncatedFileAfterLoadFailsTheCall) {
+  const BertConfig c = tiny_config();
   TempDir dir;
-  for (const auto& [data_start, map, expect_mapped] :
-       std::vector<std::tuple<int, bool, bool>>{{0, true, true}, {0, false, false}, {2, true, false}}) {
-    const fs::path file = dir.path() / ("m" + std::to_string(data_start) + (map ? "m" : "c") + ".safetensors");
-    write_safetensors(file, t, "bert.", data_start);
-    const BertWeights w = load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, map);
-    EXPECT_EQ(w.word_embeddings.in_file_mapping(), expect_mapped) << file;
-    ASSERT_EQ(w.word_embeddings.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
-    const auto& src = t.at("embeddings.word_embeddings.weight").second;
-    EXPECT_TRUE(std::equal(src.begin(), src.end(), w.word_embeddings.data())) << file;
-  }
-  for (size_t i = 1; i < logits.size(); ++i)
-    for (size_t j = 0; j < logits[0].size(); ++j) EXPECT_EQ(logits[i][j], logits[0][j]) << i << " " << j;
+  const fs::path file = dir.path() / "model.safetensors";
+  write_safetensors(file, random_tensors(c, 23), "bert.", 0);
+  const BertModel model(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c));
+  fs::resize_file(file, 64);
+  std::vector<float> out(static_cast<size_t>(c.num_labels));
+  ce::test::expect_error([&] { model.forward(random_batch(c, {5}, 24), out.data(), nullptr); },
+                         ErrorCode::FileUnreadable, {file.string(), "truncated"});
 }
 
 TEST(BertWeights, MissingTensorIsNamed) {

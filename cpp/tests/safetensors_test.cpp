@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -164,32 +165,41 @@ TEST_F(SafetensorsTest, ReadF32Errors) {
   expect_error([&] { file->read_f32("ids", {1}); }, ce::ErrorCode::InvalidSafetensors, {"ids", "I64"});
 }
 
-TEST_F(SafetensorsTest, F32InPlaceOnlyWhereNoConversionIsNeeded) {
+TEST_F(SafetensorsTest, F32InFileOnlyWhereNoConversionIsNeeded) {
   const std::vector<float> w = {1.5f, -2.0f, 3.25f, 4.0f};
   const std::vector<uint16_t> h = {0x3C00, 0x4000};
-  std::string header = "{" + entry("w", "F32", "[2,2]", 0, 16) + "," + entry("h", "F16", "[2]", 16, 20) + "," +
-                       entry("ids", "I64", "[1]", 24, 32) + "}";
-  while ((8 + header.size()) % 8 != 0) header += ' ';  // data section 8-byte aligned in the page-aligned map
-  const auto path = write_st("inplace.safetensors", header,
-                             bytes_of(w) + bytes_of(h) + std::string(4, '\0') + std::string(8, '\0'));
-  auto file = ce::SafetensorsFile::open(path);
-  const float* in_place = file->f32_in_place("w", {2, 2});
-  ASSERT_NE(in_place, nullptr);
-  EXPECT_EQ(static_cast<const void*>(in_place), static_cast<const void*>(file->find("w")->data));
-  EXPECT_EQ(std::vector<float>(in_place, in_place + 4), w);
-  EXPECT_EQ(file->f32_in_place("h", {2}), nullptr);  // F16 must be converted
-  // The same checks as read_f32.
-  expect_error([&] { file->f32_in_place("nope", {2, 2}); }, ce::ErrorCode::MissingTensor, {"nope", path});
-  expect_error([&] { file->f32_in_place("w", {4}); }, ce::ErrorCode::InvalidSafetensors, {"'w'", "[2, 2]", "[4]"});
-  expect_error([&] { file->f32_in_place("ids", {1}); }, ce::ErrorCode::InvalidSafetensors, {"ids", "I64"});
+  const std::string header = "{" + entry("pad", "U8", "[1]", 0, 1) + "," + entry("w", "F32", "[2,2]", 1, 17) + "," +
+                             entry("h", "F16", "[2]", 17, 21) + "," + entry("ids", "I64", "[1]", 21, 29) + "}";
+  const auto path = write_st("infile.safetensors", header,
+                             std::string(1, '\x07') + bytes_of(w) + bytes_of(h) + std::string(8, '\0'));
+  std::optional<ce::FileF32> in_file;
+  {
+    auto file = ce::SafetensorsFile::open(path);
+    in_file = file->f32_in_file("w", {2, 2});
+    ASSERT_TRUE(in_file.has_value());
+    EXPECT_EQ(in_file->offset, 8 + header.size() + 1);  // any alignment: rows are read, not cast
+    EXPECT_EQ(in_file->path, path);
+    EXPECT_FALSE(file->f32_in_file("h", {2}).has_value());  // F16 must be converted
+    // The same checks as read_f32.
+    expect_error([&] { file->f32_in_file("nope", {2, 2}); }, ce::ErrorCode::MissingTensor, {"nope", path});
+    expect_error([&] { file->f32_in_file("w", {4}); }, ce::ErrorCode::InvalidSafetensors, {"'w'", "[2, 2]", "[4]"});
+    expect_error([&] { file->f32_in_file("ids", {1}); }, ce::ErrorCode::InvalidSafetensors, {"ids", "I64"});
+  }  // the file object and its mapping are gone; the descriptor lives on in `in_file`
+  fs::remove(path);  // so does the file's content, name or not
+  std::vector<float> row(2);
+  ce::pread_exact(*in_file->fd, in_file->path, in_file->offset + 2 * sizeof(float), row.data(), 2 * sizeof(float));
+  EXPECT_EQ(row, (std::vector<float>{3.25f, 4.0f}));
+}
 
-  // An F32 tensor at an address that is not 4-byte aligned is not handed out as float*.
-  const std::vector<float> v = {3.25f, -1.0f, 1e10f};
-  std::string odd = "{" + entry("pad", "U8", "[1]", 0, 1) + "," + entry("x", "F32", "[3]", 1, 13) + "}";
-  while ((8 + odd.size() + 1) % 4 != 1) odd += ' ';
-  auto unaligned = ce::SafetensorsFile::open(write_st("odd.safetensors", odd, std::string(1, '\x07') + bytes_of(v)));
-  EXPECT_EQ(unaligned->f32_in_place("x", {3}), nullptr);
-  EXPECT_EQ(unaligned->read_f32("x", {3}), v);
+TEST_F(SafetensorsTest, PreadPastTheEndSaysTheFileWasTruncated) {
+  const auto path = write_st("short.safetensors", "{" + entry("w", "F32", "[2]", 0, 8) + "}", std::string(8, '\0'));
+  auto file = ce::SafetensorsFile::open(path);
+  const std::optional<ce::FileF32> in_file = file->f32_in_file("w", {2});
+  ASSERT_TRUE(in_file.has_value());
+  fs::resize_file(path, in_file->offset + 4);
+  float v[2];
+  expect_error([&] { ce::pread_exact(*in_file->fd, path, in_file->offset, v, sizeof v); },
+               ce::ErrorCode::FileUnreadable, {path, "truncated"});
 }
 
 TEST_F(SafetensorsTest, DTypeHelpers) {
