@@ -73,7 +73,9 @@ processes competed for the cores, so absolute numbers are low and noisy, and 2-t
   default), end to end: tokenization + model (+ logits out). Our engine packs sequences without padding; the
   peers pad each batch to its longest pair, as their APIs do.
 - Warm-up: one call per engine on each workload of ≤ 10 pairs; then ${r.reps} timed repetition(s), interleaved:
-  repetition → workload → engine (rotating order), so changes in machine load spread over all engines. Reported: median (min-max)
+  repetition → workload → engine (rotating order), so changes in machine load spread over all engines. Before each
+  timed call the harness waits ${r.settleMs ?? 0} ms, so no engine is timed while the previous one's threads still run
+  (onnxruntime-node's pool spins ~40-50 ms of CPU after each call returns). Reported: median (min-max)
   milliseconds per call; pairs/s = pairs per call / median.
 - onnxruntime-node: \`graphOptimizationLevel: 'all'\`, \`intraOpNumThreads = N\`, \`interOpNumThreads = 1\`;
   tokenization by transformers.js' tokenizer (included in the time). transformers.js: local model folder,

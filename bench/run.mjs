@@ -1,7 +1,7 @@
 // `npm run bench`: our engine vs onnxruntime-node, transformers.js and sentence-transformers, in one run,
 // interleaved call by call, at 1 and 2 threads; prints a table, writes bench/results/latest.json + BENCHMARKS.md.
 // Usage: node bench/run.mjs [--reps N] [--threads 1,2] [--engines ours,ort,transformersjs,st]
-//                           [--workloads berlin10,ms100,b32x128,single32] [--no-md]
+//                           [--workloads berlin10,ms100,b32x128,single32] [--settle-ms 150] [--no-md]
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,7 @@ const BATCH = 32;  // sentence-transformers' default predict batch size; every e
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const o = { reps: 5, threads: [1, 2], engines: ['ours', 'ort', 'transformersjs', 'st'], workloads: null, md: true };
+  const o = { reps: 5, threads: [1, 2], engines: ['ours', 'ort', 'transformersjs', 'st'], workloads: null, md: true, settleMs: 150 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reps') o.reps = Number(argv[++i]);
@@ -29,9 +29,11 @@ function parseArgs(argv) {
     else if (a === '--engines') o.engines = argv[++i].split(',');
     else if (a === '--workloads') o.workloads = argv[++i].split(',');
     else if (a === '--no-md') o.md = false;
+    else if (a === '--settle-ms') o.settleMs = Number(argv[++i]);
     else throw new Error(`bench: unknown argument ${a}`);
   }
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('bench: --reps must be a positive integer');
+  if (!Number.isInteger(o.settleMs) || o.settleMs < 0) throw new Error('bench: --settle-ms must be an integer >= 0');
   if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('bench: --threads must be positive integers, e.g. 1,2');
   return o;
 }
@@ -166,6 +168,9 @@ async function main() {
       const scores = new Map();
       for (let k = 0; k < engines.length; k++) {
         const e = engines[(k + rep) % engines.length];
+        // Settle first: onnxruntime's pool threads keep spinning ~40-50 ms of CPU after a call returns
+        // (measured here), which on a 2-vCPU machine would take a core from whichever engine is timed next.
+        await new Promise((resolve) => setTimeout(resolve, opts.settleMs));
         const r = await e.call({ cmd: 'run', workload: name, batchSize: BATCH, wantScores: rep === 0 });
         const key = `${e.engine}|${e.threads}|${name}`;
         if (!times.has(key)) times.set(key, []);
@@ -214,7 +219,7 @@ async function main() {
   try { onnxExportCheck = JSON.parse(readFileSync(path.join(ONNX, 'export_check.json'), 'utf8')); } catch {}
   const result = {
     startedAt, finishedAt: new Date().toISOString(), loadavgStart: loadStart, loadavgEnd: os.loadavg(),
-    machine: machine(), versions, peak, batchSize: BATCH, reps: opts.reps,
+    machine: machine(), versions, peak, batchSize: BATCH, reps: opts.reps, settleMs: opts.settleMs,
     model: { name: 'minilm-ce', layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, intermediate: cfg.intermediate_size },
     workloads: Object.fromEntries(Object.entries(workloads).map(([k, w]) => [k, { title: w.title, pairs: w.pairs.length, tokens: w.tokens }])),
     engines: engineInfo, skipped, onnxExportCheck, agreementMaxAbsVsOurs: agreement, rows,
