@@ -1,6 +1,7 @@
 // Self-attention kernels: reference and a (sequence, head)-parallel version with transposed keys.
 #include "kernels/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -63,9 +64,15 @@ inline size_t round_up(size_t n) { return round_up_lanes(n); }
 
 struct HeadScratch {
   std::vector<float> kt;      // [head_dim][kv_pad]: K transposed, zero columns past the sequence
-  std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors
-  std::vector<float> scores;  // [kv_pad]
-  std::vector<float> ctx;     // [hd_pad]
+  std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors (when needed)
+  std::vector<float> scores;  // [kQueryRows][kv_pad]
+  std::vector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
+};
+
+// Where the context loop writes its result: with head_dim a multiple of 16 (MiniLM's 32, BERT's 64) straight
+// into the output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
+struct HeadIo {
+  bool direct_out;
 };
 
 // Query rows [i0, i0 + R) of one head. R rows at once give every k/v vector load R independent multiply-add
@@ -74,9 +81,9 @@ struct HeadScratch {
 // depend on how rows are grouped. `sc` holds R rows of kv_pad scores, `ctx` R rows of hd_pad values.
 template <int R>
 __attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t col,
-                                                      const float* q, const HeadScratch& w, size_t kvn,
-                                                      size_t kv_pad, size_t hd, size_t hd_pad, float scale,
-                                                      float* sc, float* ctx, float* out) {
+                                                      const float* q, const HeadScratch& w, const HeadIo& io,
+                                                      size_t kvn, size_t kv_pad, size_t hd, size_t hd_pad,
+                                                      float scale, float* sc, float* ctx, float* out) {
   const float* qi[R];
   for (int r = 0; r < R; ++r) qi[r] = q + (i0 + r) * layout.hidden + col;
   // scores[r][j] = (q_r . k_j) * scale, accumulated over d in order, 16 keys at a time.
@@ -128,9 +135,14 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
       std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
       for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
     }
-    for (int r = 0; r < R; ++r) std::memcpy(ctx + r * hd_pad + db, &acc[r], sizeof acc[r]);
+    for (int r = 0; r < R; ++r) {
+      float* dst = io.direct_out ? out + (i0 + r) * layout.hidden + col + db : ctx + r * hd_pad + db;
+      std::memcpy(dst, &acc[r], sizeof acc[r]);
+    }
   }
-  for (int r = 0; r < R; ++r) std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
+  if (!io.direct_out)
+    for (int r = 0; r < R; ++r)
+      std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
 }
 
 // Rows per group: 8 chains cover the FMA latency x throughput of one core.
@@ -146,22 +158,38 @@ void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q,
   const size_t kv0 = ko[s], kvn = ko[s + 1] - ko[s];
   const size_t kv_pad = round_up(kvn), hd_pad = round_up(hd);
   const size_t col = h * hd;
-  w.kt.assign(hd * kv_pad, 0.0f);
-  w.vp.assign(kvn * hd_pad, 0.0f);
-  w.scores.assign(kQueryRows * kv_pad, 0.0f);
-  w.ctx.assign(kQueryRows * hd_pad, 0.0f);
+  // Every element the loops read is written first (scores and ctx entirely by their loops), except the
+  // padding of K (columns past the sequence) and of V (lanes past head_dim), which must be zero. V is copied
+  // even when its rows are whole vectors: compact, it stays in L1 for every group of query rows, while read in
+  // place (a row stride of `hidden`) it was re-fetched from L2 each time.
+  w.kt.resize(hd * kv_pad);
+  w.scores.resize(kQueryRows * kv_pad);
+  if (hd == hd_pad) {
+    w.vp.resize(kvn * hd_pad);
+  } else {
+    w.vp.assign(kvn * hd_pad, 0.0f);
+    w.ctx.resize(kQueryRows * hd_pad);
+  }
   for (size_t j = 0; j < kvn; ++j) {
     const float* kj = k + (kv0 + j) * layout.hidden + col;
-    const float* vj = v + (kv0 + j) * layout.hidden + col;
     for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
-    std::memcpy(w.vp.data() + j * hd_pad, vj, hd * sizeof(float));
+    float* vj = w.vp.data() + j * hd_pad;
+    const float* src = v + (kv0 + j) * layout.hidden + col;
+    if (hd == hd_pad) {
+      for (size_t db = 0; db < hd; db += kLanes) std::memcpy(vj + db, src + db, kLanes * sizeof(float));  // inlined
+    } else {
+      std::memcpy(vj, src, hd * sizeof(float));
+    }
   }
+  for (size_t d = 0; d < hd; ++d) std::fill(w.kt.begin() + d * kv_pad + kvn, w.kt.begin() + (d + 1) * kv_pad, 0.0f);
+  const HeadIo io{hd == hd_pad};
   size_t i = static_cast<size_t>(qo[s]);
   const size_t i1 = static_cast<size_t>(qo[s + 1]);
   for (; i + kQueryRows <= i1; i += kQueryRows)
-    query_rows<kQueryRows>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+    query_rows<kQueryRows>(layout, i, col, q, w, io, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(),
+                           out);
   for (; i < i1; ++i)
-    query_rows<1>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+    query_rows<1>(layout, i, col, q, w, io, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
 }
 
 }  // namespace
