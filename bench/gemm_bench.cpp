@@ -23,33 +23,11 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
-double bench_one(size_t m, int n, int k, int threads) {
+// GFLOP/s of linear_forward on m rows against a ring of `layers` distinct weight matrices, each call on the
+// next one. layers = 1: the weights stay in cache between calls. Many: each call meets its weights cold, as a
+// forward pass streams every layer's weights once per call (what a single short pair sees).
+double bench(size_t m, int n, int k, int threads, int layers) {
   std::mt19937 rng(42);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> w(static_cast<size_t>(n) * k), b(n), x(m * k), y(m * n);
-  for (auto& v : w) v = dist(rng);
-  for (auto& v : b) v = dist(rng);
-  for (auto& v : x) v = dist(rng);
-  const ce::PackedLinear layer = ce::pack_linear(std::move(w), std::move(b), n, k);
-  ce::ThreadPool pool(threads);
-  ce::ThreadPool* p = threads > 1 ? &pool : nullptr;
-  ce::linear_forward(layer, x.data(), m, y.data(), p);  // warm caches and pool threads
-  // Fastest single call over ~1 s: the machine may be shared, and the minimum is the least-disturbed figure.
-  double best = 1e30;
-  const auto start = std::chrono::steady_clock::now();
-  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 1.5) {
-    // One thread: its own CPU time, which excludes time other processes held the core. Several: wall time.
-    const double t0 = threads > 1 ? wall_seconds() : thread_cpu_seconds();
-    ce::linear_forward(layer, x.data(), m, y.data(), p);
-    best = std::min(best, (threads > 1 ? wall_seconds() : thread_cpu_seconds()) - t0);
-  }
-  return 2.0 * double(m) * n * k / best * 1e-9;
-}
-
-// Few rows (one short pair) against weights that are not in L2: a ring of `layers` distinct weight matrices,
-// each call on the next one, as a forward pass streams every layer's weights once per call.
-double bench_cold(size_t m, int n, int k, int threads, int layers) {
-  std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<ce::PackedLinear> ring;
   for (int l = 0; l < layers; ++l) {
@@ -62,11 +40,13 @@ double bench_cold(size_t m, int n, int k, int threads, int layers) {
   for (auto& v : x) v = dist(rng);
   ce::ThreadPool pool(threads);
   ce::ThreadPool* p = threads > 1 ? &pool : nullptr;
-  for (const auto& layer : ring) ce::linear_forward(layer, x.data(), m, y.data(), p);
+  for (const auto& layer : ring) ce::linear_forward(layer, x.data(), m, y.data(), p);  // warm pool threads
+  // Fastest sample over ~1.5 s: the machine may be shared, and the minimum is the least-disturbed figure.
   double best = 1e30;
   size_t next = 0;
   const auto start = std::chrono::steady_clock::now();
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 1.5) {
+    // One thread: its own CPU time, which excludes time other processes held the core. Several: wall time.
     // A whole ring per sample, so every sample sees every matrix once.
     const double t0 = threads > 1 ? wall_seconds() : thread_cpu_seconds();
     for (int l = 0; l < layers; ++l) ce::linear_forward(ring[(next + l) % ring.size()], x.data(), m, y.data(), p);
@@ -84,15 +64,15 @@ int main(int argc, char** argv) {
   std::printf("GEMM kernel: %s (CE_FORCE_ISA selects another)\n", ce::isa_name(ce::active_gemm_kernel().isa));
   struct Shape { size_t m; int n, k; };
   const Shape shapes[] = {{512, 1536, 384}, {512, 384, 1536}, {512, 384, 384}, {32, 1536, 384}};
-  for (const Shape& s : shapes)
-    if (!cold_only)
+  if (!cold_only)
+    for (const Shape& s : shapes)
       for (int threads : {1, 2})
         std::printf("M=%zu N=%d K=%d threads=%d: %.1f GFLOP/s\n", s.m, s.n, s.k, threads,
-                    bench_one(s.m, s.n, s.k, threads));
-  // 24 matrices of 2.25 MB = 54 MB: more than L2, like MiniLM's 42 MB of encoder weights.
+                    bench(s.m, s.n, s.k, threads, 1));
+  // 24 matrices: 14 MB (384 x 384) to 54 MB, more than L2, like MiniLM's 42 MB of encoder weights.
   for (const Shape& s : {Shape{32, 1536, 384}, Shape{32, 384, 1536}, Shape{32, 384, 384}, Shape{1, 1536, 384}})
     for (int threads : {1, 2})
       std::printf("M=%zu N=%d K=%d threads=%d, weights from beyond L2: %.1f GFLOP/s\n", s.m, s.n, s.k, threads,
-                  bench_cold(s.m, s.n, s.k, threads, 24));
+                  bench(s.m, s.n, s.k, threads, 24));
   return 0;
 }

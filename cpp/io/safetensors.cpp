@@ -321,36 +321,40 @@ void drop_pages(const uint8_t* begin, const uint8_t* end) {
   if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
 }
 
+// Hands `convert(first, count)` the tensor's values in pieces of 1 MiB of source and drops each piece's source
+// pages once converted, so a large tensor (the word embeddings) is never resident twice. The first piece keeps a
+// page shared with the previous tensor; later pieces also drop the page they share with the piece before
+// (already converted).
+template <typename Convert>
+void convert_dropping_pages(const TensorView& t, Convert convert) {
+  const size_t width = dtype_size(t.dtype), n = t.nbytes / width;
+  const size_t chunk = (size_t{1} << 20) / width, page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  for (size_t i = 0; i < n; i += chunk) {
+    const size_t c = std::min(chunk, n - i);
+    convert(i, c);
+    drop_pages(t.data + i * width - (i > 0 ? page - 1 : 0), t.data + (i + c) * width);
+  }
+}
+
 }  // namespace
 
 std::vector<float> SafetensorsFile::read_f32(const std::string& name,
                                              const std::vector<int64_t>& expected_shape) const {
-  // Converted in 16 KB pieces appended to a reserved vector: no zero-fill pass over a tensor that is about to
-  // be overwritten (the word embeddings are 47 MB).
-  const size_t n = element_count(name);
-  const TensorView* t = find(name);
-  if (t->shape != expected_shape || (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16)) {
-    std::vector<float> out(n);
-    read_f32_into(name, expected_shape, out.data());  // throws the same error as ever
-    return out;
-  }
+  const TensorView* t = checked_float_tensor(name, expected_shape);
+  const size_t width = dtype_size(t->dtype);
+  // Converted through a 16 KB buffer appended to a reserved vector: no zero-fill pass over a tensor that is
+  // about to be overwritten (the word embeddings are 47 MB).
   std::vector<float> out;
-  reserve_huge(out, n);
-  const size_t width = dtype_size(t->dtype), page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  reserve_huge(out, t->nbytes / width);
   constexpr size_t kPiece = 4096;
   float buf[kPiece];
-  size_t dropped = 0;  // values whose source pages are gone
-  for (size_t i = 0; i < n; i += kPiece) {
-    const size_t c = std::min(kPiece, n - i);
-    convert_to_f32(t->dtype, t->data + i * width, c, buf);
-    out.insert(out.end(), buf, buf + c);
-    // Drop converted source pages every 64 pieces, as read_f32_into does (from the page holding the last
-    // boundary on; the tensor's first page may be shared with the previous tensor and is kept).
-    if ((i / kPiece) % 64 == 63 || i + c == n) {
-      drop_pages(t->data + (dropped > 0 ? dropped * width - (page - 1) : 0), t->data + (i + c) * width);
-      dropped = i + c;
+  convert_dropping_pages(*t, [&](size_t first, size_t count) {
+    for (size_t i = first; i < first + count; i += kPiece) {
+      const size_t c = std::min(kPiece, first + count - i);
+      convert_to_f32(t->dtype, t->data + i * width, c, buf);
+      out.insert(out.end(), buf, buf + c);
     }
-  }
+  });
   return out;
 }
 
@@ -379,16 +383,10 @@ const TensorView* SafetensorsFile::checked_float_tensor(const std::string& name,
 void SafetensorsFile::read_f32_into(const std::string& name, const std::vector<int64_t>& expected_shape,
                                     float* out) const {
   const TensorView* t = checked_float_tensor(name, expected_shape);
-  const size_t width = dtype_size(t->dtype), n = t->nbytes / width;
-  // 1 MiB of source at a time, dropped once converted: a large tensor (the word embeddings) is never resident
-  // twice. The first chunk keeps a page shared with the previous tensor; later chunks also drop the page they
-  // share with the chunk before (already converted).
-  const size_t chunk = (size_t{1} << 20) / width, page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  for (size_t i = 0; i < n; i += chunk) {
-    const size_t c = std::min(chunk, n - i);
-    convert_to_f32(t->dtype, t->data + i * width, c, out + i);
-    drop_pages(t->data + i * width - (i > 0 ? page - 1 : 0), t->data + (i + c) * width);
-  }
+  const size_t width = dtype_size(t->dtype);
+  convert_dropping_pages(*t, [&](size_t first, size_t count) {
+    convert_to_f32(t->dtype, t->data + first * width, count, out + first);
+  });
 }
 
 }  // namespace ce

@@ -69,21 +69,15 @@ struct HeadScratch {
   std::vector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
 };
 
-// Where the context loop writes its result: with head_dim a multiple of 16 (MiniLM's 32, BERT's 64) straight
-// into the output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
-struct HeadIo {
-  bool direct_out;
-};
-
 // Query rows [i0, i0 + R) of one head. R rows at once give every k/v vector load R independent multiply-add
 // chains; one row alone is a single chain per vector and runs at the FMA latency, not its throughput. Each
 // value's chain (d order for scores, key order for the context) is the same whatever R, so results do not
 // depend on how rows are grouped. `sc` holds R rows of kv_pad scores, `ctx` R rows of hd_pad values.
 template <int R>
 __attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t col,
-                                                      const float* q, const HeadScratch& w, const HeadIo& io,
-                                                      size_t kvn, size_t kv_pad, size_t hd, size_t hd_pad,
-                                                      float scale, float* sc, float* ctx, float* out) {
+                                                      const float* q, const HeadScratch& w, size_t kvn,
+                                                      size_t kv_pad, size_t hd, size_t hd_pad, float scale,
+                                                      float* sc, float* ctx, float* out) {
   const float* qi[R];
   for (int r = 0; r < R; ++r) qi[r] = q + (i0 + r) * layout.hidden + col;
   // scores[r][j] = (q_r . k_j) * scale, accumulated over d in order, 16 keys at a time.
@@ -126,7 +120,10 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
     const float inv = 1.0f / sum;
     for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
   }
-  // ctx[r] = sum_j p_rj v_j, accumulated over j in order, 16 head dimensions at a time.
+  // ctx[r] = sum_j p_rj v_j, accumulated over j in order, 16 head dimensions at a time. With head_dim a
+  // multiple of 16 (MiniLM's 32, BERT's 64) straight into the output rows; otherwise through ctx, whose
+  // padding lanes are dropped when copying out.
+  const bool direct_out = hd == hd_pad;
   for (size_t db = 0; db < hd_pad; db += kLanes) {
     Vec16 acc[R];
     for (int r = 0; r < R; ++r) acc[r] = Vec16{};
@@ -136,11 +133,11 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
       for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
     }
     for (int r = 0; r < R; ++r) {
-      float* dst = io.direct_out ? out + (i0 + r) * layout.hidden + col + db : ctx + r * hd_pad + db;
+      float* dst = direct_out ? out + (i0 + r) * layout.hidden + col + db : ctx + r * hd_pad + db;
       std::memcpy(dst, &acc[r], sizeof acc[r]);
     }
   }
-  if (!io.direct_out)
+  if (!direct_out)
     for (int r = 0; r < R; ++r)
       std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
 }
@@ -182,14 +179,12 @@ void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q,
     }
   }
   for (size_t d = 0; d < hd; ++d) std::fill(w.kt.begin() + d * kv_pad + kvn, w.kt.begin() + (d + 1) * kv_pad, 0.0f);
-  const HeadIo io{hd == hd_pad};
   size_t i = static_cast<size_t>(qo[s]);
   const size_t i1 = static_cast<size_t>(qo[s + 1]);
   for (; i + kQueryRows <= i1; i += kQueryRows)
-    query_rows<kQueryRows>(layout, i, col, q, w, io, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(),
-                           out);
+    query_rows<kQueryRows>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
   for (; i < i1; ++i)
-    query_rows<1>(layout, i, col, q, w, io, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+    query_rows<1>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
 }
 
 }  // namespace

@@ -122,16 +122,22 @@ struct Scratch {
 #define CE_GEMM_CLONES
 #endif
 
-// y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`: one rounding per element, so the result is the same
-// however the loop is vectorised; cloned per ISA because the library is built for baseline x86-64, where this
-// loop ran as SSE with spills and cost as much as packing the activations.
+// y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`, then, with a residual (row stride ldy), + res[r][c]: the
+// add that add_layer_norm would do, in that order (same bits), while the tile is in cache. One rounding per
+// add, so the result is the same however the loop is vectorised; cloned per ISA because the library is built for
+// baseline x86-64, where this loop ran as SSE with spills and cost as much as packing the activations.
 CE_GEMM_CLONES
-void add_bias_store(const float* __restrict tile, size_t ldt, const float* __restrict bias, float* __restrict y,
-                    size_t ldy, size_t rows, size_t cols) {
+void add_bias_store(const float* __restrict tile, size_t ldt, const float* __restrict bias,
+                    const float* __restrict res, float* __restrict y, size_t ldy, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     const float* __restrict t = tile + r * ldt;
     float* __restrict yr = y + r * ldy;
-    for (size_t c = 0; c < cols; ++c) yr[c] = t[c] + bias[c];
+    if (res == nullptr) {
+      for (size_t c = 0; c < cols; ++c) yr[c] = t[c] + bias[c];
+    } else {
+      const float* __restrict rr = res + r * ldy;
+      for (size_t c = 0; c < cols; ++c) yr[c] = (t[c] + bias[c]) + rr[c];
+    }
   }
 }
 
@@ -153,19 +159,6 @@ void add_bias_gelu_store(const float* __restrict tile, size_t ldt, const float* 
       store_vec16(block, gelu_erf_vec16(load_vec16(block)));
       std::memcpy(yr + c, block, (cols - c) * sizeof(float));
     }
-  }
-}
-
-// y[r][c] = (tile[r][c] + bias[c]) + res[r][c]: add_bias_store's add, then the residual add that
-// add_layer_norm would do, in that order (same bits), while the tile is in cache.
-CE_GEMM_CLONES
-void add_bias_residual_store(const float* __restrict tile, size_t ldt, const float* __restrict bias,
-                             const float* __restrict res, float* __restrict y, size_t ldy, size_t rows, size_t cols) {
-  for (size_t r = 0; r < rows; ++r) {
-    const float* __restrict t = tile + r * ldt;
-    const float* __restrict rr = res + r * ldy;
-    float* __restrict yr = y + r * ldy;
-    for (size_t c = 0; c < cols; ++c) yr[c] = (t[c] + bias[c]) + rr[c];
   }
 }
 
@@ -231,11 +224,9 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
         if (c1 <= c0) continue;
         if (epilogue == GemmEpilogue::BiasGeluErf) {
           add_bias_gelu_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
-        } else if (epilogue == GemmEpilogue::BiasResidual) {
-          add_bias_residual_store(t, tile_cols, layer.bias.data() + c0, residual + row0 * n + c0, y + row0 * n + c0,
-                                  n, valid, c1 - c0);
         } else {
-          add_bias_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
+          const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
+          add_bias_store(t, tile_cols, layer.bias.data() + c0, res, y + row0 * n + c0, n, valid, c1 - c0);
         }
       }
     }
