@@ -2,6 +2,8 @@
 // on synthetic workloads shaped like bench/workloads.mjs (token counts matter for speed, the words do not).
 // Usage: model_bench <model_dir> <threads> <reps> [workload...]   (workloads: single32 berlin10 ms100 b32x128)
 // Prints one JSON object per line; times are medians over `reps` calls after one warm-up call.
+// CE_BENCH_GAP_MS=N sleeps N ms before each timed call (latency after idle: the pool's threads asleep and, on a
+// shared VM, the core's clock and caches cold), like `npm run bench`'s --settle-ms.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/cross_encoder.h"
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int threads = std::atoi(argv[2]), reps = std::atoi(argv[3]);
+  const char* gap_env = std::getenv("CE_BENCH_GAP_MS");
+  const int gap_ms = gap_env != nullptr ? std::atoi(gap_env) : 0;
   std::vector<std::string> names;
   for (int i = 4; i < argc; ++i) names.push_back(argv[i]);
   if (names.empty()) names = {"single32", "berlin10", "ms100", "b32x128"};
@@ -112,6 +117,7 @@ int main(int argc, char** argv) {
     std::vector<float> scores = model->predict(pairs, ce::Activation::Default, 32, nullptr);  // warm-up
     std::vector<double> times, cpu;
     for (int r = 0; r < reps; ++r) {
+      if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
       const double s = now_ms(), c = cpu_ms();
       scores = model->predict(pairs, ce::Activation::Default, 32, nullptr);
       times.push_back(now_ms() - s);

@@ -58,6 +58,7 @@ same weights exported by \`tools/reference/export_onnx.py\` (its check: ONNX vs 
 | measured fp32 peak | ${Object.entries(r.peak.gflops).map(([t, g]) => `${g} GFLOP/s @ ${t} thread(s)`).join(', ')} (${r.peak.isa} FMA throughput microbenchmark, bench/peak_flops.cpp) |
 | memory / kernel | ${m.memGiB} GiB / Linux ${m.kernel} |
 | Node | ${r.versions.node} |
+| cross-encoder addon | ${r.versions.addon ?? '-'} |
 | onnxruntime-node | ${r.versions.onnxruntimeNode ?? '-'} |
 | @huggingface/transformers | ${r.versions.transformersjs ?? '-'} |
 | Python peer | ${r.versions.python ?? 'not run'} |

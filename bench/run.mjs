@@ -210,6 +210,8 @@ async function main() {
   }
 
   let versions = { node: process.version };
+  // Which binary "ours" ran: node-gyp-build prefers a local build (build/Release) over prebuilds/.
+  versions.addon = path.relative(REPO, require(path.join(REPO, 'dist/cjs/native.js')).nativeAddonPath());
   try { versions.onnxruntimeNode = require(path.join(BENCH, 'node_modules/onnxruntime-node/package.json')).version; } catch {}
   try { versions.transformersjs = require(path.join(BENCH, 'node_modules/@huggingface/transformers/package.json')).version; } catch {}
   const st = engineInfo.find((x) => x.engine === 'st');

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernels/gelu_vec16.h"
+#include "kernels/isa_variants.h"
 #include "kernels/vec16.h"
 #include "runtime/thread_pool.h"
 
@@ -23,25 +24,21 @@ float gelu_tanh(float x) {
 
 namespace {
 
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#define CE_ACT_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#else
-#define CE_ACT_CLONES
-#endif
-
 // Whole blocks of 16 in place; the tail goes through a zero-padded block, so every value is computed by the
 // same instructions wherever it sits in the array (bitwise reproducible across batch shapes).
-CE_ACT_CLONES
-void gelu_erf_fast_range(float* x, size_t n) {
+__attribute__((always_inline)) inline void gelu_erf_fast_range_body(float* x, size_t n) {
   size_t i = 0;
-  for (; i + kVecLanes <= n; i += kVecLanes) store_vec16(x + i, gelu_erf_vec16(load_vec16(x + i)));
+  for (; i + kVecLanes <= n; i += kVecLanes) gelu_erf_16(x + i, nullptr, x + i);
   if (i < n) {
     float tail[kVecLanes] = {};
     std::memcpy(tail, x + i, (n - i) * sizeof(float));
-    store_vec16(tail, gelu_erf_vec16(load_vec16(tail)));
+    gelu_erf_16(tail, nullptr, tail);
     std::memcpy(x + i, tail, (n - i) * sizeof(float));
   }
 }
+
+// Once per ISA, chosen at run time (isa_variants.h).
+CE_ISA_VARIANTS(gelu_erf_fast_range, (float* x, size_t n), (x, n))
 
 void apply_range(HiddenActivation act, float* x, size_t n) {
   switch (act) {

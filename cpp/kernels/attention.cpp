@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/isa_variants.h"
 #include "kernels/softmax.h"
 #include "kernels/vec16.h"
 #include "runtime/thread_pool.h"
@@ -48,14 +49,6 @@ void attention_reference(const AttentionLayout& layout, const float* q, const fl
 
 namespace {
 
-// Like the GEMM micro-kernel: one copy per ISA, chosen at load time, so these loops use AVX-512/AVX2 where
-// the machine has them (the library itself is built for baseline x86-64).
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#define CE_ATTENTION_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#else
-#define CE_ATTENTION_CLONES
-#endif
-
 // Explicit 16-wide vectors over zero-padded scratch: every score and context value goes through the same
 // instructions whatever the heap alignment or sequence length (auto-vectorised loops with alignment peeling
 // and scalar tails computed some elements differently, which broke bitwise determinism across batches).
@@ -97,7 +90,7 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
   // Softmax over the kvn real keys. The max is exact in any order, so it is taken 16 lanes at a time (a scalar
   // chain of compares ran at one key per 4 cycles). exp is vectorised; padding lanes are then zeroed so the sum
   // runs over whole vectors, lane-wise in key order and then across the 16 lanes in lane order: a fixed order
-  // of Vec16 operations, the same on every ISA clone and for any batch.
+  // of Vec16 operations, the same in every ISA variant and for any batch.
   for (int r = 0; r < R; ++r) {
     float* s = sc + r * kv_pad;
     const size_t full = kvn - kvn % kLanes;
@@ -145,9 +138,9 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
 // Rows per group: 8 chains cover the FMA latency x throughput of one core.
 constexpr int kQueryRows = 8;
 
-CE_ATTENTION_CLONES
-void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k, const float* v,
-              float* out, HeadScratch& w) {
+__attribute__((always_inline)) inline void one_head_body(const AttentionLayout& layout, size_t s, size_t h,
+                                                         const float* q, const float* k, const float* v, float* out,
+                                                         HeadScratch& w) {
   const size_t hd = layout.hidden / layout.heads;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const auto& qo = *layout.q_offsets;
@@ -178,7 +171,7 @@ void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q,
       std::memcpy(vj, src, hd * sizeof(float));
     }
   }
-  for (size_t d = 0; d < hd; ++d) std::fill(w.kt.begin() + d * kv_pad + kvn, w.kt.begin() + (d + 1) * kv_pad, 0.0f);
+  for (size_t d = 0; d < hd; ++d) std::fill(w.kt.data() + d * kv_pad + kvn, w.kt.data() + (d + 1) * kv_pad, 0.0f);
   size_t i = static_cast<size_t>(qo[s]);
   const size_t i1 = static_cast<size_t>(qo[s + 1]);
   for (; i + kQueryRows <= i1; i += kQueryRows)
@@ -186,6 +179,12 @@ void one_head(const AttentionLayout& layout, size_t s, size_t h, const float* q,
   for (; i < i1; ++i)
     query_rows<1>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
 }
+
+// One copy per ISA, chosen at run time like the GEMM micro-kernel (isa_variants.h).
+CE_ISA_VARIANTS(one_head,
+                (const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k, const float* v,
+                 float* out, HeadScratch& w),
+                (layout, s, h, q, k, v, out, w))
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "kernels/gemm_kernels.h"
 #include "kernels/gelu_vec16.h"
 #include "kernels/gemm_layout.h"
+#include "kernels/isa_variants.h"
 #include "kernels/vec16.h"
 #include "runtime/thread_pool.h"
 
@@ -86,6 +87,8 @@ const GemmKernel* gemm_kernel_for(Isa isa) {
   }
 }
 
+Isa vector_loop_isa() { return active_gemm_kernel().isa; }
+
 const GemmKernel& active_gemm_kernel() {
   // Chosen once per process; a throwing initialiser (bad CE_FORCE_ISA) is retried, and throws again, next call.
   static const GemmKernel* const chosen = [] {
@@ -116,19 +119,14 @@ struct Scratch {
   std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
 };
 
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
-#define CE_GEMM_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#else
-#define CE_GEMM_CLONES
-#endif
-
 // y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`, then, with a residual (row stride ldy), + res[r][c]: the
 // add that add_layer_norm would do, in that order (same bits), while the tile is in cache. One rounding per
-// add, so the result is the same however the loop is vectorised; cloned per ISA because the library is built for
+// add, so the result is the same however the loop is vectorised; built per ISA because the library is built for
 // baseline x86-64, where this loop ran as SSE with spills and cost as much as packing the activations.
-CE_GEMM_CLONES
-void add_bias_store(const float* __restrict tile, size_t ldt, const float* __restrict bias,
-                    const float* __restrict res, float* __restrict y, size_t ldy, size_t rows, size_t cols) {
+__attribute__((always_inline)) inline void add_bias_store_body(const float* __restrict tile, size_t ldt,
+                                                              const float* __restrict bias,
+                                                              const float* __restrict res, float* __restrict y,
+                                                              size_t ldy, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     const float* __restrict t = tile + r * ldt;
     float* __restrict yr = y + r * ldy;
@@ -144,23 +142,32 @@ void add_bias_store(const float* __restrict tile, size_t ldt, const float* __res
 // y[r][c] = gelu_erf(tile[r][c] + bias[c]): the same add as add_bias_store, then the activation kernel's
 // 16-wide GELU (a column tail goes through a zero-padded block, as the activation kernel's tail does), so the
 // bits equal a bias store followed by hidden_activation, without writing and re-reading the output.
-CE_GEMM_CLONES
-void add_bias_gelu_store(const float* __restrict tile, size_t ldt, const float* __restrict bias, float* __restrict y,
-                         size_t ldy, size_t rows, size_t cols) {
+__attribute__((always_inline)) inline void add_bias_gelu_store_body(const float* __restrict tile, size_t ldt,
+                                                                   const float* __restrict bias, float* __restrict y,
+                                                                   size_t ldy, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     const float* __restrict t = tile + r * ldt;
     float* __restrict yr = y + r * ldy;
     size_t c = 0;
     for (; c + kVecLanes <= cols; c += kVecLanes)
-      store_vec16(yr + c, gelu_erf_vec16(load_vec16(t + c) + load_vec16(bias + c)));
+      gelu_erf_16(t + c, bias + c, yr + c);
     if (c < cols) {
       float block[kVecLanes] = {};
       for (size_t j = 0; j < cols - c; ++j) block[j] = t[c + j] + bias[c + j];
-      store_vec16(block, gelu_erf_vec16(load_vec16(block)));
+      gelu_erf_16(block, nullptr, block);
       std::memcpy(yr + c, block, (cols - c) * sizeof(float));
     }
   }
 }
+
+// Both stores once per ISA, chosen at run time (isa_variants.h).
+CE_ISA_VARIANTS(add_bias_store,
+                (const float* tile, size_t ldt, const float* bias, const float* res, float* y, size_t ldy, size_t rows,
+                 size_t cols),
+                (tile, ldt, bias, res, y, ldy, rows, cols))
+CE_ISA_VARIANTS(add_bias_gelu_store,
+                (const float* tile, size_t ldt, const float* bias, float* y, size_t ldy, size_t rows, size_t cols),
+                (tile, ldt, bias, y, ldy, rows, cols))
 
 // Packs rows [row0, row0 + valid) of x (row stride k) k-major in blocks of kKBlock: block kb holds
 // a[(kb*kKBlock + kk) * mr + r]; rows past `valid` are zero so a full-height kernel computes zeros there.

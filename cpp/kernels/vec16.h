@@ -1,4 +1,4 @@
-// 16-float GCC/Clang vector type and branch-free helpers for kernels built per ISA (target_clones).
+// 16-float GCC/Clang vector type and branch-free helpers for kernels built per ISA (isa_variants.h).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 namespace ce {
 
-// 16 lanes = one AVX-512 register, two AVX2 or four SSE/NEON ones; each clone lowers it to its own width.
+// 16 lanes = one AVX-512 register, two AVX2 or four SSE/NEON ones; each ISA variant lowers it to its own width.
 // Kernels process zero-padded blocks of 16 so every element goes through one instruction sequence
 // (no scalar tails or alignment peeling that could round differently): results are bitwise reproducible.
 inline constexpr size_t kVecLanes = 16;
