@@ -33,16 +33,6 @@ void pread_exact(const FileDescriptor& fd, const std::string& path, uint64_t off
   }
 }
 
-namespace {
-
-// Closes the descriptor on every exit path, including throws.
-struct FdCloser {
-  int fd;
-  ~FdCloser() { ::close(fd); }
-};
-
-}  // namespace
-
 std::string read_file_to_string(const std::string& path, const std::string& what, size_t max_bytes) {
   const std::string prefix = what + " '" + path + "': ";
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang open()
@@ -52,7 +42,7 @@ std::string read_file_to_string(const std::string& path, const std::string& what
     throw Error(code, prefix + (code == ErrorCode::FileNotFound ? "not found" : "cannot open") + ": " +
                           std::strerror(err));
   }
-  FdCloser closer{fd};
+  const FileDescriptor closer(fd);  // closes it on every exit path, including throws
   struct stat st {};
   if (fstat(fd, &st) != 0) throw Error(ErrorCode::FileUnreadable, prefix + "cannot stat: " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::FileUnreadable, prefix + "not a regular file");

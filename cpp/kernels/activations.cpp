@@ -28,11 +28,11 @@ namespace {
 // same instructions wherever it sits in the array (bitwise reproducible across batch shapes).
 __attribute__((always_inline)) inline void gelu_erf_fast_range_body(float* x, size_t n) {
   size_t i = 0;
-  for (; i + kVecLanes <= n; i += kVecLanes) gelu_erf_16(x + i, nullptr, x + i);
+  for (; i + kVecLanes <= n; i += kVecLanes) store_vec16(x + i, gelu_erf_vec16(load_vec16(x + i)));
   if (i < n) {
     float tail[kVecLanes] = {};
     std::memcpy(tail, x + i, (n - i) * sizeof(float));
-    gelu_erf_16(tail, nullptr, tail);
+    store_vec16(tail, gelu_erf_vec16(load_vec16(tail)));
     std::memcpy(x + i, tail, (n - i) * sizeof(float));
   }
 }

@@ -22,14 +22,6 @@ __attribute__((always_inline)) inline Vec16 gelu_erf_vec16(Vec16 v) {
   return 0.5f * v * (1.0f + erf);
 }
 
-// out[0..16) = gelu_erf(x[0..16) + bias[0..16)), or of x alone when bias is null; out may be x. The one
-// block step of the activation kernel and the GEMM's bias+GELU store, so both compute every value alike.
-__attribute__((always_inline)) inline void gelu_erf_16(const float* x, const float* bias, float* out) {
-  Vec16 v = load_vec16(x);
-  if (bias != nullptr) v += load_vec16(bias);
-  store_vec16(out, gelu_erf_vec16(v));
-}
-
 }  // namespace ce
 
 #pragma GCC diagnostic pop

@@ -150,11 +150,11 @@ __attribute__((always_inline)) inline void add_bias_gelu_store_body(const float*
     float* __restrict yr = y + r * ldy;
     size_t c = 0;
     for (; c + kVecLanes <= cols; c += kVecLanes)
-      gelu_erf_16(t + c, bias + c, yr + c);
+      store_vec16(yr + c, gelu_erf_vec16(load_vec16(t + c) + load_vec16(bias + c)));
     if (c < cols) {
       float block[kVecLanes] = {};
       for (size_t j = 0; j < cols - c; ++j) block[j] = t[c + j] + bias[c + j];
-      gelu_erf_16(block, nullptr, block);
+      store_vec16(block, gelu_erf_vec16(load_vec16(block)));
       std::memcpy(yr + c, block, (cols - c) * sizeof(float));
     }
   }

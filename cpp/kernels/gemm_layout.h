@@ -11,6 +11,14 @@ namespace ce {
 inline constexpr int kGemmNR = 16;
 static_assert(kGemmNR == 16, "packed_weight() in gemm.h hard-codes the panel width");
 
+// Weight rows (one 64 B line per panel) the x86 micro-kernels prefetch ahead of use. The first row block of a
+// task meets every weight line cold (a layer's weights stream from L3: 2.4 MB for MiniLM's FFN, more than fits
+// L2 next to the activations), and the hardware streamer restarts at each 4 KB page; a single pair (32 rows)
+// spends most of its time in that first pass. bench/model_bench single32, 1 thread, three alternating rounds:
+// AVX-512 min of 200 calls 7.6-11.4 ms without, 5.5-9.2 ms at 16 (8 and 32 in between or equal); AVX2
+// (CE_FORCE_ISA=avx2) median 15.1-19.7 -> 12.8-16.2 ms; b32x128 unchanged within noise. Never changes a result.
+inline constexpr int kGemmPrefetchSteps = 16;
+
 // Panel p holds W[p*NR + j][k] at packed[(p * K + k) * NR + j]; columns past out_features are zero.
 inline size_t gemm_panel_count(int out_features) { return (static_cast<size_t>(out_features) + kGemmNR - 1) / kGemmNR; }
 

@@ -27,7 +27,7 @@ Isa vector_loop_isa();
   __attribute__((target("avx2,fma"))) void name##_avx2 params { name##_body args; }           \
   void name##_baseline params { name##_body args; }                                            \
   void name params {                                                                           \
-    static const ::ce::Isa isa = ::ce::vector_loop_isa();                                      \
+    const ::ce::Isa isa = ::ce::vector_loop_isa();                                             \
     if (isa == ::ce::Isa::Avx512) {                                                            \
       name##_avx512 args;                                                                      \
     } else if (isa == ::ce::Isa::Avx2) {                                                       \

@@ -11,11 +11,6 @@ namespace {
 // 6 x 2 accumulators + 2 weight vectors + 1 broadcast = 15 of the 16 ymm registers.
 constexpr int kMR = 6;
 
-// Weight lines prefetched ahead, as in the AVX-512 kernel (see there). Measured with CE_FORCE_ISA=avx2
-// bench/model_bench single32 (1 thread, 150 calls, three alternating rounds): median 15.1-19.7 ms without,
-// 12.8-16.2 ms with; b32x128 unchanged within noise.
-constexpr int kPrefetchSteps = 16;
-
 template <bool kLoad>
 __attribute__((target("avx2,fma"))) void kernel(const float* __restrict a, const float* __restrict b0, int kc,
                                                 float* __restrict acc, size_t ldacc) {
@@ -28,7 +23,7 @@ __attribute__((target("avx2,fma"))) void kernel(const float* __restrict a, const
   for (int k = 0; k < kc; ++k) {
     const __m256 w0 = _mm256_loadu_ps(b0 + static_cast<size_t>(k) * kGemmNR);
     const __m256 w1 = _mm256_loadu_ps(b0 + static_cast<size_t>(k) * kGemmNR + 8);
-    _mm_prefetch(reinterpret_cast<const char*>(b0 + static_cast<size_t>(k + kPrefetchSteps) * kGemmNR),
+    _mm_prefetch(reinterpret_cast<const char*>(b0 + static_cast<size_t>(k + kGemmPrefetchSteps) * kGemmNR),
                  _MM_HINT_T0);  // past the panel's end is harmless
     const float* ak = a + static_cast<size_t>(k) * kMR;
 #pragma GCC unroll 6

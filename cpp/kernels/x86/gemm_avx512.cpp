@@ -13,14 +13,6 @@ namespace {
 // memory into the FMA ({1to16}), so it needs no register. Per k step: 2 vector loads, 14 broadcasts, 28 FMAs.
 constexpr int kMR = 14;
 
-// Weight rows (64 B, one cache line per panel) prefetched ahead of use. The first row
-// block of a task meets every weight line cold (a layer's weights stream from L3: 2.4 MB for MiniLM's FFN, more
-// than fits L2 next to the activations), and the hardware streamer restarts at each 4 KB page; a single pair
-// (32 rows) spends most of its time in that first pass. Measured with bench/model_bench single32 (1 thread,
-// min of 200 calls, three alternating rounds): 7.6-11.4 ms without, 5.5-9.2 ms at 16 lines (8 and 32 in between
-// or equal). Prefetching never changes a result.
-constexpr int kPrefetchSteps = 16;
-
 // The micro-kernel, for either activation layout: kPacked, the driver's packed block (row r's k-th value at
 // a[k * kMR + r], the GemmMicroKernel contract, kept for its tests); otherwise the activations read in place
 // (row r at a + r * lda), exactly kRows of them, which the driver uses: packing cost ~8% of a forward pass
@@ -40,7 +32,7 @@ __attribute__((target("avx512f"))) void kernel(const float* __restrict a, size_t
   for (int k = 0; k < kc; ++k) {
     const __m512 w0 = _mm512_loadu_ps(b0 + static_cast<size_t>(k) * kGemmNR);
     const __m512 w1 = kTwo ? _mm512_loadu_ps(b1 + static_cast<size_t>(k) * kGemmNR) : w0;
-    const size_t ahead = static_cast<size_t>(k + kPrefetchSteps) * kGemmNR;  // past the panel's end is harmless
+    const size_t ahead = static_cast<size_t>(k + kGemmPrefetchSteps) * kGemmNR;  // past the panel's end is harmless
     _mm_prefetch(reinterpret_cast<const char*>(b0 + ahead), _MM_HINT_T0);
     if (kTwo) _mm_prefetch(reinterpret_cast<const char*>(b1 + ahead), _MM_HINT_T0);
 #pragma GCC unroll 14
