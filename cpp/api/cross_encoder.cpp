@@ -15,7 +15,6 @@
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
 #include "kernels/gemm_kernels.h"
-#include "kernels/softmax.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
 
@@ -154,8 +153,11 @@ PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b)
   return tokenizer_.encode_pair(a, b, max_length_);
 }
 
-std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs, Activation activation,
-                                              size_t batch_size, const std::atomic<bool>* cancel) const {
+std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs,
+                                              const PredictOptions& options) const {
+  const Activation activation = options.activation;
+  const size_t batch_size = options.batch_size;
+  const std::atomic<bool>* cancel = options.cancel;
   if (batch_size < 1) throw Error(ErrorCode::InvalidArgument, "batch_size must be >= 1, got 0");
   const size_t n = pairs.size();
   const size_t labels = static_cast<size_t>(config_.num_labels);
@@ -208,27 +210,6 @@ std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs
   apply_activation(activation == Activation::Default ? default_activation_ : activation, config_.num_labels,
                    out.data(), n);
   return out;
-}
-
-void apply_activation(Activation activation, int num_labels, float* values, size_t rows) {
-  if (num_labels < 1) throw Error(ErrorCode::InvalidArgument, "apply_activation: num_labels must be >= 1");
-  const size_t count = rows * static_cast<size_t>(num_labels);
-  switch (activation) {
-    case Activation::Default:
-      throw Error(ErrorCode::InvalidArgument,
-                  "apply_activation: Activation::Default must be resolved to the model's activation first");
-    case Activation::Identity:
-      return;
-    case Activation::Sigmoid:
-      for (size_t i = 0; i < count; ++i) values[i] = 1.0f / (1.0f + std::exp(-values[i]));
-      return;
-    case Activation::Tanh:
-      for (size_t i = 0; i < count; ++i) values[i] = std::tanh(values[i]);
-      return;
-    case Activation::Softmax:
-      softmax_rows(values, rows, static_cast<size_t>(num_labels));
-      return;
-  }
 }
 
 }  // namespace ce

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/activation.h"
 #include "model/bert_config.h"
 #include "tokenizer/bert_tokenizer.h"
 
@@ -18,8 +19,6 @@ namespace ce {
 class BertModel;
 class ThreadPool;
 
-// What is applied to the logits. Default = the model's own (sentence-transformers rules).
-enum class Activation { Default, Identity, Sigmoid, Softmax, Tanh };
 
 struct LoadOptions {
   int threads = 0;         // compute threads; 0 = physical cores
@@ -34,6 +33,13 @@ struct WeightsSummary {
   std::vector<std::pair<std::string, uint64_t>> parameters_by_dtype;  // e.g. {"F16", 2376193}, sorted by name
   uint64_t parameters = 0;
   uint64_t file_bytes = 0;
+};
+
+// Options of one predict call (the binding fills it from the JS options object, by name).
+struct PredictOptions {
+  Activation activation = Activation::Default;
+  size_t batch_size = 32;                  // >= 1: pairs per forward pass; results do not depend on it
+  const std::atomic<bool>* cancel = nullptr;  // polled between batches -> ce::Error(Cancelled)
 };
 
 struct TextPair {
@@ -64,8 +70,11 @@ class CrossEncoderModel {
   // Scores pairs (blocking; uses the pool's threads for the maths). Output: pairs.size() * num_labels,
   // row-major, activation applied. `batch_size` (>= 1) bounds how many pairs share one forward pass; the
   // result does not depend on it. `cancel` (may be null) is polled between batches -> ce::Error(Cancelled).
+  std::vector<float> predict(const std::vector<TextPair>& pairs, const PredictOptions& options) const;
   std::vector<float> predict(const std::vector<TextPair>& pairs, Activation activation, size_t batch_size,
-                             const std::atomic<bool>* cancel) const;
+                             const std::atomic<bool>* cancel) const {
+    return predict(pairs, PredictOptions{activation, batch_size, cancel});
+  }
 
  private:
   CrossEncoderModel(BertConfig config, BertTokenizer tokenizer);
@@ -77,8 +86,5 @@ class CrossEncoderModel {
   std::unique_ptr<BertModel> model_;
   std::unique_ptr<ThreadPool> pool_;
 };
-
-// Applies `activation` in place to rows of `num_labels` logits (fp32, as torch computes it).
-void apply_activation(Activation activation, int num_labels, float* values, size_t rows);
 
 }  // namespace ce
