@@ -68,7 +68,7 @@ Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("numLabels", Napi::Number::New(env, model->num_labels()));
   result.Set("maxLength", Napi::Number::New(env, static_cast<double>(model->max_length())));
-  const auto& labels = model->config().labels;
+  const auto& labels = model->info().labels;
   Napi::Array js_labels = Napi::Array::New(env, labels.size());
   for (size_t i = 0; i < labels.size(); ++i) js_labels.Set(static_cast<uint32_t>(i), Napi::String::New(env, labels[i]));
   result.Set("labels", js_labels);

@@ -1,11 +1,11 @@
-// CrossEncoderModel: loading a model directory and scoring text pairs in length-sorted packed batches.
+// CrossEncoderModel: loading a model directory through the family registry and scoring text pairs in
+// length-sorted packed batches (encode -> plan -> run batches -> finish).
 #include "api/cross_encoder.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <map>
-#include <numeric>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -15,7 +15,9 @@
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
 #include "kernels/gemm_kernels.h"
-#include "model/bert_model.h"
+#include "model/config_json.h"
+#include "model/registry.h"
+#include "model/sequence_classifier.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
@@ -36,14 +38,8 @@ WeightsSummary summarize_weights(const SafetensorsCheckpoint& checkpoint) {
   return summary;
 }
 
-// Upper bound on tokens per forward pass: bounds scratch memory (intermediate activations are
-// tokens * intermediate_size floats) while keeping GEMMs tall enough to run at full speed. 2048 rows are
-// 36 row tasks of the GEMM driver (plenty for the pool) and keep a forward pass's scratch near 30 MB for
-// MiniLM (8192 held ~65 MB at 4k tokens, most of the peak resident memory beyond the weights).
-constexpr size_t kMaxBatchTokens = 2048;
-
 // Maps sentence-transformers' activation class name (full module path or short form) to ours.
-Activation parse_activation(const std::string& name, const std::string& config_path) {
+Activation parse_st_activation(const std::string& name, const std::string& config_path) {
   std::string base = name;
   for (const char* prefix : {"torch.nn.modules.activation.", "torch.nn.modules.linear.", "torch.nn.", "nn."}) {
     const std::string p(prefix);
@@ -61,26 +57,25 @@ Activation parse_activation(const std::string& name, const std::string& config_p
                   "' is not supported (expected Identity, Sigmoid, Tanh or Softmax from torch.nn)");
 }
 
-size_t resolve_max_length(const LoadOptions& options, const BertConfig& config, const BertTokenizer& tokenizer) {
-  const size_t max_pos = static_cast<size_t>(config.max_position_embeddings);
+size_t resolve_max_length(const LoadOptions& options, const ModelInfo& info, const BertTokenizer& tokenizer,
+                          size_t special_tokens) {
+  const size_t max_seq = info.max_sequence_length;
   if (options.max_length > 0) {
-    if (options.max_length > max_pos)
+    if (options.max_length > max_seq)
       throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
                                                   " exceeds the model's max_position_embeddings " +
-                                                  std::to_string(max_pos));
-    if (options.max_length < 3)
+                                                  std::to_string(max_seq));
+    if (options.max_length < special_tokens)
       throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
-                                                  " is too small: a pair needs 3 special tokens");
+                                                  " is too small: a pair needs " + std::to_string(special_tokens) +
+                                                  " special tokens");
     return options.max_length;
   }
   const auto& tok_max = tokenizer.options().model_max_length;
-  return tok_max && *tok_max > 0 ? std::min(*tok_max, max_pos) : max_pos;
+  return tok_max && *tok_max > 0 ? std::min(*tok_max, max_seq) : max_seq;
 }
 
 }  // namespace
-
-CrossEncoderModel::CrossEncoderModel(BertConfig config, BertTokenizer tokenizer)
-    : config_(std::move(config)), tokenizer_(std::move(tokenizer)) {}
 
 CrossEncoderModel::~CrossEncoderModel() = default;
 
@@ -93,12 +88,16 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
     throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
                                                 std::to_string(options.threads));
   const std::string config_path = (fs::path(model_dir) / "config.json").string();
-  BertConfig config = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);
+  const nlohmann::json config_json =
+      parse_config_json(read_file_to_string(config_path, "config.json"), config_path);
+  const ModelFamily& family = family_for_config(config_json, config_path);
+  const std::unique_ptr<FamilyConfig> config = family.parse_config(config_json, config_path);
+  const ModelInfo& info = config->info;
   // sentence-transformers: Sigmoid for a single label, Identity otherwise, unless the config names one.
-  const Activation activation = config.st_activation_fn.empty()
-                                    ? (config.num_labels == 1 ? Activation::Sigmoid : Activation::Identity)
-                                    : parse_activation(config.st_activation_fn, config_path);
-  auto pool = std::make_unique<ThreadPool>(options.threads > 0 ? options.threads : physical_core_count());
+  const Activation activation = info.st_activation_fn.empty()
+                                    ? (info.num_labels == 1 ? Activation::Sigmoid : Activation::Identity)
+                                    : parse_st_activation(info.st_activation_fn, config_path);
+  std::shared_ptr<ThreadPool> pool = options.pool ? options.pool : shared_thread_pool(options.threads);
 
   // The tokenizer files (tokenizer.json is a ~700 KB JSON document) are parsed on a thread of their own while
   // the weights are converted and packed on the pool: each is about half of the load time. Errors are reported
@@ -118,97 +117,106 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   } catch (const std::system_error&) {
     load_tokenizer();  // no thread to spare: load serially
   }
-  std::optional<BertWeights> weights;
-  WeightsSummary summary;
+  std::unique_ptr<SequenceClassifier> classifier;
   std::exception_ptr weights_error;
   try {
     const SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint::open_model_dir(model_dir);
-    weights.emplace(load_bert_weights(checkpoint, config, pool.get(), options.embeddings_in_memory));
-    summary = summarize_weights(checkpoint);
+    classifier = family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory});
+    classifier->set_weights_summary(summarize_weights(checkpoint));
   } catch (...) {
     weights_error = std::current_exception();
   }  // the mapping is released here: the weights are fp32 copies (the word embeddings may read the file still)
   if (tokenizer_thread.joinable()) tokenizer_thread.join();
   if (tokenizer_error) std::rethrow_exception(tokenizer_error);
-  BertTokenizer& tokenizer = *tokenizer_slot;
-  if (tokenizer.vocab_size() > static_cast<size_t>(config.vocab_size))
-    throw Error(ErrorCode::InvalidConfig, config_path + ": vocab_size " + std::to_string(config.vocab_size) +
+  auto tokenizer = std::make_shared<const BertTokenizer>(std::move(*tokenizer_slot));
+  if (tokenizer->vocab_size() > info.vocab_size)
+    throw Error(ErrorCode::InvalidConfig, config_path + ": vocab_size " + std::to_string(info.vocab_size) +
                                               " is smaller than the tokenizer's vocabulary (" +
-                                              std::to_string(tokenizer.vocab_size()) + " tokens)");
-  const size_t max_length = resolve_max_length(options, config, tokenizer);
+                                              std::to_string(tokenizer->vocab_size()) + " tokens)");
+  const size_t special_tokens = tokenizer->encode_pair("", "", SIZE_MAX).input_ids.size();
+  const size_t max_length = resolve_max_length(options, info, *tokenizer, special_tokens);
   if (weights_error) std::rethrow_exception(weights_error);
 
-  std::shared_ptr<CrossEncoderModel> model(new CrossEncoderModel(std::move(config), std::move(tokenizer)));
+  std::shared_ptr<CrossEncoderModel> model(new CrossEncoderModel());
+  model->classifier_ = std::move(classifier);
+  model->tokenizer_ = std::move(tokenizer);
+  model->pool_ = std::move(pool);
   model->max_length_ = max_length;
   model->default_activation_ = activation;
-  model->model_ = std::make_unique<BertModel>(model->config_, std::move(*weights));
-  model->weights_summary_ = std::move(summary);
-  model->pool_ = std::move(pool);
   return model;
 }
 
+const ModelInfo& CrossEncoderModel::info() const { return classifier_->info(); }
+
+int CrossEncoderModel::num_labels() const { return info().num_labels; }
+
 const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
 
+size_t CrossEncoderModel::pair_special_tokens() const {
+  return tokenizer_->encode_pair("", "", SIZE_MAX).input_ids.size();
+}
+
 PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
-  return tokenizer_.encode_pair(a, b, max_length_);
+  return tokenizer_->encode_pair(a, b, max_length_);
+}
+
+std::vector<PairEncoding> CrossEncoderModel::encode(const std::vector<TextPair>& pairs,
+                                                    const std::atomic<bool>* cancel) const {
+  std::vector<PairEncoding> enc(pairs.size());
+  // Cancellation is polled per chunk: tokenizing tens of thousands of long passages takes seconds.
+  pool_->parallel_for(pairs.size(), 16, [&](size_t b, size_t e) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+      throw Error(ErrorCode::Cancelled, "predict was cancelled");
+    for (size_t i = b; i < e; ++i) enc[i] = tokenize(pairs[i].a, pairs[i].b);
+  });
+  return enc;
+}
+
+BatchPlan CrossEncoderModel::plan(const std::vector<PairEncoding>& encodings, size_t batch_size) const {
+  std::vector<size_t> lengths(encodings.size());
+  for (size_t i = 0; i < encodings.size(); ++i) lengths[i] = encodings[i].input_ids.size();
+  return plan_batches(lengths, batch_size, kMaxBatchTokens);
+}
+
+void CrossEncoderModel::run_batch(const std::vector<PairEncoding>& encodings, const std::vector<size_t>& order,
+                                  size_t begin, size_t end, ForwardScratch& scratch, float* logits) const {
+  const size_t labels = static_cast<size_t>(num_labels());
+  PackedBatch batch;
+  batch.seq_offsets.assign(1, 0);
+  for (size_t i = begin; i < end; ++i) {
+    const PairEncoding& e = encodings[order[i]];
+    batch.input_ids.insert(batch.input_ids.end(), e.input_ids.begin(), e.input_ids.end());
+    batch.token_type_ids.insert(batch.token_type_ids.end(), e.token_type_ids.begin(), e.token_type_ids.end());
+    batch.seq_offsets.push_back(static_cast<int32_t>(batch.input_ids.size()));
+  }
+  std::vector<float> batch_logits((end - begin) * labels);
+  classifier_->forward(batch, batch_logits.data(), pool_.get(), &scratch);
+  for (size_t i = begin; i < end; ++i)
+    std::copy_n(batch_logits.data() + (i - begin) * labels, labels, logits + order[i] * labels);
+}
+
+void CrossEncoderModel::finish(float* logits, size_t rows, Activation activation) const {
+  apply_activation(activation == Activation::Default ? default_activation_ : activation, num_labels(), logits, rows);
 }
 
 std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs,
                                               const PredictOptions& options) const {
-  const Activation activation = options.activation;
-  const size_t batch_size = options.batch_size;
-  const std::atomic<bool>* cancel = options.cancel;
-  if (batch_size < 1) throw Error(ErrorCode::InvalidArgument, "batch_size must be >= 1, got 0");
+  if (options.batch_size < 1) throw Error(ErrorCode::InvalidArgument, "batch_size must be >= 1, got 0");
   const size_t n = pairs.size();
-  const size_t labels = static_cast<size_t>(config_.num_labels);
-  std::vector<float> out(n * labels);
+  std::vector<float> out(n * static_cast<size_t>(num_labels()));
   if (n == 0) return out;
-
-  const auto throw_if_cancelled = [cancel] {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
-      throw Error(ErrorCode::Cancelled, "predict was cancelled");
-  };
-  std::vector<PairEncoding> enc(n);
-  // Cancellation is polled per chunk here too: tokenizing tens of thousands of long passages takes seconds.
-  pool_->parallel_for(n, 16, [&](size_t b, size_t e) {
-    throw_if_cancelled();
-    for (size_t i = b; i < e; ++i) enc[i] = tokenize(pairs[i].a, pairs[i].b);
-  });
-
-  // Similar lengths share a batch (less wasted work in attention); stable order keeps runs reproducible.
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t x, size_t y) { return enc[x].input_ids.size() < enc[y].input_ids.size(); });
-
-  PackedBatch batch;
-  std::vector<float> logits;
+  const std::vector<PairEncoding> encodings = encode(pairs, options.cancel);
+  const BatchPlan batches = plan(encodings, options.batch_size);
   // Activation buffers reused by each forward pass of this call, and kept by the model for later calls (an
   // exception drops them instead: the next call allocates afresh).
-  std::unique_ptr<ForwardScratch> scratch = model_->take_scratch();
-  for (size_t start = 0; start < n;) {
-    throw_if_cancelled();
-    batch.input_ids.clear();
-    batch.token_type_ids.clear();
-    batch.seq_offsets.assign(1, 0);
-    size_t end = start;
-    while (end < n && end - start < batch_size) {
-      const PairEncoding& e = enc[order[end]];
-      if (end > start && batch.input_ids.size() + e.input_ids.size() > kMaxBatchTokens) break;
-      batch.input_ids.insert(batch.input_ids.end(), e.input_ids.begin(), e.input_ids.end());
-      batch.token_type_ids.insert(batch.token_type_ids.end(), e.token_type_ids.begin(), e.token_type_ids.end());
-      batch.seq_offsets.push_back(static_cast<int32_t>(batch.input_ids.size()));
-      ++end;
-    }
-    logits.resize((end - start) * labels);
-    model_->forward(batch, logits.data(), pool_.get(), scratch.get());
-    for (size_t i = start; i < end; ++i)
-      std::copy_n(logits.data() + (i - start) * labels, labels, out.data() + order[i] * labels);
-    start = end;
+  std::unique_ptr<ForwardScratch> scratch = classifier_->take_scratch();
+  for (size_t b = 0; b < batches.num_batches(); ++b) {
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
+      throw Error(ErrorCode::Cancelled, "predict was cancelled");
+    run_batch(encodings, batches.order, batches.bounds[b], batches.bounds[b + 1], *scratch, out.data());
   }
-  model_->return_scratch(std::move(scratch));
-  apply_activation(activation == Activation::Default ? default_activation_ : activation, config_.num_labels,
-                   out.data(), n);
+  classifier_->return_scratch(std::move(scratch));
+  finish(out.data(), n, options.activation);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// The core's public C++ API: load a cross-encoder directory, tokenize pairs, score them on the core's pool.
+// The core's public C++ API: load a cross-encoder directory, tokenize pairs, score them on a compute pool.
 #pragma once
 
 #include <atomic>
@@ -7,38 +7,34 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "api/activation.h"
-#include "model/bert_config.h"
+#include "model/model_info.h"
+#include "runtime/batch_plan.h"
 #include "tokenizer/bert_tokenizer.h"
 
 namespace ce {
 
-class BertModel;
+class SequenceClassifier;
 class ThreadPool;
-
+class ForwardScratch;
 
 struct LoadOptions {
-  int threads = 0;         // compute threads; 0 = physical cores
-  size_t max_length = 0;   // 0 = min(tokenizer model_max_length, max_position_embeddings)
+  // Compute threads; 0 = physical cores. Models asking for the same count share one process-wide pool
+  // (shared_thread_pool) unless `pool` hands one in.
+  int threads = 0;
+  std::shared_ptr<ThreadPool> pool;  // the execution context to run on; null = shared_thread_pool(threads)
+  size_t max_length = 0;   // 0 = min(tokenizer model_max_length, the model's max sequence length)
   // false: an F32 word-embedding table is read from the weights file row by row as tokens need it (see
   // EmbeddingTable); true: copied into memory at load, like F16/BF16 tables always are.
   bool embeddings_in_memory = false;
 };
 
-// What the weights file held, summarised at load from the validated safetensors header.
-struct WeightsSummary {
-  std::vector<std::pair<std::string, uint64_t>> parameters_by_dtype;  // e.g. {"F16", 2376193}, sorted by name
-  uint64_t parameters = 0;
-  uint64_t file_bytes = 0;
-};
-
 // Options of one predict call (the binding fills it from the JS options object, by name).
 struct PredictOptions {
   Activation activation = Activation::Default;
-  size_t batch_size = 32;                  // >= 1: pairs per forward pass; results do not depend on it
+  size_t batch_size = 32;                     // >= 1: pairs per forward pass; results do not depend on it
   const std::atomic<bool>* cancel = nullptr;  // polled between batches -> ce::Error(Cancelled)
 };
 
@@ -49,42 +45,62 @@ struct TextPair {
 
 class CrossEncoderModel {
  public:
-  // Reads config.json, model.safetensors and the tokenizer files of `model_dir`. Throws ce::Error.
+  // Reads config.json (its family from the registry), the weights and the tokenizer files of `model_dir`.
+  // Throws ce::Error.
   static std::shared_ptr<CrossEncoderModel> load(const std::string& model_dir, const LoadOptions& options);
   ~CrossEncoderModel();
 
-  const BertConfig& config() const { return config_; }
-  const BertTokenizer& tokenizer() const { return tokenizer_; }
+  // Family, architecture, labels, limits and what the weights file held.
+  const ModelInfo& info() const;
+  const SequenceClassifier& classifier() const { return *classifier_; }
   size_t max_length() const { return max_length_; }
-  int num_labels() const { return config_.num_labels; }
+  int num_labels() const;
   // The activation `Default` resolves to: from config (Sigmoid/Identity/Tanh/Softmax) or Sigmoid for one
   // label and Identity otherwise. Unknown activation classes fail at load with UnsupportedArchitecture.
   Activation default_activation() const { return default_activation_; }
+  // The compute pool the model runs on (shared with other models of the same thread count).
   ThreadPool& pool() const { return *pool_; }
-  const WeightsSummary& weights_summary() const { return weights_summary_; }
+  const WeightsSummary& weights_summary() const { return info().weights; }
   // Name of the GEMM kernel family in use ("avx512", "avx2", "neon", "portable").
   const char* gemm_kernel_name() const;
+  // Special tokens the tokenizer adds to a pair ([CLS] a [SEP] b [SEP]: 3).
+  size_t pair_special_tokens() const;
 
   PairEncoding tokenize(std::string_view a, std::string_view b) const;
 
-  // Scores pairs (blocking; uses the pool's threads for the maths). Output: pairs.size() * num_labels,
-  // row-major, activation applied. `batch_size` (>= 1) bounds how many pairs share one forward pass; the
-  // result does not depend on it. `cancel` (may be null) is polled between batches -> ce::Error(Cancelled).
+  // Scores pairs (blocking; the maths runs on the pool's threads). Output: pairs.size() * num_labels, row-major,
+  // activation applied. The stages below run in order; a pair's result never depends on its batch.
   std::vector<float> predict(const std::vector<TextPair>& pairs, const PredictOptions& options) const;
   std::vector<float> predict(const std::vector<TextPair>& pairs, Activation activation, size_t batch_size,
                              const std::atomic<bool>* cancel) const {
     return predict(pairs, PredictOptions{activation, batch_size, cancel});
   }
 
+  // predict's stages, for a scheduler that batches across calls:
+  // 1. tokenize every pair (on the pool; `cancel` polled per chunk);
+  std::vector<PairEncoding> encode(const std::vector<TextPair>& pairs, const std::atomic<bool>* cancel) const;
+  // 2. plan batches (length-sorted, at most `batch_size` pairs and kMaxBatchTokens tokens each);
+  BatchPlan plan(const std::vector<PairEncoding>& encodings, size_t batch_size) const;
+  // 3. run one batch: the pairs encodings[order[i]] for i in [begin, end) in one forward pass; their raw logits
+  //    go to logits[order[i] * num_labels ...];
+  void run_batch(const std::vector<PairEncoding>& encodings, const std::vector<size_t>& order, size_t begin,
+                 size_t end, ForwardScratch& scratch, float* logits) const;
+  // 4. apply the activation (Default = the model's) to `rows` rows of logits in place.
+  void finish(float* logits, size_t rows, Activation activation) const;
+
+  // Upper bound on tokens per forward pass: bounds scratch memory (intermediate activations are
+  // tokens * intermediate_size floats) while keeping GEMMs tall enough to run at full speed. 2048 rows are
+  // 36 row tasks of the GEMM driver (plenty for the pool) and keep a forward pass's scratch near 30 MB for
+  // MiniLM (8192 held ~65 MB at 4k tokens, most of the peak resident memory beyond the weights).
+  static constexpr size_t kMaxBatchTokens = 2048;
+
  private:
-  CrossEncoderModel(BertConfig config, BertTokenizer tokenizer);
-  BertConfig config_;
-  BertTokenizer tokenizer_;
+  CrossEncoderModel() = default;
+  std::unique_ptr<SequenceClassifier> classifier_;
+  std::shared_ptr<const BertTokenizer> tokenizer_;
+  std::shared_ptr<ThreadPool> pool_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;
-  WeightsSummary weights_summary_;
-  std::unique_ptr<BertModel> model_;
-  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace ce

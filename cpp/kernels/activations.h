@@ -3,9 +3,10 @@
 
 #include <cstddef>
 
-#include "model/bert_config.h"
-
 namespace ce {
+
+// The feed-forward activation of an encoder layer (config.json "hidden_act").
+enum class HiddenActivation { GeluErf, GeluTanh, Relu };
 
 class ThreadPool;
 

@@ -6,6 +6,8 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -277,6 +279,21 @@ void ThreadPool::parallel_for(size_t n, size_t grain, const std::function<void(s
     s->task.reset();  // late workers keep their own reference; drop ours so the Task is freed with them
   }
   if (t->error) std::rethrow_exception(t->error);
+}
+
+std::shared_ptr<ThreadPool> shared_thread_pool(int threads) {
+  if (threads < 0) throw Error(ErrorCode::InvalidArgument, "threads must be >= 0, got " + std::to_string(threads));
+  const int n = threads > 0 ? threads : physical_core_count();
+  // Weak references: the registry never keeps a pool alive, its holders (models) do.
+  static std::mutex mutex;
+  static std::map<int, std::weak_ptr<ThreadPool>> pools;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<ThreadPool> pool = pools[n].lock();
+  if (!pool) {
+    pool = std::make_shared<ThreadPool>(n);
+    pools[n] = pool;
+  }
+  return pool;
 }
 
 }  // namespace ce

@@ -34,4 +34,10 @@ class ThreadPool {
   std::unique_ptr<State> state_;
 };
 
+// The process-wide pool of `threads` threads (0 = physical_core_count()): every model that asks for the same count
+// shares it, so concurrent models queue their jobs on one set of threads instead of each starting its own (which
+// oversubscribes the cores). Created on first use; destroyed (joined) when its last holder lets go, which must
+// not be one of its own threads. Thread-safe.
+std::shared_ptr<ThreadPool> shared_thread_pool(int threads);
+
 }  // namespace ce

@@ -17,7 +17,7 @@
 #include "common/file_io.h"
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
-#include "model/bert_model.h"
+#include "model/bert/bert_model.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
 
@@ -281,8 +281,9 @@ TEST(CrossEncoderPredict, MatchesForwardOnTokenizedPairsWithActivation) {
   const auto soft = m->predict(pairs, Activation::Default, 8, nullptr);
   ASSERT_EQ(raw.size(), pairs.size() * 3);
   // Rebuild logits pair by pair through the reference forward pass.
-  const BertModel ref(m->config(), load_bert_weights(SafetensorsCheckpoint::open_model_dir(d.path().string()),
-                                                      m->config()));
+  const std::string config_path = (d.path() / "config.json").string();
+  const BertConfig config = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);
+  const BertModel ref(config, load_bert_weights(SafetensorsCheckpoint::open_model_dir(d.path().string()), config));
   for (size_t i = 0; i < pairs.size(); ++i) {
     const PairEncoding e = m->tokenize(pairs[i].a, pairs[i].b);
     PackedBatch b{e.input_ids, e.token_type_ids, {0, static_cast<int32_t>(e.input_ids.size())}};

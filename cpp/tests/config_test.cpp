@@ -1,5 +1,5 @@
 // Tests parse_bert_config on inline config.json texts: good configs, label handling, and each rejection.
-#include "model/bert_config.h"
+#include "model/bert/bert_config.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

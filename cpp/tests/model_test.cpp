@@ -19,8 +19,8 @@
 #include "common/file_io.h"
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
-#include "model/bert_config.h"
-#include "model/bert_model.h"
+#include "model/bert/bert_config.h"
+#include "model/bert/bert_model.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
 

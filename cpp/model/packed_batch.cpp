@@ -1,5 +1,5 @@
 // Checks a PackedBatch (offsets, token ids, type ids, lengths) so bad input is an error, never a bad read.
-#include "model/batch_check.h"
+#include "model/packed_batch.h"
 
 #include <string>
 
@@ -13,7 +13,7 @@ namespace {
 
 }  // namespace
 
-void validate_packed_batch(const PackedBatch& batch, const BertConfig& config) {
+void validate_packed_batch(const PackedBatch& batch, const BatchLimits& limits) {
   const size_t rows = batch.input_ids.size();
   if (batch.token_type_ids.size() != rows)
     fail("token_type_ids has " + std::to_string(batch.token_type_ids.size()) + " entries but input_ids has " +
@@ -32,17 +32,17 @@ void validate_packed_batch(const PackedBatch& batch, const BertConfig& config) {
     if (len < 1)
       fail("sequence " + std::to_string(s) + " has length " + std::to_string(len) +
            " (seq_offsets must increase; every sequence needs at least one token)");
-    if (len > config.max_position_embeddings)
+    if (len > limits.max_sequence_length)
       fail("sequence " + std::to_string(s) + " has " + std::to_string(len) +
-           " tokens, more than max_position_embeddings " + std::to_string(config.max_position_embeddings));
+           " tokens, more than max_position_embeddings " + std::to_string(limits.max_sequence_length));
   }
   for (size_t i = 0; i < rows; ++i) {
-    if (batch.input_ids[i] < 0 || batch.input_ids[i] >= config.vocab_size)
+    if (batch.input_ids[i] < 0 || batch.input_ids[i] >= limits.vocab_size)
       fail("input_ids[" + std::to_string(i) + "] = " + std::to_string(batch.input_ids[i]) +
-           " is outside the vocabulary [0, " + std::to_string(config.vocab_size) + ")");
-    if (batch.token_type_ids[i] < 0 || batch.token_type_ids[i] >= config.type_vocab_size)
+           " is outside the vocabulary [0, " + std::to_string(limits.vocab_size) + ")");
+    if (batch.token_type_ids[i] < 0 || batch.token_type_ids[i] >= limits.type_vocab_size)
       fail("token_type_ids[" + std::to_string(i) + "] = " + std::to_string(batch.token_type_ids[i]) +
-           " is outside [0, type_vocab_size " + std::to_string(config.type_vocab_size) + ")");
+           " is outside [0, type_vocab_size " + std::to_string(limits.type_vocab_size) + ")");
   }
 }
 

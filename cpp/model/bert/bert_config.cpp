@@ -1,10 +1,11 @@
 // Parses config.json into a BertConfig, rejecting anything the BERT runtime cannot run faithfully.
-#include "model/bert_config.h"
+#include "model/bert/bert_config.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "model/config_json.h"
 
 namespace ce {
 
@@ -165,14 +166,10 @@ void parse_st_activation(const json& j, const std::string& source, BertConfig& c
 }  // namespace
 
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name) {
-  json j;
-  try {
-    j = json::parse(json_text);
-  } catch (const json::exception& e) {
-    invalid(source_name, std::string("not valid JSON: ") + e.what());
-  }
-  if (!j.is_object()) invalid(source_name, "top level must be a JSON object");
+  return parse_bert_config(parse_config_json(json_text, source_name), source_name);
+}
 
+BertConfig parse_bert_config(const json& j, const std::string& source_name) {
   BertConfig cfg;
   parse_architecture(j, source_name, cfg);
   parse_activation(j, source_name, cfg);

@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
-namespace ce {
+#include <nlohmann/json_fwd.hpp>
 
-enum class HiddenActivation { GeluErf, GeluTanh, Relu };
+#include "kernels/activations.h"
+
+namespace ce {
 
 struct BertConfig {
   std::string architecture;  // "BertForSequenceClassification"
@@ -30,5 +32,7 @@ struct BertConfig {
 // position_embedding_type "absolute", architecture BertForSequenceClassification).
 // Throws ce::Error(InvalidConfig) or ce::Error(UnsupportedArchitecture) naming the offending key/value.
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name);
+// The same for a document already parsed as a JSON object (the family registry parses config.json once).
+BertConfig parse_bert_config(const nlohmann::json& config, const std::string& source_name);
 
 }  // namespace ce

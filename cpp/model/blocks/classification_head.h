@@ -1,0 +1,26 @@
+// The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence ->
+// dense -> activation -> output projection -> logits.
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/gemm.h"
+#include "model/ops.h"
+
+namespace ce {
+
+// BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
+// shape, other names); ELECTRA and ModernBERT use other activations (and a norm), added with their families.
+enum class HeadActivation { Tanh };
+
+struct ClassificationHead {
+  PackedLinear dense;  // hidden -> hidden
+  HeadActivation activation = HeadActivation::Tanh;
+  PackedLinear out;    // hidden -> num_labels
+
+  // `pooled`: `rows` rows of dense.in_features; `work`: rows * dense.out_features floats of scratch;
+  // writes rows * out.out_features logits.
+  void run(const Ops& ops, const float* pooled, size_t rows, float* work, float* logits) const;
+};
+
+}  // namespace ce

@@ -1,0 +1,19 @@
+// Parsing config.json text into a JSON object, with InvalidConfig errors that name the file.
+#include "model/config_json.h"
+
+#include "common/error.h"
+
+namespace ce {
+
+nlohmann::json parse_config_json(const std::string& text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::InvalidConfig, source + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) throw Error(ErrorCode::InvalidConfig, source + ": top level must be a JSON object");
+  return j;
+}
+
+}  // namespace ce

@@ -1,0 +1,71 @@
+// The set of kernels a forward pass runs, chosen once: fast (ISA-dispatched, threaded) or reference (plain
+// loops, one thread; the oracle the fast set is tested against). A family writes its forward pass once against
+// Ops instead of branching on a flag; reduced-precision sets (bf16, int8) plug in as further tables.
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/activations.h"
+#include "kernels/attention.h"
+#include "kernels/gemm.h"
+
+namespace ce {
+
+class ThreadPool;
+
+// One entry per operation a forward pass needs; every entry of one table computes the same maths.
+struct OpsTable {
+  const char* name;
+  // y = x W^T + b (row stride = out_features).
+  void (*linear)(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool);
+  // y = act(x W^T + b).
+  void (*linear_activation)(const PackedLinear& layer, const float* x, size_t rows, float* y, HiddenActivation act,
+                            ThreadPool* pool);
+  // y = (x W^T + b) + residual (residual row stride = out_features): BertSelfOutput / BertOutput before LayerNorm.
+  void (*linear_residual)(const PackedLinear& layer, const float* x, const float* residual, size_t rows, float* y,
+                          ThreadPool* pool);
+  void (*attention)(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
+                    ThreadPool* pool);
+  void (*layer_norm)(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps,
+                     ThreadPool* pool);
+  // Whether the last layer may compute only the rows the head reads (its [CLS] rows): a pure saving of the fast
+  // set; the reference set computes every row, as PyTorch does.
+  bool head_rows_only;
+};
+
+extern const OpsTable kFastOps;
+extern const OpsTable kReferenceOps;
+
+// A table bound to the pool it runs on (the reference set never uses one).
+class Ops {
+ public:
+  static Ops fast(ThreadPool* pool) { return Ops(kFastOps, pool); }
+  static Ops reference() { return Ops(kReferenceOps, nullptr); }
+
+  const char* name() const { return table_->name; }
+  bool head_rows_only() const { return table_->head_rows_only; }
+  ThreadPool* pool() const { return pool_; }
+
+  void linear(const PackedLinear& l, const float* x, size_t rows, float* y) const {
+    table_->linear(l, x, rows, y, pool_);
+  }
+  void linear_activation(const PackedLinear& l, const float* x, size_t rows, float* y, HiddenActivation act) const {
+    table_->linear_activation(l, x, rows, y, act, pool_);
+  }
+  void linear_residual(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y) const {
+    table_->linear_residual(l, x, residual, rows, y, pool_);
+  }
+  void attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out) const {
+    table_->attention(layout, q, k, v, out, pool_);
+  }
+  void layer_norm(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps) const {
+    table_->layer_norm(x, rows, width, gamma, beta, eps, pool_);
+  }
+
+ private:
+  Ops(const OpsTable& table, ThreadPool* pool) : table_(&table), pool_(pool) {}
+  const OpsTable* table_;
+  ThreadPool* pool_;
+};
+
+}  // namespace ce
