@@ -1,7 +1,6 @@
 // The JS object that owns a loaded model: info, synchronous tokenize, asynchronous predict, dispose.
 #include "model_handle.h"
 
-#include <cmath>
 #include <string>
 #include <utility>
 
