@@ -1,13 +1,18 @@
 // Base for native work that runs off the JS thread and settles a Promise back on the JS thread.
 #include "async_task.h"
 
+#include <thread>
+
+#include "addon_data.h"
+
 namespace ce::binding {
 
 AsyncTask::AsyncTask(Napi::Env env, const char* resource_name)
     : deferred_(Napi::Promise::Deferred::New(env)),
       // Unbounded queue (0) so the worker's BlockingCall never waits; one owning thread (the worker).
       // A pending call keeps the event loop alive, so the process cannot exit with the Promise unsettled.
-      settle_(SettleFunction::New(env, resource_name, 0, 1)) {}
+      settle_(SettleFunction::New(env, resource_name, 0, 1)),
+      lifetime_(addon_data(env).lifetime) {}
 
 void AsyncTask::run_and_settle() noexcept {
   try {
@@ -24,13 +29,27 @@ void AsyncTask::fail_and_settle(const CapturedError& error) noexcept {
 }
 
 void AsyncTask::post() noexcept {
+  // Copies: once posted, the JS thread may delete the task at any moment.
+  SharedEnvLifetime lifetime = lifetime_;
   SettleFunction settle = settle_;
-  if (settle.BlockingCall(this) != napi_ok) {
-    // The environment is shutting down (napi_closing): nobody can observe the Promise any more. The task
-    // is leaked on purpose: deleting it here could destroy the model (and its thread pool) from one of that
-    // pool's own threads, which would deadlock.
+  bool posted = false;
+  lifetime->post_if_alive([&] {
+    // napi_closing here means the environment is shutting down but its cleanup hook has not run yet: the
+    // function still exists, it just refuses the call.
+    posted = settle.BlockingCall(this) == napi_ok;
+    settle.Release();
+  });
+  // Not posted: the environment is gone or going (its thread-safe function may already be freed, so it is
+  // not released either) and the task is still ours.
+  if (!posted) abandon(this);
+}
+
+void AsyncTask::abandon(AsyncTask* task) noexcept {
+  try {
+    std::thread([task] { delete task; }).detach();
+  } catch (...) {
+    // No thread to delete it on: leaking the task (and the model it holds) beats a deadlock or a crash.
   }
-  settle.Release();
 }
 
 void settle_on_js_thread(Napi::Env env, Napi::Function, std::nullptr_t*, AsyncTask* task) {
@@ -51,7 +70,7 @@ void settle_on_js_thread(Napi::Env env, Napi::Function, std::nullptr_t*, AsyncTa
     }
   }
   // Deleting on the JS thread is the point: the task may hold the last reference to a model, whose
-  // destructor joins the model's thread pool.
+  // destructor may join a thread pool the task ran on.
   delete task;
 }
 

@@ -1,11 +1,12 @@
 // Base for native work that runs off the JS thread (our own threads, never libuv's pool) and settles a
-// Promise back on the JS thread through a thread-safe function.
+// Promise back on the JS thread through a thread-safe function, unless that environment has gone away.
 #pragma once
 
 #include <optional>
 
 #include <napi.h>
 
+#include "env_lifetime.h"
 #include "js_error.h"
 
 namespace ce::binding {
@@ -24,7 +25,8 @@ class AsyncTask {
   Napi::Promise promise() const { return deferred_.Promise(); }
 
   // Worker thread: runs execute() catching everything, then hands the task to the JS thread, which
-  // settles the Promise and deletes the task. After this call the worker must not touch the task.
+  // settles the Promise and deletes the task. If the environment is gone (a terminated Worker), the task is
+  // deleted on a thread of its own instead. After this call the worker must not touch the task.
   void run_and_settle() noexcept;
 
   // JS thread, when the task could not be scheduled: reject with `error` (asynchronously) and delete.
@@ -39,9 +41,13 @@ class AsyncTask {
   using SettleFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, AsyncTask, settle_on_js_thread>;
 
   void post() noexcept;
+  // The environment is gone: nobody can observe the Promise. Deletes the task off this thread, which may be
+  // a pool thread of the model the task holds (destroying that model there could join its own pool).
+  static void abandon(AsyncTask* task) noexcept;
 
   Napi::Promise::Deferred deferred_;
   SettleFunction settle_;
+  SharedEnvLifetime lifetime_;
   std::optional<CapturedError> error_;
 };
 

@@ -15,7 +15,11 @@ CancelToken* CancelToken::from_value(Napi::Env env, Napi::Value value) {
   if (!value.IsObject()) return nullptr;
   Napi::Object object = value.As<Napi::Object>();
   if (!object.InstanceOf(addon_data(env).cancel_token_class.Value())) return nullptr;
-  return CancelToken::Unwrap(object);
+  // instanceof only looks at the prototype chain (Object.create(CancelToken.prototype) passes it), so the
+  // object may still wrap nothing.
+  void* wrapped = nullptr;
+  if (napi_unwrap(env, object, &wrapped) != napi_ok) return nullptr;
+  return static_cast<CancelToken*>(wrapped);
 }
 
 CancelToken::CancelToken(const Napi::CallbackInfo& info)

@@ -1,13 +1,13 @@
 // load(dir, options): reads a model on a short-lived thread of its own and resolves to a ModelHandle.
 #include "load_task.h"
 
-#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "api/cross_encoder.h"
 #include "async_task.h"
+#include "js_options.h"
 #include "model_handle.h"
 
 namespace ce::binding {
@@ -28,29 +28,18 @@ class LoadTask final : public AsyncTask {
   std::shared_ptr<CrossEncoderModel> model_;
 };
 
-// A non-negative integer argument that fits the target type; TS validated already, this is the safety net.
-double integer_argument(const Napi::CallbackInfo& info, size_t index, const char* name, double max) {
-  if (!info[index].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string("load: expected a number for ") + name);
-  }
-  double value = info[index].As<Napi::Number>().DoubleValue();
-  if (!(value >= 0 && value <= max && std::floor(value) == value)) {
-    throw Napi::RangeError::New(info.Env(), std::string("load: expected a non-negative integer for ") + name);
-  }
-  return value;
-}
-
 }  // namespace
 
 Napi::Value load_model(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "load: expected a string for modelDir");
-  LoadOptions options;
-  options.threads = static_cast<int>(integer_argument(info, 1, "threads", 1 << 16));
-  options.max_length = static_cast<size_t>(integer_argument(info, 2, "maxLength", 1 << 30));
-  if (!info[3].IsBoolean()) throw Napi::TypeError::New(env, "load: expected a boolean for embeddingsInMemory");
-  options.embeddings_in_memory = info[3].As<Napi::Boolean>().Value();
-  auto* task = new LoadTask(env, info[0].As<Napi::String>().Utf8Value(), options);
+  std::string model_dir = info[0].As<Napi::String>().Utf8Value();
+  // The file APIs would read the path only up to the NUL and silently open another directory.
+  if (model_dir.find('\0') != std::string::npos) {
+    throw Napi::TypeError::New(env, "load: modelDir contains a NUL character");
+  }
+  LoadOptions options = read_load_options(env, info[1]);
+  auto* task = new LoadTask(env, std::move(model_dir), options);
   Napi::Promise promise = task->promise();
   try {
     // Loading maps and converts weights (can take seconds): a thread of its own keeps both the JS thread

@@ -1,29 +1,19 @@
 // The JS object that owns a loaded model: info, synchronous tokenize, asynchronous predict, dispose.
 #include "model_handle.h"
 
-#include <cmath>
 #include <string>
 #include <utility>
 
 #include "addon_data.h"
 #include "common/error.h"
 #include "js_error.h"
+#include "js_options.h"
+#include "js_pairs.h"
 #include "predict_task.h"
 #include "runtime/thread_pool.h"
 
 namespace ce::binding {
 namespace {
-
-const char* activation_name(Activation activation) {
-  switch (activation) {
-    case Activation::Default: return "default";
-    case Activation::Identity: return "identity";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Softmax: return "softmax";
-    case Activation::Tanh: return "tanh";
-  }
-  return "identity";
-}
 
 Napi::Array to_number_array(Napi::Env env, const std::vector<int32_t>& values) {
   Napi::Array array = Napi::Array::New(env, values.size());
@@ -53,9 +43,19 @@ ModelHandle::ModelHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mode
   }
   model_ = *info[0].As<Napi::External<std::shared_ptr<CrossEncoderModel>>>().Data();
   if (!model_) throw Napi::TypeError::New(info.Env(), "ModelHandle: empty model");
+  registry_ = addon_data(info.Env()).live_handles;
+  registry_->insert(this);
 }
 
-const std::shared_ptr<CrossEncoderModel>& ModelHandle::live_model(Napi::Env env) const {
+ModelHandle::~ModelHandle() { registry_->erase(this); }
+
+void ModelHandle::close_all(HandleRegistry& registry) {
+  // Releasing a model may join a thread pool; this is the environment's JS thread, never a pool thread, and
+  // running jobs hold references of their own.
+  for (ModelHandle* handle : registry) handle->model_.reset();
+}
+
+std::shared_ptr<CrossEncoderModel> ModelHandle::live_model(Napi::Env env) const {
   if (!model_) {
     throw make_js_error(env, {ce::error_code_name(ErrorCode::Disposed), "the model has been disposed"});
   }
@@ -64,10 +64,14 @@ const std::shared_ptr<CrossEncoderModel>& ModelHandle::live_model(Napi::Env env)
 
 Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto& model = live_model(env);
+  std::shared_ptr<CrossEncoderModel> model = live_model(env);
   Napi::Object result = Napi::Object::New(env);
   result.Set("numLabels", Napi::Number::New(env, model->num_labels()));
   result.Set("maxLength", Napi::Number::New(env, static_cast<double>(model->max_length())));
+  // The tokens a pair gets around its texts ([CLS] a [SEP] b [SEP] for BERT): maxLength cannot go below it.
+  result.Set("pairSpecialTokens", Napi::Number::New(env, static_cast<double>(model->pair_special_tokens())));
+  result.Set("family", Napi::String::New(env, model->info().family));
+  result.Set("architecture", Napi::String::New(env, model->info().architecture));
   const auto& labels = model->info().labels;
   Napi::Array js_labels = Napi::Array::New(env, labels.size());
   for (size_t i = 0; i < labels.size(); ++i) js_labels.Set(static_cast<uint32_t>(i), Napi::String::New(env, labels[i]));
@@ -87,7 +91,7 @@ Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelHandle::tokenize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto& model = live_model(env);
+  std::shared_ptr<CrossEncoderModel> model = live_model(env);
   if (!info[0].IsString() || !info[1].IsString()) {
     throw Napi::TypeError::New(env, "tokenize: expected two strings");
   }
@@ -106,44 +110,15 @@ Napi::Value ModelHandle::tokenize(const Napi::CallbackInfo& info) {
 
 Napi::Value ModelHandle::predict(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto& model = live_model(env);
-  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "predict: expected an array of pairs");
-  Napi::Array js_pairs = info[0].As<Napi::Array>();
-  std::vector<TextPair> pairs(js_pairs.Length());
-  for (uint32_t i = 0; i < js_pairs.Length(); ++i) {
-    Napi::Value entry = js_pairs.Get(i);
-    if (!entry.IsArray() || entry.As<Napi::Array>().Length() != 2) {
-      throw Napi::TypeError::New(env, "predict: pairs[" + std::to_string(i) + "] is not a pair");
-    }
-    Napi::Value a = entry.As<Napi::Array>().Get(0u), b = entry.As<Napi::Array>().Get(1u);
-    if (!a.IsString() || !b.IsString()) {
-      throw Napi::TypeError::New(env, "predict: pairs[" + std::to_string(i) + "] holds a non-string");
-    }
-    // Copies: the strings must outlive this call, the job reads them on a pool thread.
-    pairs[i].a = a.As<Napi::String>().Utf8Value();
-    pairs[i].b = b.As<Napi::String>().Utf8Value();
+  // The call owns its model reference from here on: copying the pairs runs JS, which may dispose the handle.
+  std::shared_ptr<CrossEncoderModel> model = live_model(env);
+  try {
+    std::vector<TextPair> pairs = copy_pairs(env, info[0]);
+    OwnedPredictOptions options = read_predict_options(env, info[1]);
+    return submit_predict(env, std::move(model), std::move(pairs), std::move(options));
+  } catch (...) {
+    rethrow_as_js(env);  // e.g. bad_alloc from a huge string: a JS error, not std::terminate
   }
-  if (!info[1].IsString()) throw Napi::TypeError::New(env, "predict: expected a string for activation");
-  std::string activation_text = info[1].As<Napi::String>().Utf8Value();
-  Activation activation;
-  if (activation_text == "default") activation = Activation::Default;
-  else if (activation_text == "identity") activation = Activation::Identity;
-  else if (activation_text == "sigmoid") activation = Activation::Sigmoid;
-  else if (activation_text == "softmax") activation = Activation::Softmax;
-  else throw Napi::TypeError::New(env, "predict: unknown activation '" + activation_text + "'");
-  if (!info[2].IsNumber()) throw Napi::TypeError::New(env, "predict: expected a number for batchSize");
-  double batch_size = info[2].As<Napi::Number>().DoubleValue();
-  if (!(batch_size >= 1 && batch_size <= 9007199254740991.0 && std::floor(batch_size) == batch_size)) {
-    throw Napi::RangeError::New(env, "predict: batchSize must be a positive integer");
-  }
-  std::shared_ptr<std::atomic<bool>> cancel_flag;
-  if (!info[3].IsUndefined() && !info[3].IsNull()) {
-    CancelToken* token = CancelToken::from_value(env, info[3]);
-    if (token == nullptr) throw Napi::TypeError::New(env, "predict: expected a CancelToken");
-    cancel_flag = token->flag();
-  }
-  return submit_predict(env, model, std::move(pairs), activation, static_cast<size_t>(batch_size),
-                        std::move(cancel_flag));
 }
 
 Napi::Value ModelHandle::dispose(const Napi::CallbackInfo& info) {

@@ -1,4 +1,4 @@
-// predict: scores copied text pairs on the model's own thread pool and resolves to a Float32Array.
+// predict: scores copied text pairs on the core's thread pool and resolves to a Float32Array.
 #include "predict_task.h"
 
 #include <cstring>
@@ -13,17 +13,15 @@ namespace {
 class PredictTask final : public AsyncTask {
  public:
   PredictTask(Napi::Env env, std::shared_ptr<CrossEncoderModel> model, std::vector<TextPair> pairs,
-              Activation activation, size_t batch_size, std::shared_ptr<std::atomic<bool>> cancel_flag)
+              OwnedPredictOptions options)
       : AsyncTask(env, "cross-encoder:predict"),
         model_(std::move(model)),
         pairs_(std::move(pairs)),
-        activation_(activation),
-        batch_size_(batch_size),
-        cancel_flag_(std::move(cancel_flag)) {}
+        options_(std::move(options)) {}
 
  protected:
   void execute() override {
-    scores_ = model_->predict(pairs_, activation_, batch_size_, cancel_flag_.get());
+    scores_ = model_->predict(pairs_, options_.options);
     // The texts can be large; free them on the worker rather than later on the JS thread.
     std::vector<TextPair>().swap(pairs_);
   }
@@ -35,23 +33,20 @@ class PredictTask final : public AsyncTask {
   }
 
  private:
-  // Released with the task, on the JS thread (see settle_on_js_thread), never on a pool thread.
+  // Released with the task, on the JS thread (see settle_on_js_thread) or, when the environment is gone, on a
+  // thread of its own (AsyncTask::abandon): never on a pool thread.
   std::shared_ptr<CrossEncoderModel> model_;
   std::vector<TextPair> pairs_;
-  Activation activation_;
-  size_t batch_size_;
-  std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  OwnedPredictOptions options_;
   std::vector<float> scores_;
 };
 
 }  // namespace
 
 Napi::Promise submit_predict(Napi::Env env, std::shared_ptr<CrossEncoderModel> model, std::vector<TextPair> pairs,
-                             Activation activation, size_t batch_size,
-                             std::shared_ptr<std::atomic<bool>> cancel_flag) {
+                             OwnedPredictOptions options) {
   ThreadPool& pool = model->pool();
-  auto* task = new PredictTask(env, std::move(model), std::move(pairs), activation, batch_size,
-                               std::move(cancel_flag));
+  auto* task = new PredictTask(env, std::move(model), std::move(pairs), std::move(options));
   Napi::Promise promise = task->promise();
   try {
     // The lambda captures only the raw task: the pool destroys the std::function on its own thread, so it

@@ -6,7 +6,15 @@ import * as path from 'node:path';
 import { AbortError, CrossEncoderError, CrossEncoderTypeError, fromNativeError } from './errors';
 import type { HubProgress, ResolveOptions } from './hub';
 import { resolveModel } from './models';
-import { native, type NativeActivation, type NativeCancelToken, type NativeModelHandle } from './native';
+import {
+  NATIVE_ACTIVATIONS,
+  native,
+  type NativeActivation,
+  type NativeCancelToken,
+  type NativeLoadOptions,
+  type NativeModelHandle,
+  type NativePredictOptions,
+} from './native';
 import { rankScores, type RankResult } from './rank';
 import {
   abortErrorFor,
@@ -14,20 +22,25 @@ import {
   assertBoolean,
   assertInteger,
   assertOneOf,
-  assertPairs,
+  assertPathString,
   assertString,
-  assertStringArray,
   describe,
   readOptions,
+  readPairs,
+  readStringArray,
 } from './validate';
 
 export type Activation = NativeActivation;
-export const ACTIVATIONS: readonly Activation[] = ['default', 'identity', 'sigmoid', 'softmax'];
+/** Every activation predict() and rank() accept ('default' = the model's own); the core's list. */
+export const ACTIVATIONS: readonly Activation[] = NATIVE_ACTIVATIONS;
 
 export interface LoadOptions {
   /** Compute threads for this model's pool; default: the number of physical cores. */
   threads?: number;
-  /** Token limit of a pair (>= 3); default and upper bound: min(tokenizer model_max_length, max_position_embeddings). */
+  /**
+   * Token limit of a pair, at least the model's special tokens of a pair (3 for BERT); default and upper bound:
+   * min(tokenizer model_max_length, max_position_embeddings).
+   */
   maxLength?: number;
   /**
    * Default false: an F32 checkpoint's word-embedding table (half of a MiniLM's weights) stays in the weights
@@ -143,6 +156,41 @@ function parseHubOptions(options: Record<string, unknown>): ResolveOptions {
   return parsed;
 }
 
+function assertMaxLength(maxLength: number, pairSpecialTokens: number): void {
+  assertInteger(maxLength, 'options.maxLength', pairSpecialTokens, `an integer >= ${pairSpecialTokens}`);
+}
+
+/** Loads the native model and checks a requested maxLength against the model's own special-token count. */
+async function loadHandle(dir: string, options: NativeLoadOptions): Promise<NativeModelHandle> {
+  let handle: NativeModelHandle;
+  try {
+    handle = await native().load(dir, options);
+  } catch (error) {
+    const converted = fromNativeError(error);
+    const { maxLength } = options;
+    if (maxLength !== undefined && converted instanceof CrossEncoderError && converted.code === 'ERR_INVALID_ARGUMENT') {
+      // The core refuses a maxLength it cannot use before the count can be read: load at the model's own
+      // limit to learn it, so a too-small value is a RangeError that says the least value.
+      const probe = await native().load(dir, { ...options, maxLength: undefined }).catch(() => undefined);
+      if (probe) {
+        const pairSpecialTokens = probe.info().pairSpecialTokens;
+        probe.dispose();
+        assertMaxLength(maxLength, pairSpecialTokens);
+      }
+    }
+    throw converted;
+  }
+  if (options.maxLength !== undefined) {
+    try {
+      assertMaxLength(options.maxLength, handle.info().pairSpecialTokens);
+    } catch (error) {
+      handle.dispose();
+      throw error;
+    }
+  }
+  return handle;
+}
+
 export class CrossEncoder implements AsyncDisposable {
   /** Number of outputs per pair (config num_labels). */
   readonly numLabels: number;
@@ -153,7 +201,7 @@ export class CrossEncoder implements AsyncDisposable {
   /** The parsed config.json of the model (frozen). */
   readonly config: ModelConfig;
   /** The activation 'default' resolves to for this model. */
-  readonly defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
+  readonly defaultActivation: Exclude<Activation, 'default'>;
   /** The local directory the model was loaded from (for hub ids: the snapshot in the HF cache). */
   readonly directory: string;
   readonly weights: WeightsInfo;
@@ -183,25 +231,21 @@ export class CrossEncoder implements AsyncDisposable {
    * 'cross-encoder/ms-marco-MiniLM-L-6-v2' (downloaded into / read from the shared HF cache).
    */
   static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
-    assertString(modelDir, 'modelDir');
+    assertPathString(modelDir, 'modelDir');
     const record = readOptions(options, 'options', LOAD_OPTIONS);
     const { threads, maxLength, embeddingsInMemory } = record;
     if (threads !== undefined) {
       assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
     }
-    if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 3, 'an integer >= 3');
+    // Only the type here: the least value is the model's count of special tokens, known once it is read.
+    if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 1, 'a positive integer');
     if (embeddingsInMemory !== undefined) assertBoolean(embeddingsInMemory, 'options.embeddingsInMemory');
     const resolveOptions = parseHubOptions(record);
     const { signal } = resolveOptions;
     if (signal?.aborted) throw abortErrorFor(signal);
     const dir = await resolveModel(modelDir, resolveOptions);
     if (signal?.aborted) throw abortErrorFor(signal);
-    let handle: NativeModelHandle;
-    try {
-      handle = await native().load(dir, threads ?? 0, maxLength ?? 0, embeddingsInMemory ?? false);
-    } catch (error) {
-      throw fromNativeError(error);
-    }
+    const handle = await loadHandle(dir, { threads, maxLength, embeddingsInMemory });
     try {
       if (signal?.aborted) throw abortErrorFor(signal);
       // The core has validated config.json already; this is the user-facing copy of all of its keys.
@@ -234,9 +278,9 @@ export class CrossEncoder implements AsyncDisposable {
 
   /** Scores pairs: a Float32Array of pairs.length * numLabels values, row-major. */
   async predict(pairs: readonly TextPair[], options?: PredictOptions): Promise<Float32Array> {
-    assertPairs(pairs, 'pairs');
+    const copied = readPairs(pairs, 'pairs');
     const parsed = parsePredictOptions(readOptions(options, 'options', PREDICT_OPTIONS), 'options');
-    return this.#run(pairs, parsed);
+    return this.#run(copied, parsed);
   }
 
   /**
@@ -245,7 +289,7 @@ export class CrossEncoder implements AsyncDisposable {
    */
   async rank(query: string, documents: readonly string[], options?: RankOptions): Promise<RankResult[]> {
     assertString(query, 'query');
-    assertStringArray(documents, 'documents');
+    const copied = readStringArray(documents, 'documents');
     const record = readOptions(options, 'options', RANK_OPTIONS);
     const { topK, returnDocuments = false } = record;
     if (topK !== undefined) assertInteger(topK, 'options.topK', 1, 'a positive integer');
@@ -260,13 +304,13 @@ export class CrossEncoder implements AsyncDisposable {
           `with input pairs instead. (this model has num_labels=${this.numLabels})`,
       );
     }
-    if (documents.length === 0) {
+    if (copied.length === 0) {
       if (parsed.signal?.aborted) throw abortErrorFor(parsed.signal);
       return [];
     }
-    const pairs = documents.map((document): TextPair => [query, document]);
+    const pairs = copied.map((document): TextPair => [query, document]);
     const scores = await this.#run(pairs, parsed);
-    return rankScores(scores, documents, topK, returnDocuments);
+    return rankScores(scores, copied, topK, returnDocuments);
   }
 
   /** Releases the model. Waits for predictions in flight (they still resolve). Idempotent. */
@@ -288,9 +332,11 @@ export class CrossEncoder implements AsyncDisposable {
     if (pairs.length === 0) return new Float32Array(0);
     let token: NativeCancelToken | undefined;
     if (signal) token = new (native().CancelToken)();
+    const nativeOptions: NativePredictOptions = { activation: options.activation, batchSize: options.batchSize };
+    if (token) nativeOptions.cancel = token;
     let scoring: Promise<Float32Array>;
     try {
-      scoring = handle.predict(pairs, options.activation, options.batchSize, token);
+      scoring = handle.predict(pairs, nativeOptions);
     } catch (error) {
       throw fromNativeError(error);
     }

@@ -1,21 +1,11 @@
 // Typed errors of the package: CrossEncoderError (with a stable `code`) and argument Type/Range errors.
+import { NATIVE_ERROR_CODES } from './native';
+
+/** Codes only the TS layer produces: the addon missing, an operation the model cannot do, an aborted signal. */
+export const TS_ERROR_CODES = ['ERR_ADDON_NOT_FOUND', 'ERR_UNSUPPORTED_OPERATION', 'ABORT_ERR'] as const;
 
 /** Codes produced by the native core, plus the few the TS layer adds. */
-export type CrossEncoderErrorCode =
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_FILE_NOT_FOUND'
-  | 'ERR_FILE_UNREADABLE'
-  | 'ERR_INVALID_CONFIG'
-  | 'ERR_UNSUPPORTED_ARCHITECTURE'
-  | 'ERR_INVALID_SAFETENSORS'
-  | 'ERR_MISSING_TENSOR'
-  | 'ERR_INVALID_TOKENIZER'
-  | 'ERR_CANCELLED'
-  | 'ERR_DISPOSED'
-  | 'ERR_INTERNAL'
-  | 'ERR_ADDON_NOT_FOUND'
-  | 'ERR_UNSUPPORTED_OPERATION'
-  | 'ABORT_ERR';
+export type CrossEncoderErrorCode = (typeof NATIVE_ERROR_CODES)[number] | (typeof TS_ERROR_CODES)[number];
 
 export class CrossEncoderError extends Error {
   readonly code: CrossEncoderErrorCode;
@@ -55,11 +45,12 @@ export class CrossEncoderRangeError extends RangeError {
   }
 }
 
-const KNOWN_CODES = new Set<string>([
-  'ERR_INVALID_ARGUMENT', 'ERR_FILE_NOT_FOUND', 'ERR_FILE_UNREADABLE', 'ERR_INVALID_CONFIG',
-  'ERR_UNSUPPORTED_ARCHITECTURE', 'ERR_INVALID_SAFETENSORS', 'ERR_MISSING_TENSOR', 'ERR_INVALID_TOKENIZER',
-  'ERR_CANCELLED', 'ERR_DISPOSED', 'ERR_INTERNAL', 'ERR_ADDON_NOT_FOUND',
-]);
+const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...NATIVE_ERROR_CODES, ...TS_ERROR_CODES]);
+
+/** Whether `code` is one of the package's error codes (the addon's list plus TS_ERROR_CODES). */
+export function isCrossEncoderErrorCode(code: unknown): code is CrossEncoderErrorCode {
+  return typeof code === 'string' && KNOWN_CODES.has(code);
+}
 
 /** Wraps whatever the native layer threw into the package's error classes. */
 export function fromNativeError(error: unknown): Error {
@@ -68,8 +59,8 @@ export function fromNativeError(error: unknown): Error {
   if (error instanceof TypeError || error instanceof RangeError) return error;
   if (error instanceof Error) {
     const rawCode = (error as Error & { code?: unknown }).code;
-    const code = typeof rawCode === 'string' && KNOWN_CODES.has(rawCode) ? rawCode : 'ERR_INTERNAL';
-    return new CrossEncoderError(code as CrossEncoderErrorCode, error.message, { cause: error });
+    const code = isCrossEncoderErrorCode(rawCode) ? rawCode : 'ERR_INTERNAL';
+    return new CrossEncoderError(code, error.message, { cause: error });
   }
   return new CrossEncoderError('ERR_INTERNAL', `internal error: ${String(error)}`);
 }

@@ -6,9 +6,15 @@ import * as path from 'node:path';
 export interface NativeModelInfo {
   numLabels: number;
   maxLength: number;
+  /** Tokens a pair gets besides its texts ([CLS] a [SEP] b [SEP]: 3 for BERT); the least maxLength can be. */
+  pairSpecialTokens: number;
   labels: string[];
+  /** The model family the core's registry picked from config.json (e.g. 'bert'). */
+  family: string;
+  /** The Hugging Face class it runs as (e.g. 'BertForSequenceClassification'). */
+  architecture: string;
   /** The activation the core resolved for 'default' (from config.json, or by label count). */
-  defaultActivation: 'identity' | 'sigmoid' | 'softmax' | 'tanh';
+  defaultActivation: Exclude<NativeActivation, 'default'>;
   /** Compute threads of the model's pool. */
   threads: number;
   /** Parameter count per safetensors dtype of the weights file (e.g. { F16: 2376193 }). */
@@ -25,7 +31,32 @@ export interface NativeEncoding {
   tokenTypeIds: number[];
 }
 
-export type NativeActivation = 'default' | 'identity' | 'sigmoid' | 'softmax';
+/**
+ * The core's activations (CE_ACTIVATIONS in cpp/api/activation.h), in its order; a unit test checks this list
+ * against the addon's `activations` export.
+ */
+export const NATIVE_ACTIVATIONS = ['default', 'identity', 'sigmoid', 'softmax', 'tanh'] as const;
+export type NativeActivation = (typeof NATIVE_ACTIVATIONS)[number];
+
+/**
+ * The core's error codes (CE_ERROR_CODES in cpp/common/error.h), in its order; a unit test checks this list
+ * against the addon's `errorCodes` export.
+ */
+export const NATIVE_ERROR_CODES = [
+  'ERR_INVALID_ARGUMENT',
+  'ERR_FILE_NOT_FOUND',
+  'ERR_FILE_UNREADABLE',
+  'ERR_INVALID_CONFIG',
+  'ERR_UNSUPPORTED_ARCHITECTURE',
+  'ERR_INVALID_SAFETENSORS',
+  'ERR_MISSING_TENSOR',
+  'ERR_INVALID_TOKENIZER',
+  'ERR_UNSUPPORTED_TOKENIZER',
+  'ERR_CANCELLED',
+  'ERR_DISPOSED',
+  'ERR_INTERNAL',
+] as const;
+export type NativeErrorCode = (typeof NATIVE_ERROR_CODES)[number];
 
 /** Native cancellation flag, polled by the core between batches. */
 export interface NativeCancelToken {
@@ -33,22 +64,37 @@ export interface NativeCancelToken {
   readonly cancelled: boolean;
 }
 
+/** Read by name into ce::LoadOptions; a missing field keeps the core's default. */
+export interface NativeLoadOptions {
+  /** Compute threads; 0 or missing = physical cores. */
+  threads?: number;
+  /** 0 or missing = the model's own limit. */
+  maxLength?: number;
+  embeddingsInMemory?: boolean;
+}
+
+/** Read by name into ce::PredictOptions; a missing field keeps the core's default. */
+export interface NativePredictOptions {
+  activation?: NativeActivation;
+  batchSize?: number;
+  cancel?: NativeCancelToken;
+}
+
 export interface NativeModelHandle {
   info(): NativeModelInfo;
   tokenize(a: string, b: string): NativeEncoding;
-  predict(
-    pairs: ReadonlyArray<readonly [string, string]>,
-    activation: NativeActivation,
-    batchSize: number,
-    cancel: NativeCancelToken | undefined,
-  ): Promise<Float32Array>;
+  predict(pairs: ReadonlyArray<readonly [string, string]>, options: NativePredictOptions): Promise<Float32Array>;
   dispose(): void;
 }
 
 export interface NativeAddon {
-  /** threads 0 = physical cores; maxLength 0 = the model's own limit. Rejects with an Error carrying `code`. */
-  load(modelDir: string, threads: number, maxLength: number, embeddingsInMemory: boolean): Promise<NativeModelHandle>;
+  /** Rejects with an Error carrying `code` (one of errorCodes). */
+  load(modelDir: string, options?: NativeLoadOptions): Promise<NativeModelHandle>;
   CancelToken: new () => NativeCancelToken;
+  /** CE_ERROR_CODES' strings, frozen. */
+  errorCodes: readonly string[];
+  /** CE_ACTIVATIONS' names, frozen. */
+  activations: readonly string[];
   napiVersion: number;
 }
 

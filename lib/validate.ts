@@ -24,29 +24,61 @@ export function assertBoolean(value: unknown, name: string): asserts value is bo
   if (typeof value !== 'boolean') throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', expected('a boolean', name, value));
 }
 
-export function assertStringArray(value: unknown, name: string): asserts value is readonly string[] {
-  if (!Array.isArray(value)) throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', expected('an array of strings', name, value));
-  for (let i = 0; i < value.length; i++) assertString(value[i], `${name}[${i}]`);
+/** A string that names a file or directory: no NUL, which the native file APIs would silently cut the path at. */
+export function assertPathString(value: unknown, name: string): asserts value is string {
+  assertString(value, name);
+  const nul = value.indexOf('\0');
+  if (nul !== -1) {
+    throw new CrossEncoderTypeError(
+      'ERR_INVALID_ARG_VALUE',
+      `Expected a path without NUL characters for ${name} but received a string with NUL at index ${nul}`,
+    );
+  }
 }
 
-export function assertPairs(value: unknown, name: string): asserts value is ReadonlyArray<readonly [string, string]> {
+// The read* helpers below validate and copy in one pass: each element is read exactly once, so a getter or
+// Proxy that changes its answer between a check and a later use (or that grows the array while it is walked)
+// cannot get an unchecked value past them, and native code only ever sees plain arrays of primitive strings.
+
+/** A fresh array of the strings in `value`. */
+export function readStringArray(value: unknown, name: string): string[] {
+  if (!Array.isArray(value)) throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', expected('an array of strings', name, value));
+  const length = value.length;
+  const copy: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const item: unknown = value[i];
+    assertString(item, `${name}[${i}]`);
+    copy.push(item);
+  }
+  return copy;
+}
+
+/** A fresh array of fresh [string, string] tuples. */
+export function readPairs(value: unknown, name: string): Array<readonly [string, string]> {
   if (!Array.isArray(value)) {
     throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', expected('an array of [string, string] pairs', name, value));
   }
-  for (let i = 0; i < value.length; i++) {
+  const length = value.length;
+  const copy: Array<readonly [string, string]> = [];
+  for (let i = 0; i < length; i++) {
     const pair: unknown = value[i];
     if (!Array.isArray(pair)) {
       throw new CrossEncoderTypeError('ERR_INVALID_ARG_TYPE', expected('a [string, string] pair', `${name}[${i}]`, pair));
     }
-    if (pair.length !== 2) {
+    const pairLength = pair.length;
+    if (pairLength !== 2) {
       throw new CrossEncoderTypeError(
         'ERR_INVALID_ARG_VALUE',
-        `Expected a [string, string] pair for ${name}[${i}] but received an array of length ${pair.length}`,
+        `Expected a [string, string] pair for ${name}[${i}] but received an array of length ${pairLength}`,
       );
     }
-    assertString(pair[0], `${name}[${i}][0]`);
-    assertString(pair[1], `${name}[${i}][1]`);
+    const first: unknown = pair[0];
+    const second: unknown = pair[1];
+    assertString(first, `${name}[${i}][0]`);
+    assertString(second, `${name}[${i}][1]`);
+    copy.push([first, second]);
   }
+  return copy;
 }
 
 /** A safe integer >= `min`; wrong type -> TypeError, NaN/Infinity/fraction/too small -> RangeError. */

@@ -177,11 +177,11 @@ describe('predict', () => {
   });
 
   test('the native cancel token stops the job itself (ERR_CANCELLED), not only the JS promise', async () => {
-    const handle = await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, false);
+    const handle = await native().load(fixtureModelDir('tiny-1label-f32'), { threads: 1 });
     try {
       const token = new (native().CancelToken)();
       const pairs = Array.from({ length: 2000 }, (_, i) => [longText(40, i), longText(60, i + 1)] as const);
-      const running = handle.predict(pairs, 'default', 4, token);
+      const running = handle.predict(pairs, { activation: 'default', batchSize: 4, cancel: token });
       token.cancel();
       assert.equal(token.cancelled, true);
       // Only the core can produce ERR_CANCELLED: the flag reached the job (an ignored flag would resolve).

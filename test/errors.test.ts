@@ -293,7 +293,7 @@ describe('argument errors', () => {
       typeError('ERR_INVALID_ARG_TYPE', 'Expected a positive integer for options.batchSize but received string'));
     await assert.rejects(model.predict([['a', 'b']], anyArgs('fast')), typeError('ERR_INVALID_ARG_TYPE', /options object for options but received string/));
     await assert.rejects(model.predict([['a', 'b']], anyArgs({ activation: 'relu' })),
-      typeError('ERR_INVALID_ARG_VALUE', "Expected one of 'default', 'identity', 'sigmoid', 'softmax' for options.activation but received 'relu'"));
+      typeError('ERR_INVALID_ARG_VALUE', "Expected one of 'default', 'identity', 'sigmoid', 'softmax', 'tanh' for options.activation but received 'relu'"));
     await assert.rejects(model.predict([['a', 'b']], anyArgs({ signal: { aborted: false } })),
       typeError('ERR_INVALID_ARG_TYPE', 'Expected an AbortSignal for options.signal but received object'));
     await assert.rejects(model.rank('a', ['b'], anyArgs({ returnDocuments: 'yes' })),
@@ -351,28 +351,28 @@ describe('native boundary defends itself', () => {
   // Misuse that skips the TS layer must be a TypeError/RangeError, never a crash.
   test('load() with wrong argument types', () => {
     const addon = native() as unknown as Record<string, (...args: unknown[]) => unknown>;
-    assert.throws(() => addon.load!(42, 0, 0), TypeError);
-    assert.throws(() => addon.load!('dir', 'x', 0), TypeError);
-    assert.throws(() => addon.load!('dir', -1, 0), RangeError);
-    assert.throws(() => addon.load!('dir', 0, 1.5), RangeError);
-    assert.throws(() => addon.load!('dir', 0, 0), TypeError);
-    assert.throws(() => addon.load!('dir', 0, 0, 1), TypeError);
+    assert.throws(() => addon.load!(42, {}), TypeError);
+    assert.throws(() => addon.load!('dir', { threads: 'x' }), TypeError);
+    assert.throws(() => addon.load!('dir', { threads: -1 }), RangeError);
+    assert.throws(() => addon.load!('dir', { maxLength: 1.5 }), RangeError);
+    assert.throws(() => addon.load!('dir', 0), TypeError);
+    assert.throws(() => addon.load!('dir', { embeddingsInMemory: 1 }), TypeError);
   });
 
   test('ModelHandle cannot be constructed from JS and predict() checks its arguments', async () => {
-    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), 1, 0, false)) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const handle = (await native().load(fixtureModelDir('tiny-1label-f32'), { threads: 1 })) as unknown as Record<string, (...args: unknown[]) => unknown>;
     try {
       const HandleClass = (handle as object).constructor as new (...args: unknown[]) => unknown;
       assert.throws(() => new HandleClass(), TypeError);
       assert.throws(() => new HandleClass({}), TypeError);
-      assert.throws(() => handle.predict!('pairs', 'default', 1, undefined), TypeError);
-      assert.throws(() => handle.predict!([['a', 1]], 'default', 1, undefined), TypeError);
-      assert.throws(() => handle.predict!([['a']], 'default', 1, undefined), TypeError);
-      assert.throws(() => handle.predict!([['a', 'b']], 'relu', 1, undefined), TypeError);
-      assert.throws(() => handle.predict!([['a', 'b']], 'default', 0, undefined), RangeError);
-      assert.throws(() => handle.predict!([['a', 'b']], 'default', 1, { cancel() {} }), TypeError);
+      assert.throws(() => handle.predict!('pairs', { activation: 'default', batchSize: 1 }), TypeError);
+      assert.throws(() => handle.predict!([['a', 1]], { activation: 'default', batchSize: 1 }), TypeError);
+      assert.throws(() => handle.predict!([['a']], { activation: 'default', batchSize: 1 }), TypeError);
+      assert.throws(() => handle.predict!([['a', 'b']], { activation: 'relu', batchSize: 1 }), TypeError);
+      assert.throws(() => handle.predict!([['a', 'b']], { activation: 'default', batchSize: 0 }), RangeError);
+      assert.throws(() => handle.predict!([['a', 'b']], { activation: 'default', batchSize: 1, cancel: { cancel() {} } }), TypeError);
       assert.throws(() => handle.tokenize!('a', 2), TypeError);
-      const scores = (await handle.predict!([['a', 'b']], 'identity', 1, new (native().CancelToken)())) as Float32Array;
+      const scores = (await handle.predict!([['a', 'b']], { activation: 'identity', batchSize: 1, cancel: new (native().CancelToken)() })) as Float32Array;
       assert.equal(scores.length, 1);
     } finally {
       handle.dispose!();

@@ -73,7 +73,8 @@ export function required(value: string | boolean | undefined, name: string, comm
 export function loadOptions(values: Record<string, string | boolean | undefined>, command: string): LoadOptions {
   const options: LoadOptions = {};
   const threads = intOption(values['threads'], 'threads', command);
-  const maxLength = intOption(values['max-length'], 'max-length', command, 3);
+  // The least maxLength depends on the model's special tokens: CrossEncoder.load checks it once loaded.
+  const maxLength = intOption(values['max-length'], 'max-length', command);
   if (threads !== undefined) options.threads = threads;
   if (maxLength !== undefined) options.maxLength = maxLength;
   if (typeof values['revision'] === 'string') options.revision = values['revision'];
