@@ -17,6 +17,7 @@
 #include "common/file_io.h"
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
+#include "model/bert/bert_config.h"
 #include "model/bert/bert_model.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
@@ -53,77 +54,28 @@ void write_text(const fs::path& p, const std::string& s) { std::ofstream(p, std:
 
 // Writes a random F32 BertForSequenceClassification checkpoint matching `c` (HF names, `bert.` prefix).
 void write_weights(const fs::path& path, const json& c, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, 0.4f);
-  json header = json::object();
-  std::string data;
-  auto add = [&](const std::string& name, std::vector<int64_t> shape, float offset = 0.0f) {
-    size_t n = 1;
-    for (auto d : shape) n *= static_cast<size_t>(d);
-    const size_t begin = data.size();
-    for (size_t i = 0; i < n; ++i) {
-      const float v = offset + dist(rng);
-      data.append(reinterpret_cast<const char*>(&v), sizeof v);
-    }
-    header[name] = {{"dtype", "F32"}, {"shape", shape}, {"data_offsets", {begin, data.size()}}};
-  };
-  const int64_t h = c["hidden_size"], in = c["intermediate_size"];
-  const int64_t labels = c["id2label"].size();
-  add("bert.embeddings.word_embeddings.weight", {c["vocab_size"].get<int64_t>(), h});
-  add("bert.embeddings.position_embeddings.weight", {c["max_position_embeddings"].get<int64_t>(), h});
-  add("bert.embeddings.token_type_embeddings.weight", {2, h});
-  auto norm = [&](const std::string& p) {
-    add(p + ".weight", {h}, 1.0f);
-    add(p + ".bias", {h});
-  };
-  auto lin = [&](const std::string& p, int64_t out, int64_t inp) {
-    add(p + ".weight", {out, inp});
-    add(p + ".bias", {out});
-  };
-  norm("bert.embeddings.LayerNorm");
-  for (int i = 0; i < c["num_hidden_layers"].get<int>(); ++i) {
-    const std::string p = "bert.encoder.layer." + std::to_string(i) + ".";
-    lin(p + "attention.self.query", h, h);
-    lin(p + "attention.self.key", h, h);
-    lin(p + "attention.self.value", h, h);
-    lin(p + "attention.output.dense", h, h);
-    norm(p + "attention.output.LayerNorm");
-    lin(p + "intermediate.dense", in, h);
-    lin(p + "output.dense", h, in);
-    norm(p + "output.LayerNorm");
-  }
-  lin("bert.pooler.dense", h, h);
-  lin("classifier", labels, h);
-  const std::string hs = header.dump();
-  const uint64_t len = hs.size();
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(&len), 8);
-  out << hs << data;
+  test::write_f32_safetensors(path, test::random_bert_tensors(bert_config_from_json(c, "config.json"), seed, 0.4f));
 }
 
 class ModelDir {
  public:
   explicit ModelDir(int num_labels = 1, const std::string& activation = "", uint32_t seed = 1) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("ce_api_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
     config_ = tiny_config_json(num_labels);
     if (!activation.empty()) config_["sentence_transformers"] = {{"activation_fn", activation}};
-    write_text(path_ / "config.json", config_.dump());
+    write_text(dir_.path() / "config.json", config_.dump());
     std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
     for (const auto& w : kWords) vocab += w + "\n";
-    write_text(path_ / "vocab.txt", vocab);
-    write_text(path_ / "tokenizer_config.json", json{{"do_lower_case", true}, {"model_max_length", 512}}.dump());
-    write_weights(path_ / "model.safetensors", config_, seed);
+    write_text(dir_.path() / "vocab.txt", vocab);
+    write_text(dir_.path() / "tokenizer_config.json", json{{"do_lower_case", true}, {"model_max_length", 512}}.dump());
+    write_weights(dir_.path() / "model.safetensors", config_, seed);
   }
-  ~ModelDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  const fs::path& path() const { return path_; }
-  void rewrite_config(const json& c) { write_text(path_ / "config.json", c.dump()); }
+  std::string str() const { return dir_.str(); }
+  const fs::path& path() const { return dir_.path(); }
+  void rewrite_config(const json& c) { write_text(dir_.path() / "config.json", c.dump()); }
   json config() const { return config_; }
 
  private:
-  fs::path path_;
+  test::TempDir dir_;
   json config_;
 };
 
@@ -352,43 +304,25 @@ TEST(CrossEncoderPredict, CancelEmptyAndBadArguments) {
 
 // Goldens with text: predict (identity) must reproduce PyTorch's logits through our tokenizer.
 TEST(CrossEncoderPredict, MatchesGoldensFromText) {
-  const fs::path root = CE_SOURCE_DIR;
-  const fs::path goldens = root / "test/fixtures/goldens";
   int checked = 0;
-  if (fs::is_directory(goldens)) {
-    for (const auto& entry : fs::directory_iterator(goldens)) {
-      const std::string file = entry.path().filename().string();
-      const std::string suffix = ".sample.json";
-      if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
-      const std::string name = file.substr(0, file.size() - suffix.size());
-      fs::path dir = root / "test/fixtures/models" / name;
-      if (!fs::is_directory(dir)) dir = root / "test/.cache/models" / name;
-      if (!fs::is_directory(dir)) continue;
-      SCOPED_TRACE(name);
-      const json g = json::parse(read_file_to_string(entry.path().string(), file));
-      LoadOptions o;
-      o.max_length = g.at("max_length").get<size_t>();
-      o.threads = 2;
-      const auto m = CrossEncoderModel::load(dir.string(), o);
-      std::vector<TextPair> pairs;
-      std::vector<float> want;
-      size_t taken = 0;
-      for (const auto& p : g.at("pairs")) {
-        if (taken++ == test::golden_pair_limit()) break;
-        pairs.push_back({p.at("a").get<std::string>(), p.at("b").get<std::string>()});
-        const auto& l = p.at("logits");
-        if (l.is_array()) {
-          for (float v : l) want.push_back(v);
-        } else {
-          want.push_back(l.get<float>());
-        }
-      }
-      const auto got = m->predict(pairs, Activation::Identity, 4, nullptr);
-      ASSERT_EQ(got.size(), want.size());
-      for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-4) << "logit " << i;
-      ++checked;
+  for (const test::GoldenSample& golden : test::golden_samples()) {
+    SCOPED_TRACE(golden.name);
+    LoadOptions o;
+    o.max_length = golden.doc.at("max_length").get<size_t>();
+    o.threads = 2;
+    const auto m = CrossEncoderModel::load(golden.model_dir.string(), o);
+    std::vector<TextPair> pairs;
+    std::vector<float> want;
+    size_t taken = 0;
+    for (const auto& p : golden.doc.at("pairs")) {
+      if (taken++ == test::golden_pair_limit()) break;
+      pairs.push_back({p.at("a").get<std::string>(), p.at("b").get<std::string>()});
+      test::append_golden_logits(p, want);
     }
+    const auto got = m->predict(pairs, Activation::Identity, 4, nullptr);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-4) << "logit " << i;
+    ++checked;
   }
   ASSERT_GT(checked, 0) << "no goldens with models under test/fixtures";
 }

@@ -44,83 +44,11 @@ BertConfig tiny_config() {
   return c;
 }
 
-// Tensor name -> (shape, values): a model's tensors in HF naming, without the `bert.` prefix.
-using TensorMap = std::map<std::string, std::pair<std::vector<int64_t>, std::vector<float>>>;
+using test::TempDir;
+using test::TensorMap;
+using test::write_f32_safetensors;
 
-TensorMap random_tensors(const BertConfig& c, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, 0.3f);
-  TensorMap t;
-  auto add = [&](const std::string& name, std::vector<int64_t> shape, float offset = 0.0f) {
-    size_t n = 1;
-    for (auto d : shape) n *= static_cast<size_t>(d);
-    std::vector<float> v(n);
-    for (auto& x : v) x = offset + dist(rng);
-    t[name] = {shape, v};
-  };
-  const int64_t h = c.hidden_size, in = c.intermediate_size;
-  add("embeddings.word_embeddings.weight", {c.vocab_size, h});
-  add("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
-  add("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
-  auto norm = [&](const std::string& p) {
-    add(p + ".weight", {h}, 1.0f);
-    add(p + ".bias", {h});
-  };
-  auto lin = [&](const std::string& p, int64_t out, int64_t inp) {
-    add(p + ".weight", {out, inp});
-    add(p + ".bias", {out});
-  };
-  norm("embeddings.LayerNorm");
-  for (int i = 0; i < c.num_hidden_layers; ++i) {
-    const std::string p = "encoder.layer." + std::to_string(i) + ".";
-    lin(p + "attention.self.query", h, h);
-    lin(p + "attention.self.key", h, h);
-    lin(p + "attention.self.value", h, h);
-    lin(p + "attention.output.dense", h, h);
-    norm(p + "attention.output.LayerNorm");
-    lin(p + "intermediate.dense", in, h);
-    lin(p + "output.dense", h, in);
-    norm(p + "output.LayerNorm");
-  }
-  lin("pooler.dense", h, h);
-  lin("classifier", c.num_labels, h);
-  return t;
-}
-
-// Writes an F32 safetensors file; names get `prefix` except the classifier head (as HF saves them). With
-// `data_start_mod8` set, the header is padded with spaces so the data section starts at that offset mod 8.
-void write_safetensors(const fs::path& path, const TensorMap& tensors, const std::string& prefix = "bert.",
-                       int data_start_mod8 = -1) {
-  nlohmann::json header = nlohmann::json::object();
-  std::string data;
-  for (const auto& [name, tv] : tensors) {
-    const std::string full = name.rfind("classifier", 0) == 0 ? name : prefix + name;
-    const size_t begin = data.size();
-    data.append(reinterpret_cast<const char*>(tv.second.data()), tv.second.size() * sizeof(float));
-    header[full] = {{"dtype", "F32"}, {"shape", tv.first}, {"data_offsets", {begin, data.size()}}};
-  }
-  std::string h = header.dump();
-  if (data_start_mod8 >= 0)
-    while ((8 + h.size()) % 8 != static_cast<size_t>(data_start_mod8)) h += ' ';
-  const uint64_t len = h.size();
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(&len), 8);
-  out << h << data;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("ce_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+TensorMap random_tensors(const BertConfig& c, uint32_t seed) { return test::random_bert_tensors(c, seed); }
 
 BertModel load_model_from(const fs::path& file, const BertConfig& c) {
   return BertModel(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c));
@@ -128,7 +56,7 @@ BertModel load_model_from(const fs::path& file, const BertConfig& c) {
 
 BertModel tiny_model(const BertConfig& c, uint32_t seed = 1) {
   TempDir dir;
-  write_safetensors(dir.path() / "model.safetensors", random_tensors(c, seed));
+  write_f32_safetensors(dir.path() / "model.safetensors", random_tensors(c, seed));
   return load_model_from(dir.path() / "model.safetensors", c);
 }
 
@@ -275,17 +203,18 @@ TEST(BertWeights, AcceptsBarePrefixLegacyNamesAndExtraTensors) {
   const BertConfig c = tiny_config();
   const TensorMap t = random_tensors(c, 9);
   TempDir dir;
-  write_safetensors(dir.path() / "a.safetensors", t, "bert.");
+  write_f32_safetensors(dir.path() / "a.safetensors", t);
   // Bare names, legacy gamma/beta and an unrelated extra tensor.
   TensorMap legacy;
   for (const auto& [name, tv] : t) {
-    std::string n = name;
+    std::string n = name.rfind(bert_tensors::kPrefix, 0) == 0 ? name.substr(std::string(bert_tensors::kPrefix).size())
+                                                             : name;
     if (n.find("LayerNorm.weight") != std::string::npos) n.replace(n.size() - 6, 6, "gamma");
     if (n.find("LayerNorm.bias") != std::string::npos) n.replace(n.size() - 4, 4, "beta");
     legacy[n] = tv;
   }
   legacy["embeddings.position_ids"] = {{1, 2}, {0, 1}};
-  write_safetensors(dir.path() / "b.safetensors", legacy, "");
+  write_f32_safetensors(dir.path() / "b.safetensors", legacy);
   const BertModel a = load_model_from(dir.path() / "a.safetensors", c);
   const BertModel b = load_model_from(dir.path() / "b.safetensors", c);
   const PackedBatch batch = random_batch(c, {6, 11}, 10);
@@ -308,7 +237,7 @@ TEST(BertWeights, WordEmbeddingsReadFromTheFileScoreLikeInMemory) {
     {
       TempDir dir;
       const fs::path file = dir.path() / "model.safetensors";
-      write_safetensors(file, t, "bert.", data_start);
+      write_f32_safetensors(file, t, data_start);
       BertWeights w = load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, in_memory);
       EXPECT_EQ(w.word_embeddings.in_memory(), in_memory);
       ASSERT_EQ(w.word_embeddings.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
@@ -330,7 +259,7 @@ TEST(BertWeights, TruncatedFileAfterLoadFailsTheCall) {
   const BertConfig c = tiny_config();
   TempDir dir;
   const fs::path file = dir.path() / "model.safetensors";
-  write_safetensors(file, random_tensors(c, 23), "bert.", 0);
+  write_f32_safetensors(file, random_tensors(c, 23), 0);
   const BertModel model(c, load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c));
   fs::resize_file(file, 64);
   std::vector<float> out(static_cast<size_t>(c.num_labels));
@@ -341,9 +270,9 @@ TEST(BertWeights, TruncatedFileAfterLoadFailsTheCall) {
 TEST(BertWeights, MissingTensorIsNamed) {
   const BertConfig c = tiny_config();
   TensorMap t = random_tensors(c, 11);
-  t.erase("encoder.layer.1.attention.output.dense.bias");
+  t.erase("bert.encoder.layer.1.attention.output.dense.bias");
   TempDir dir;
-  write_safetensors(dir.path() / "m.safetensors", t);
+  write_f32_safetensors(dir.path() / "m.safetensors", t);
   try {
     load_model_from(dir.path() / "m.safetensors", c);
     FAIL() << "no error";
@@ -354,7 +283,7 @@ TEST(BertWeights, MissingTensorIsNamed) {
   }
   t = random_tensors(c, 11);
   t.erase("classifier.weight");
-  write_safetensors(dir.path() / "m2.safetensors", t);
+  write_f32_safetensors(dir.path() / "m2.safetensors", t);
   try {
     load_model_from(dir.path() / "m2.safetensors", c);
     FAIL() << "no error";
@@ -367,7 +296,7 @@ TEST(BertWeights, MissingTensorIsNamed) {
 TEST(BertWeights, ShapeMismatchAgainstConfigFails) {
   BertConfig c = tiny_config();
   TempDir dir;
-  write_safetensors(dir.path() / "m.safetensors", random_tensors(c, 12));
+  write_f32_safetensors(dir.path() / "m.safetensors", random_tensors(c, 12));
   c.intermediate_size = 48;  // the file has 64
   try {
     load_model_from(dir.path() / "m.safetensors", c);
@@ -378,61 +307,38 @@ TEST(BertWeights, ShapeMismatchAgainstConfigFails) {
   }
 }
 
-// Every golden file with its model present: ids come from the goldens, logits from PyTorch fp32.
+// Every golden file with its model: ids come from the goldens, logits from PyTorch fp32.
 TEST(BertModel, MatchesPyTorchGoldens) {
-  const fs::path root = CE_SOURCE_DIR;
-  const fs::path goldens = root / "test/fixtures/goldens";
   int checked = 0;
-  if (fs::is_directory(goldens)) {
-    for (const auto& entry : fs::directory_iterator(goldens)) {
-      const std::string file = entry.path().filename().string();
-      const std::string suffix = ".sample.json";
-      if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
-      const std::string name = file.substr(0, file.size() - suffix.size());
-      fs::path model_dir = root / "test/fixtures/models" / name;
-      if (!fs::is_directory(model_dir)) model_dir = root / "test/.cache/models" / name;
-      if (!fs::is_directory(model_dir)) model_dir = root / "../shared/models" / name;
-      // Every golden must be checked: a missing model (e.g. minilm-ce not built by scripts/setup.sh) fails.
-      if (!fs::exists(model_dir / "model.safetensors")) {
-        ADD_FAILURE() << "model for golden " << file << " not found (run scripts/setup.sh)";
-        continue;
-      }
-      SCOPED_TRACE(name);
-      const BertConfig c = parse_bert_config(read_file_to_string((model_dir / "config.json").string(), "config.json"),
-                                             (model_dir / "config.json").string());
-      const BertModel m = load_model_from(model_dir / "model.safetensors", c);
-      const auto g = nlohmann::json::parse(read_file_to_string(entry.path().string(), file));
-      PackedBatch b;
-      b.seq_offsets.push_back(0);
-      std::vector<float> want;
-      size_t taken = 0;
-      for (const auto& p : g.at("pairs")) {
-        if (taken++ == test::golden_pair_limit()) break;
-        for (int id : p.at("input_ids")) b.input_ids.push_back(id);
-        for (int id : p.at("token_type_ids")) b.token_type_ids.push_back(id);
-        b.seq_offsets.push_back(static_cast<int32_t>(b.input_ids.size()));
-        const auto& l = p.at("logits");
-        if (l.is_array()) {
-          for (float v : l) want.push_back(v);
-        } else {
-          want.push_back(l.get<float>());
-        }
-      }
-      ASSERT_EQ(want.size(), b.num_sequences() * static_cast<size_t>(c.num_labels));
-      std::vector<float> fast(want.size()), ref(want.size());
-      ThreadPool pool(2);
-      m.forward(b, fast.data(), &pool);
-      m.forward_reference(b, ref.data());
-      double worst = 0;
-      for (size_t i = 0; i < want.size(); ++i) {
-        EXPECT_NEAR(fast[i], want[i], 1e-4) << "logit " << i;
-        EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
-        worst = std::max(worst, std::fabs(double(fast[i]) - want[i]));
-      }
-      std::printf("%s: %zu logits, max |fast - torch| = %.3g\n", name.c_str(), want.size(), worst);
-      ++checked;
+  for (const test::GoldenSample& golden : test::golden_samples()) {
+    SCOPED_TRACE(golden.name);
+    const std::string config_path = (golden.model_dir / "config.json").string();
+    const BertConfig c = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);
+    const BertModel m = load_model_from(golden.model_dir / "model.safetensors", c);
+    PackedBatch b;
+    b.seq_offsets.push_back(0);
+    std::vector<float> want;
+    size_t taken = 0;
+    for (const auto& p : golden.doc.at("pairs")) {
+      if (taken++ == test::golden_pair_limit()) break;
+      for (int id : p.at("input_ids")) b.input_ids.push_back(id);
+      for (int id : p.at("token_type_ids")) b.token_type_ids.push_back(id);
+      b.seq_offsets.push_back(static_cast<int32_t>(b.input_ids.size()));
+      test::append_golden_logits(p, want);
     }
+    ASSERT_EQ(want.size(), b.num_sequences() * static_cast<size_t>(c.num_labels));
+    std::vector<float> fast(want.size()), ref(want.size());
+    ThreadPool pool(2);
+    m.forward(b, fast.data(), &pool);
+    m.forward_reference(b, ref.data());
+    double worst = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_NEAR(fast[i], want[i], 1e-4) << "logit " << i;
+      EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
+      worst = std::max(worst, std::fabs(double(fast[i]) - want[i]));
+    }
+    std::printf("%s: %zu logits, max |fast - torch| = %.3g\n", golden.name.c_str(), want.size(), worst);
+    ++checked;
   }
   ASSERT_GT(checked, 0) << "no golden files with their models under test/fixtures";
 }

@@ -166,10 +166,10 @@ void parse_st_activation(const json& j, const std::string& source, BertConfig& c
 }  // namespace
 
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name) {
-  return parse_bert_config(parse_config_json(json_text, source_name), source_name);
+  return bert_config_from_json(parse_config_json(json_text, source_name), source_name);
 }
 
-BertConfig parse_bert_config(const json& j, const std::string& source_name) {
+BertConfig bert_config_from_json(const json& j, const std::string& source_name) {
   BertConfig cfg;
   parse_architecture(j, source_name, cfg);
   parse_activation(j, source_name, cfg);

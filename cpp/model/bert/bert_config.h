@@ -33,6 +33,6 @@ struct BertConfig {
 // Throws ce::Error(InvalidConfig) or ce::Error(UnsupportedArchitecture) naming the offending key/value.
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name);
 // The same for a document already parsed as a JSON object (the family registry parses config.json once).
-BertConfig parse_bert_config(const nlohmann::json& config, const std::string& source_name);
+BertConfig bert_config_from_json(const nlohmann::json& config, const std::string& source_name);
 
 }  // namespace ce

@@ -16,7 +16,7 @@ struct BertFamilyConfig final : FamilyConfig {
 
 std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
   auto parsed = std::make_unique<BertFamilyConfig>();
-  parsed->config = parse_bert_config(json, source);
+  parsed->config = bert_config_from_json(json, source);
   parsed->info = bert_model_info(parsed->config);
   return parsed;
 }
