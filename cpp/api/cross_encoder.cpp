@@ -17,6 +17,7 @@
 #include "kernels/gemm_kernels.h"
 #include "model/bert_model.h"
 #include "runtime/thread_pool.h"
+#include "tokenizer/tokenizer_files.h"
 
 namespace ce {
 
@@ -61,25 +62,27 @@ Activation parse_activation(const std::string& name, const std::string& config_p
                   "' is not supported (expected Identity, Sigmoid, Tanh or Softmax from torch.nn)");
 }
 
-size_t resolve_max_length(const LoadOptions& options, const BertConfig& config, const BertTokenizer& tokenizer) {
+size_t resolve_max_length(const LoadOptions& options, const BertConfig& config, const Tokenizer& tokenizer) {
   const size_t max_pos = static_cast<size_t>(config.max_position_embeddings);
   if (options.max_length > 0) {
     if (options.max_length > max_pos)
       throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
                                                   " exceeds the model's max_position_embeddings " +
                                                   std::to_string(max_pos));
-    if (options.max_length < 3)
+    if (options.max_length < tokenizer.num_special_tokens_pair())
       throw Error(ErrorCode::InvalidArgument, "max_length " + std::to_string(options.max_length) +
-                                                  " is too small: a pair needs 3 special tokens");
+                                                  " is too small: a pair needs " +
+                                                  std::to_string(tokenizer.num_special_tokens_pair()) +
+                                                  " special tokens");
     return options.max_length;
   }
-  const auto& tok_max = tokenizer.options().model_max_length;
+  const std::optional<size_t> tok_max = tokenizer.model_max_length();
   return tok_max && *tok_max > 0 ? std::min(*tok_max, max_pos) : max_pos;
 }
 
 }  // namespace
 
-CrossEncoderModel::CrossEncoderModel(BertConfig config, BertTokenizer tokenizer)
+CrossEncoderModel::CrossEncoderModel(BertConfig config, std::shared_ptr<const Tokenizer> tokenizer)
     : config_(std::move(config)), tokenizer_(std::move(tokenizer)) {}
 
 CrossEncoderModel::~CrossEncoderModel() = default;
@@ -103,20 +106,20 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   // The tokenizer files (tokenizer.json is a ~700 KB JSON document) are parsed on a thread of their own while
   // the weights are converted and packed on the pool: each is about half of the load time. Errors are reported
   // in the serial order: tokenizer, vocabulary and max_length checks, then the weights.
-  std::optional<BertTokenizer> tokenizer_slot;
+  std::shared_ptr<const Tokenizer> tokenizer;
   std::exception_ptr tokenizer_error;
-  auto load_tokenizer = [&] {
+  auto load_tokenizer_files = [&] {
     try {
-      tokenizer_slot.emplace(BertTokenizer::from_directory(model_dir));
+      tokenizer = load_tokenizer(model_dir);
     } catch (...) {
       tokenizer_error = std::current_exception();
     }
   };
   std::thread tokenizer_thread;
   try {
-    tokenizer_thread = std::thread(load_tokenizer);
+    tokenizer_thread = std::thread(load_tokenizer_files);
   } catch (const std::system_error&) {
-    load_tokenizer();  // no thread to spare: load serially
+    load_tokenizer_files();  // no thread to spare: load serially
   }
   std::optional<BertWeights> weights;
   WeightsSummary summary;
@@ -130,12 +133,11 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   }  // the mapping is released here: the weights are fp32 copies (the word embeddings may read the file still)
   if (tokenizer_thread.joinable()) tokenizer_thread.join();
   if (tokenizer_error) std::rethrow_exception(tokenizer_error);
-  BertTokenizer& tokenizer = *tokenizer_slot;
-  if (tokenizer.vocab_size() > static_cast<size_t>(config.vocab_size))
+  if (tokenizer->vocab_size() > static_cast<size_t>(config.vocab_size))
     throw Error(ErrorCode::InvalidConfig, config_path + ": vocab_size " + std::to_string(config.vocab_size) +
                                               " is smaller than the tokenizer's vocabulary (" +
-                                              std::to_string(tokenizer.vocab_size()) + " tokens)");
-  const size_t max_length = resolve_max_length(options, config, tokenizer);
+                                              std::to_string(tokenizer->vocab_size()) + " tokens)");
+  const size_t max_length = resolve_max_length(options, config, *tokenizer);
   if (weights_error) std::rethrow_exception(weights_error);
 
   std::shared_ptr<CrossEncoderModel> model(new CrossEncoderModel(std::move(config), std::move(tokenizer)));
@@ -150,7 +152,7 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
 const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
 
 PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
-  return tokenizer_.encode_pair(a, b, max_length_);
+  return tokenizer_->encode_pair(a, b, max_length_);
 }
 
 std::vector<float> CrossEncoderModel::predict(const std::vector<TextPair>& pairs,

@@ -12,7 +12,7 @@
 
 #include "api/activation.h"
 #include "model/bert_config.h"
-#include "tokenizer/bert_tokenizer.h"
+#include "tokenizer/tokenizer.h"
 
 namespace ce {
 
@@ -54,7 +54,6 @@ class CrossEncoderModel {
   ~CrossEncoderModel();
 
   const BertConfig& config() const { return config_; }
-  const BertTokenizer& tokenizer() const { return tokenizer_; }
   size_t max_length() const { return max_length_; }
   int num_labels() const { return config_.num_labels; }
   // The activation `Default` resolves to: from config (Sigmoid/Identity/Tanh/Softmax) or Sigmoid for one
@@ -77,9 +76,9 @@ class CrossEncoderModel {
   }
 
  private:
-  CrossEncoderModel(BertConfig config, BertTokenizer tokenizer);
+  CrossEncoderModel(BertConfig config, std::shared_ptr<const Tokenizer> tokenizer);
   BertConfig config_;
-  BertTokenizer tokenizer_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;
   WeightsSummary weights_summary_;
