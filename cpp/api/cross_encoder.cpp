@@ -19,6 +19,7 @@
 #include "model/registry.h"
 #include "model/sequence_classifier.h"
 #include "runtime/thread_pool.h"
+#include "tokenizer/tokenizer_files.h"
 
 namespace ce {
 
@@ -57,8 +58,8 @@ Activation parse_st_activation(const std::string& name, const std::string& confi
                   "' is not supported (expected Identity, Sigmoid, Tanh or Softmax from torch.nn)");
 }
 
-size_t resolve_max_length(const LoadOptions& options, const ModelInfo& info, const BertTokenizer& tokenizer,
-                          size_t special_tokens) {
+size_t resolve_max_length(const LoadOptions& options, const ModelInfo& info, const Tokenizer& tokenizer) {
+  const size_t special_tokens = tokenizer.num_special_tokens_pair();
   const size_t max_seq = info.max_sequence_length;
   if (options.max_length > 0) {
     if (options.max_length > max_seq)
@@ -71,7 +72,7 @@ size_t resolve_max_length(const LoadOptions& options, const ModelInfo& info, con
                                                   " special tokens");
     return options.max_length;
   }
-  const auto& tok_max = tokenizer.options().model_max_length;
+  const std::optional<size_t> tok_max = tokenizer.model_max_length();
   return tok_max && *tok_max > 0 ? std::min(*tok_max, max_seq) : max_seq;
 }
 
@@ -102,20 +103,20 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   // The tokenizer files (tokenizer.json is a ~700 KB JSON document) are parsed on a thread of their own while
   // the weights are converted and packed on the pool: each is about half of the load time. Errors are reported
   // in the serial order: tokenizer, vocabulary and max_length checks, then the weights.
-  std::optional<BertTokenizer> tokenizer_slot;
+  std::shared_ptr<const Tokenizer> tokenizer;
   std::exception_ptr tokenizer_error;
-  auto load_tokenizer = [&] {
+  auto load_tokenizer_files = [&] {
     try {
-      tokenizer_slot.emplace(BertTokenizer::from_directory(model_dir));
+      tokenizer = load_tokenizer(model_dir);
     } catch (...) {
       tokenizer_error = std::current_exception();
     }
   };
   std::thread tokenizer_thread;
   try {
-    tokenizer_thread = std::thread(load_tokenizer);
+    tokenizer_thread = std::thread(load_tokenizer_files);
   } catch (const std::system_error&) {
-    load_tokenizer();  // no thread to spare: load serially
+    load_tokenizer_files();  // no thread to spare: load serially
   }
   std::unique_ptr<SequenceClassifier> classifier;
   std::exception_ptr weights_error;
@@ -128,13 +129,11 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   }  // the mapping is released here: the weights are fp32 copies (the word embeddings may read the file still)
   if (tokenizer_thread.joinable()) tokenizer_thread.join();
   if (tokenizer_error) std::rethrow_exception(tokenizer_error);
-  auto tokenizer = std::make_shared<const BertTokenizer>(std::move(*tokenizer_slot));
   if (tokenizer->vocab_size() > info.vocab_size)
     throw Error(ErrorCode::InvalidConfig, config_path + ": vocab_size " + std::to_string(info.vocab_size) +
                                               " is smaller than the tokenizer's vocabulary (" +
                                               std::to_string(tokenizer->vocab_size()) + " tokens)");
-  const size_t special_tokens = tokenizer->encode_pair("", "", SIZE_MAX).input_ids.size();
-  const size_t max_length = resolve_max_length(options, info, *tokenizer, special_tokens);
+  const size_t max_length = resolve_max_length(options, info, *tokenizer);
   if (weights_error) std::rethrow_exception(weights_error);
 
   std::shared_ptr<CrossEncoderModel> model(new CrossEncoderModel());
@@ -152,9 +151,7 @@ int CrossEncoderModel::num_labels() const { return info().num_labels; }
 
 const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
 
-size_t CrossEncoderModel::pair_special_tokens() const {
-  return tokenizer_->encode_pair("", "", SIZE_MAX).input_ids.size();
-}
+size_t CrossEncoderModel::pair_special_tokens() const { return tokenizer_->num_special_tokens_pair(); }
 
 PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
   return tokenizer_->encode_pair(a, b, max_length_);

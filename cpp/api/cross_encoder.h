@@ -12,7 +12,7 @@
 #include "api/activation.h"
 #include "model/model_info.h"
 #include "runtime/batch_plan.h"
-#include "tokenizer/bert_tokenizer.h"
+#include "tokenizer/tokenizer.h"
 
 namespace ce {
 
@@ -97,7 +97,7 @@ class CrossEncoderModel {
  private:
   CrossEncoderModel() = default;
   std::unique_ptr<SequenceClassifier> classifier_;
-  std::shared_ptr<const BertTokenizer> tokenizer_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
   std::shared_ptr<ThreadPool> pool_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;

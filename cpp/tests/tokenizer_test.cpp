@@ -6,9 +6,12 @@
 #include <string>
 
 #include "common/error.h"
+#include "tokenizer/bert_normalizer.h"
+#include "tokenizer/bert_pair_template.h"
+#include "tokenizer/bert_pre_tokenizer.h"
 #include "tokenizer/bert_tokenizer.h"
-#include "tokenizer/normalizer.h"
-#include "tokenizer/pre_tokenizer.h"
+#include "tokenizer/pipeline_tokenizer.h"
+#include "tokenizer/tokenizer_files.h"
 #include "tokenizer/truncation.h"
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
@@ -30,7 +33,7 @@ std::u32string decode_utf8(std::string_view s) {
 
 std::string normalize(std::string_view text, ce::NormalizerFlags flags) {
   std::u32string t = decode_utf8(text), scratch;
-  ce::bert_normalize(flags, t, scratch);
+  ce::BertNormalizer(flags).normalize(t, scratch);
   return encode_utf8(t);
 }
 
@@ -121,7 +124,7 @@ TEST(PreTokenizer, SplitsWhitespaceAndIsolatesPunctuation) {
 
 TEST(WordPiece, GreedyLongestMatchFirst) {
   const std::vector<std::string> vocab = {"[UNK]", "un", "##aff", "##able", "unaff", "a", "##a", "##ff"};
-  ce::WordPiece wp(vocab, 0, "##", 100);
+  ce::WordPiece wp(vocab, "[UNK]", "##", 100);
   std::vector<int32_t> ids;
   wp.encode_word("unaffable", ids);
   EXPECT_EQ(ids, (std::vector<int32_t>{4, 3}));  // "unaff" beats "un" + "##aff"
@@ -135,7 +138,7 @@ TEST(WordPiece, GreedyLongestMatchFirst) {
 
 TEST(WordPiece, TooLongWordIsUnknownCountingCharacters) {
   const std::vector<std::string> vocab = {"[UNK]", "é", "##é"};
-  ce::WordPiece wp(vocab, 0, "##", 3);
+  ce::WordPiece wp(vocab, "[UNK]", "##", 3);
   std::vector<int32_t> ids;
   wp.encode_word("ééé", ids);  // 3 chars (6 bytes): allowed
   EXPECT_EQ(ids, (std::vector<int32_t>{1, 2, 2}));
@@ -164,32 +167,32 @@ TEST(Truncation, LongestFirst) {
   EXPECT_EQ(k.a + k.b, 0u);
 }
 
-ce::BertTokenizer tiny_tokenizer() {
-  ce::TokenizerOptions o;
+std::shared_ptr<const ce::Tokenizer> tiny_tokenizer() {
+  ce::BertTokenizerOptions o;
   o.added_tokens = {"[SEP]"};
-  return ce::BertTokenizer({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", ",", "a", "b"}, o);
+  return ce::make_bert_tokenizer({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", ",", "a", "b"}, o);
 }
 
 TEST(BertTokenizer, PairTemplateAndTypeIds) {
   const auto tok = tiny_tokenizer();
-  const auto enc = tok.encode_pair("Hello, worlds", "b a", 512);
+  const auto enc = tok->encode_pair("Hello, worlds", "b a", 512);
   EXPECT_EQ(enc.input_ids, (std::vector<int32_t>{2, 4, 7, 5, 6, 3, 9, 8, 3}));
   EXPECT_EQ(enc.token_type_ids, (std::vector<int32_t>{0, 0, 0, 0, 0, 0, 1, 1, 1}));
-  const auto cut = tok.encode_pair("a a a a", "b b", 6);
+  const auto cut = tok->encode_pair("a a a a", "b b", 6);
   EXPECT_EQ(cut.input_ids, (std::vector<int32_t>{2, 8, 8, 3, 9, 3}));  // budget 3: a gets 2, b gets 1
-  EXPECT_EQ(tok.encode_pair("", "", 3).input_ids, (std::vector<int32_t>{2, 3, 3}));
-  EXPECT_THROW(tok.encode_pair("a", "b", 2), ce::Error);
+  EXPECT_EQ(tok->encode_pair("", "", 3).input_ids, (std::vector<int32_t>{2, 3, 3}));
+  EXPECT_THROW(tok->encode_pair("a", "b", 2), ce::Error);
 }
 
 TEST(BertTokenizer, AddedTokensMatchRawText) {
   const auto tok = tiny_tokenizer();
-  EXPECT_EQ(tok.encode_text("a[SEP]b"), (std::vector<int32_t>{8, 3, 9}));
-  EXPECT_EQ(tok.encode_text("a [sep] b"), (std::vector<int32_t>{8, 1, 1, 1, 9}));  // "[", "sep", "]" unknown
+  EXPECT_EQ(tok->encode_text("a[SEP]b"), (std::vector<int32_t>{8, 3, 9}));
+  EXPECT_EQ(tok->encode_text("a [sep] b"), (std::vector<int32_t>{8, 1, 1, 1, 9}));  // "[", "sep", "]" unknown
 }
 
 TEST(BertTokenizer, MissingSpecialTokenIsNamed) {
   try {
-    ce::BertTokenizer({"[PAD]", "[UNK]", "[CLS]", "hello"}, ce::TokenizerOptions{});
+    ce::make_bert_tokenizer({"[PAD]", "[UNK]", "[CLS]", "hello"}, ce::BertTokenizerOptions{});
     FAIL() << "expected an error";
   } catch (const ce::Error& e) {
     EXPECT_EQ(e.code(), ce::ErrorCode::InvalidTokenizer);
@@ -198,7 +201,7 @@ TEST(BertTokenizer, MissingSpecialTokenIsNamed) {
 }
 
 TEST(BertTokenizer, ArbitraryBytesNeverBreakThePairInvariants) {
-  const auto tok = ce::BertTokenizer::from_directory(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/uncased");
+  const auto tok = ce::load_tokenizer(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/uncased");
   uint32_t state = 777;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };
   for (int round = 0; round < 2000; ++round) {
@@ -214,12 +217,12 @@ TEST(BertTokenizer, ArbitraryBytesNeverBreakThePairInvariants) {
       }
     }
     const size_t max_length = 3 + next() % 40;
-    const auto enc = tok.encode_pair(a, b, max_length);
+    const auto enc = tok->encode_pair(a, b, max_length);
     ASSERT_LE(enc.input_ids.size(), max_length);
     ASSERT_EQ(enc.input_ids.size(), enc.token_type_ids.size());
-    ASSERT_EQ(enc.input_ids.front(), tok.cls_id());
-    ASSERT_EQ(enc.input_ids.back(), tok.sep_id());
-    for (int32_t id : enc.input_ids) ASSERT_TRUE(id >= 0 && static_cast<size_t>(id) < tok.vocab_size());
+    ASSERT_EQ(enc.input_ids.front(), tok->token_to_id("[CLS]"));
+    ASSERT_EQ(enc.input_ids.back(), tok->token_to_id("[SEP]"));
+    for (int32_t id : enc.input_ids) ASSERT_TRUE(id >= 0 && static_cast<size_t>(id) < tok->vocab_size());
   }
 }
 
@@ -229,12 +232,90 @@ TEST(BertTokenizer, LongPassageIsLinear) {
   while (passage.size() < 100000) passage += "hello worlds, a b ";
   std::string unbroken(100000, 'x');  // one huge word: must stay [UNK] quickly
   const auto t0 = std::chrono::steady_clock::now();
-  const auto ids = tok.encode_text(passage);
-  const auto unk = tok.encode_text(unbroken);
+  const auto ids = tok->encode_text(passage);
+  const auto unk = tok->encode_text(unbroken);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(ids.size(), 6 * (passage.size() / 18));  // hello world ##s , a b
   EXPECT_EQ(unk, (std::vector<int32_t>{1}));
   EXPECT_LT(s, 0.5) << "tokenizing 200 KB took " << s << " s";
+}
+
+// The seam: parts composed by hand equal the BERT builder's pipeline, and another pair template plugs in with
+// its own special-token count (XLM-R's <s> a </s></s> b </s> has 4), which the length checks follow.
+class FourSpecialTemplate final : public ce::PostProcessor {
+ public:
+  size_t num_special_tokens_pair() const override { return 4; }
+  std::string describe_pair() const override { return "<s> a </s></s> b </s>"; }
+  ce::PairEncoding process_pair(const std::vector<int32_t>& a, const std::vector<int32_t>& b,
+                                size_t max_length) const override {
+    const ce::PairLengths keep = ce::longest_first(a.size(), b.size(), max_length - 4);
+    ce::PairEncoding enc;
+    enc.input_ids.push_back(2);
+    enc.input_ids.insert(enc.input_ids.end(), a.begin(), a.begin() + static_cast<ptrdiff_t>(keep.a));
+    enc.input_ids.insert(enc.input_ids.end(), {3, 3});
+    enc.input_ids.insert(enc.input_ids.end(), b.begin(), b.begin() + static_cast<ptrdiff_t>(keep.b));
+    enc.input_ids.push_back(3);
+    enc.token_type_ids.assign(enc.input_ids.size(), 0);
+    return enc;
+  }
+};
+
+ce::TokenizerParts bert_parts(std::unique_ptr<const ce::PostProcessor> post_processor) {
+  const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", ",", "a", "b"};
+  ce::TokenizerParts parts;
+  parts.added_tokens = ce::AddedTokens({{"[SEP]", 3}});
+  parts.normalizer = std::make_unique<const ce::BertNormalizer>(ce::NormalizerFlags{});
+  parts.pre_tokenizer = std::make_unique<const ce::BertPreTokenizer>();
+  parts.model = std::make_unique<const ce::WordPiece>(vocab, "[UNK]", "##", 100);
+  parts.post_processor = std::move(post_processor);
+  parts.model_max_length = 64;
+  return parts;
+}
+
+TEST(PipelineTokenizer, BertPartsComposeToTheBertTokenizer) {
+  const ce::PipelineTokenizer composed(bert_parts(std::make_unique<const ce::BertPairTemplate>(2, 3)));
+  const auto built = tiny_tokenizer();
+  for (const char* text : {"Hello, worlds", "a[SEP]b", "HELLO   world\u00e9s", "", "\xff\xfe a"}) {
+    EXPECT_EQ(composed.encode_text(text), built->encode_text(text)) << text;
+    for (size_t max_length : {3, 4, 5, 9, 512}) {
+      const auto x = composed.encode_pair(text, "b a hello", max_length);
+      const auto y = built->encode_pair(text, "b a hello", max_length);
+      EXPECT_EQ(x.input_ids, y.input_ids) << text << " " << max_length;
+      EXPECT_EQ(x.token_type_ids, y.token_type_ids) << text << " " << max_length;
+    }
+  }
+  EXPECT_EQ(composed.vocab_size(), 10u);
+  EXPECT_EQ(composed.model_max_length(), std::optional<size_t>(64));
+  EXPECT_EQ(composed.token_to_id("##s"), std::optional<int32_t>(6));
+  EXPECT_EQ(composed.token_to_id("nope"), std::nullopt);
+}
+
+TEST(PipelineTokenizer, PostProcessorOwnsTheSpecialTokenCount) {
+  const ce::PipelineTokenizer tok(bert_parts(std::make_unique<const FourSpecialTemplate>()));
+  EXPECT_EQ(tok.num_special_tokens_pair(), 4u);
+  EXPECT_EQ(tok.encode_pair("a a a", "b b", 6).input_ids, (std::vector<int32_t>{2, 8, 3, 3, 9, 3}));
+  EXPECT_EQ(tok.encode_pair("", "", 4).input_ids, (std::vector<int32_t>{2, 3, 3, 3}));
+  try {
+    tok.encode_pair("a", "b", 3);
+    FAIL() << "expected an error";
+  } catch (const ce::Error& e) {
+    EXPECT_EQ(e.code(), ce::ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("at least 4 for a pair (<s> a </s></s> b </s>), got 3"), std::string::npos)
+        << e.what();
+  }
+  ce::TokenizerParts incomplete = bert_parts(nullptr);
+  EXPECT_THROW(ce::PipelineTokenizer{std::move(incomplete)}, ce::Error);
+}
+
+TEST(WordPiece, MissingUnkTokenIsNamed) {
+  try {
+    ce::WordPiece({"a", "b"}, "[UNK]", "##", 100);
+    FAIL() << "expected an error";
+  } catch (const ce::Error& e) {
+    EXPECT_EQ(e.code(), ce::ErrorCode::InvalidTokenizer);
+    EXPECT_NE(std::string(e.what()).find("unk token \"[UNK]\""), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ce::WordPiece({"[UNK]"}, "[UNK]", "", 100), ce::Error);  // an empty continuation prefix
 }
 
 }  // namespace

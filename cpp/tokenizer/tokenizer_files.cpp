@@ -1,13 +1,14 @@
-// BertTokenizer::from_directory: reads tokenizer.json or vocab.txt, tokenizer_config.json and
-// special_tokens_map.json the way transformers + tokenizers interpret them.
-#include <algorithm>
+// load_tokenizer: reads the tokenizer files of a model directory (each through the checked, size-capped read),
+// resolves them the way transformers + tokenizers interpret them, and dispatches on tokenizer.json's model type.
+#include "tokenizer/tokenizer_files.h"
+
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
 
 #include "common/error.h"
-#include "tokenizer/bert_tokenizer.h"
+#include "common/file_io.h"
+#include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
 
@@ -17,30 +18,73 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::FileUnreadable, "cannot open tokenizer file " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::FileUnreadable, "cannot read tokenizer file " + path.string());
-  return ss.str();
+// Size caps per kind of file: far above real ones (XLM-R's tokenizer.json is 17 MB, BERT's vocab.txt 230 KB),
+// low enough that pointing the loader at something else fails fast instead of filling memory.
+constexpr size_t kMiB = size_t{1} << 20;
+constexpr size_t kTokenizerJsonMaxBytes = 256 * kMiB;
+constexpr size_t kVocabTxtMaxBytes = 64 * kMiB;
+constexpr size_t kSmallJsonMaxBytes = 16 * kMiB;  // tokenizer_config.json, special_tokens_map.json, config.json
+
+// The file's bytes, or nullopt when it does not exist (any other failure throws).
+std::optional<std::string> read_if_present(const fs::path& path, const char* what, size_t max_bytes) {
+  try {
+    return read_file_to_string(path.string(), what, max_bytes);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::FileNotFound) return std::nullopt;
+    throw;
+  }
 }
 
-json parse_json(const fs::path& path) {
+json parse_json_object(const std::string& text, const fs::path& path) {
+  json j;
   try {
-    json j = json::parse(read_file(path));
-    if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
-    return j;
+    j = json::parse(text);
   } catch (const json::exception& e) {
     throw Error(ErrorCode::InvalidTokenizer, path.string() + ": malformed JSON: " + e.what());
   }
+  if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
+  return j;
+}
+
+// Every tokenizer file of one directory, read and parsed once.
+struct TokenizerFiles {
+  fs::path dir;
+  std::optional<TokenizerJson> tokenizer_json;
+  std::optional<std::string> vocab_txt;  // read only when there is no tokenizer.json
+  std::optional<json> tokenizer_config, special_tokens_map;
+  std::string model_type;  // tokenizer.json's model.type; vocab.txt alone is WordPiece
+
+  fs::path path(const char* name) const { return dir / name; }
+};
+
+TokenizerFiles read_tokenizer_files(const std::string& model_dir) {
+  TokenizerFiles files;
+  files.dir = fs::path(model_dir);
+  std::error_code ec;
+  if (!fs::is_directory(files.dir, ec)) throw Error(ErrorCode::FileNotFound, "model directory not found: " + model_dir);
+  const fs::path tokenizer_json = files.path("tokenizer.json");
+  if (auto text = read_if_present(tokenizer_json, "tokenizer.json", kTokenizerJsonMaxBytes)) {
+    files.tokenizer_json = parse_tokenizer_json(*text, tokenizer_json.string());
+    files.model_type = tokenizer_json_model_type(*files.tokenizer_json);
+  } else {
+    files.vocab_txt = read_if_present(files.path("vocab.txt"), "vocab.txt", kVocabTxtMaxBytes);
+    if (!files.vocab_txt) throw Error(ErrorCode::FileNotFound, "no tokenizer.json or vocab.txt in " + model_dir);
+    files.model_type = "WordPiece";
+  }
+  const fs::path config = files.path("tokenizer_config.json"), special = files.path("special_tokens_map.json");
+  if (auto text = read_if_present(config, "tokenizer_config.json", kSmallJsonMaxBytes)) {
+    files.tokenizer_config = parse_json_object(*text, config);
+  }
+  if (auto text = read_if_present(special, "special_tokens_map.json", kSmallJsonMaxBytes)) {
+    files.special_tokens_map = parse_json_object(*text, special);
+  }
+  return files;
 }
 
 // vocab.txt as transformers 5 loads it for BertTokenizer: tokenizers' WordPiece::from_file, i.e. Rust's
 // BufRead::lines (split on \n, a trailing \r dropped) and then trim_end (trailing White_Space dropped, so
 // "the \r" is "the"); id = line number. A lone \r is not a line break.
-std::vector<std::string> read_vocab_txt(const fs::path& path) {
-  const std::string data = read_file(path);
+std::vector<std::string> parse_vocab_txt(const std::string& data, const fs::path& path) {
   std::vector<std::string> vocab;
   std::u32string cps;
   size_t start = 0;
@@ -77,119 +121,12 @@ std::optional<std::string> token_name(const json& obj, const char* key, const fs
               file.string() + ": \"" + key + "\" must be a string or an object with a string \"content\"");
 }
 
-std::optional<bool> optional_bool(const json& obj, const char* key, const fs::path& file) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_boolean()) throw Error(ErrorCode::InvalidTokenizer, file.string() + ": \"" + key + "\" must be a boolean");
-  return it->get<bool>();
-}
-
-void apply_special_tokens(const json& obj, const fs::path& file, TokenizerOptions& o) {
+// `pad_token` only matters as an added token: nothing pads (batches are packed).
+void apply_special_tokens(const json& obj, const fs::path& file, BertTokenizerOptions& o, std::string& pad_token) {
   if (auto t = token_name(obj, "unk_token", file)) o.unk_token = *t;
   if (auto t = token_name(obj, "cls_token", file)) o.cls_token = *t;
   if (auto t = token_name(obj, "sep_token", file)) o.sep_token = *t;
-  if (auto t = token_name(obj, "pad_token", file)) o.pad_token = *t;
-}
-
-// tokenizer.json: the WordPiece model's vocab and the BertNormalizer flags.
-// With pipeline_from_json false only the vocab is taken (transformers' BertTokenizer rebuilds the rest).
-// Parses tokenizer.json, except that the entries of model.vocab (30k+ of them) are handed to `entries` in file
-// order instead of being inserted into the document's std::map: that insertion was most of the load time of
-// the tokenizer. model.vocab itself stays in the document, empty.
-json parse_tokenizer_json(const fs::path& path, std::vector<std::pair<std::string, json>>& entries) {
-  std::string keys[4];  // the last key seen at depths 1..3
-  bool in_vocab = false;
-  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    using E = json::parse_event_t;
-    if (event == E::key && depth <= 3) keys[depth] = parsed.get<std::string>();
-    if (event == E::object_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
-      in_vocab = true;
-      entries.clear();  // a repeated "vocab" (or "model") key: the last one wins, as in the document
-      return true;
-    }
-    if (in_vocab && event == E::object_end && depth == 2) in_vocab = false;
-    if (!in_vocab || depth != 3) return true;
-    if (event == E::value) entries.emplace_back(keys[3], std::move(parsed));
-    if (event == E::object_start || event == E::array_start) entries.emplace_back(keys[3], json());  // not an id
-    return false;  // keys, values and nested containers of model.vocab stay out of the document
-  };
-  try {
-    json j = json::parse(read_file(path), callback);
-    if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
-    return j;
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::InvalidTokenizer, path.string() + ": malformed JSON: " + e.what());
-  }
-}
-
-std::vector<std::string> read_tokenizer_json(const fs::path& path, bool pipeline_from_json, TokenizerOptions& o) {
-  std::vector<std::pair<std::string, json>> entries;
-  const json j = parse_tokenizer_json(path, entries);
-  auto bad = [&](const std::string& what) { return Error(ErrorCode::InvalidTokenizer, path.string() + ": " + what); };
-  auto model = j.find("model");
-  if (model == j.end() || !model->is_object()) throw bad("no \"model\" object");
-  const std::string type = model->value("type", std::string());
-  if (type != "WordPiece") {
-    throw bad("model type is \"" + (type.empty() ? std::string("<missing>") : type) +
-              "\", only WordPiece (BERT) tokenizers are supported");
-  }
-  auto vocab_it = model->find("vocab");
-  if (vocab_it == model->end() || !vocab_it->is_object()) throw bad("model.vocab is not an object");
-  // The document's semantics: a repeated key keeps its last value; entries are visited in key order, so when two
-  // tokens claim one id the greater token is the one kept, and the first invalid id reported is the smallest key.
-  std::vector<size_t> order(entries.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return entries[a].first < entries[b].first; });
-  std::vector<std::string> vocab;
-  for (size_t n = 0; n < order.size(); ++n) {
-    if (n + 1 < order.size() && entries[order[n + 1]].first == entries[order[n]].first) continue;  // overridden
-    auto& [key, value] = entries[order[n]];
-    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() >= (1 << 24)) {
-      throw bad("model.vocab[\"" + key + "\"] is not a valid id");
-    }
-    const size_t id = value.get<size_t>();
-    if (id >= vocab.size()) vocab.resize(id + 1);
-    vocab[id] = std::move(key);
-  }
-  if (!pipeline_from_json) return vocab;
-  try {
-    if (auto u = model->find("unk_token"); u != model->end() && u->is_string()) o.unk_token = u->get<std::string>();
-    if (auto p = model->find("continuing_subword_prefix"); p != model->end() && p->is_string()) {
-      o.continuing_subword_prefix = p->get<std::string>();
-    }
-    if (auto m = model->find("max_input_chars_per_word"); m != model->end() && m->is_number_unsigned()) {
-      o.max_input_chars_per_word = m->get<size_t>();
-    }
-  } catch (const json::exception& e) {
-    throw bad(std::string("model: ") + e.what());
-  }
-  auto norm = j.find("normalizer");
-  if (norm == j.end() || norm->is_null()) {
-    o.clean_text = o.handle_chinese_chars = o.lowercase = false;
-    o.strip_accents = false;
-  } else {
-    if (!norm->is_object() || norm->value("type", std::string()) != "BertNormalizer") {
-      throw bad("normalizer must be a BertNormalizer");
-    }
-    o.clean_text = optional_bool(*norm, "clean_text", path).value_or(true);
-    o.handle_chinese_chars = optional_bool(*norm, "handle_chinese_chars", path).value_or(true);
-    o.lowercase = optional_bool(*norm, "lowercase", path).value_or(true);
-    o.strip_accents = optional_bool(*norm, "strip_accents", path);
-  }
-  auto pre = j.find("pre_tokenizer");
-  if (pre != j.end() && !pre->is_null() &&
-      (!pre->is_object() || pre->value("type", std::string()) != "BertPreTokenizer")) {
-    throw bad("pre_tokenizer must be a BertPreTokenizer");
-  }
-  if (auto added = j.find("added_tokens"); added != j.end() && added->is_array()) {
-    for (const json& t : *added) {
-      // Normalized added tokens would be matched after normalization; BERT's are all raw.
-      if (t.is_object() && t.value("content", json()).is_string() && !t.value("normalized", false)) {
-        o.added_tokens.push_back(t["content"].get<std::string>());
-      }
-    }
-  }
-  return vocab;
+  if (auto t = token_name(obj, "pad_token", file)) pad_token = *t;
 }
 
 // Which class transformers 5's AutoTokenizer builds. A BERT-family class (tokenizer_config's tokenizer_class,
@@ -197,20 +134,21 @@ std::vector<std::string> read_tokenizer_json(const fs::path& path, bool pipeline
 // tokenizer_config.json with BertTokenizer's defaults (clean_text always on), WordPiece "##" / 100, and the
 // tokenizer.json normalizer is ignored. PreTrainedTokenizerFast / TokenizersBackend, or no class at all, use
 // tokenizer.json exactly as serialized. Other classes (MPNet, RoBERTa, ...) use other templates: rejected.
-bool resolves_to_bert_class(const fs::path& dir, const std::optional<json>& cfg, bool from_json) {
+bool resolves_to_bert_class(const TokenizerFiles& files) {
   static const char* const kBertClasses[] = {"BertTokenizer", "BertTokenizerFast", "DistilBertTokenizer",
                                              "DistilBertTokenizerFast", "ElectraTokenizer", "ElectraTokenizerFast"};
+  const bool from_json = files.tokenizer_json.has_value();
   std::string cls;
-  if (cfg) {
-    auto it = cfg->find("tokenizer_class");
-    if (it != cfg->end() && it->is_string()) cls = it->get<std::string>();
+  if (files.tokenizer_config) {
+    auto it = files.tokenizer_config->find("tokenizer_class");
+    if (it != files.tokenizer_config->end() && it->is_string()) cls = it->get<std::string>();
   }
   if (cls.empty()) {
-    const fs::path model_config = dir / "config.json";
-    if (!fs::exists(model_config)) return !from_json;  // vocab.txt alone can only be a BertTokenizer
+    const auto config_text = read_if_present(files.path("config.json"), "config.json", kSmallJsonMaxBytes);
+    if (!config_text) return !from_json;  // vocab.txt alone can only be a BertTokenizer
     std::string model_type;
     try {
-      const json mc = json::parse(read_file(model_config));
+      const json mc = json::parse(*config_text);
       if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) model_type = mc["model_type"];
     } catch (const json::exception&) {
       // A broken config.json is the model loader's error to report; the tokenizer treats it as BERT.
@@ -222,25 +160,22 @@ bool resolves_to_bert_class(const fs::path& dir, const std::optional<json>& cfg,
     if (cls == c) return true;
   }
   if ((cls == "PreTrainedTokenizerFast" || cls == "TokenizersBackend") && from_json) return false;
-  throw Error(ErrorCode::InvalidTokenizer, (dir / "tokenizer_config.json").string() + ": tokenizer_class \"" + cls +
-                                               "\" is not a BERT WordPiece tokenizer");
+  throw Error(ErrorCode::InvalidTokenizer, files.path("tokenizer_config.json").string() + ": tokenizer_class \"" +
+                                               cls + "\" is not a BERT WordPiece tokenizer");
 }
 
-BertTokenizer load_directory(const std::string& model_dir) {
-  const fs::path dir(model_dir);
-  if (!fs::is_directory(dir)) throw Error(ErrorCode::FileNotFound, "model directory not found: " + model_dir);
-  TokenizerOptions o;
-  std::vector<std::string> vocab;
-  const fs::path tokenizer_json = dir / "tokenizer.json", vocab_txt = dir / "vocab.txt";
-  const fs::path config_json = dir / "tokenizer_config.json", special_json = dir / "special_tokens_map.json";
-  const bool from_json = fs::exists(tokenizer_json);
-  if (!from_json && !fs::exists(vocab_txt)) {
-    throw Error(ErrorCode::FileNotFound, "no tokenizer.json or vocab.txt in " + model_dir);
+BertTokenizerSpec resolve_bert_spec(const TokenizerFiles& files) {
+  BertTokenizerSpec spec;
+  BertTokenizerOptions& o = spec.options;
+  const fs::path config_json = files.path("tokenizer_config.json"), special_json = files.path("special_tokens_map.json");
+  const std::optional<json>& cfg = files.tokenizer_config;
+  const bool bert_class = resolves_to_bert_class(files);
+  if (files.tokenizer_json) {
+    spec.vocab = wordpiece_vocab(*files.tokenizer_json);
+    if (!bert_class) read_bert_pipeline(*files.tokenizer_json, o);
+  } else {
+    spec.vocab = parse_vocab_txt(*files.vocab_txt, files.path("vocab.txt"));
   }
-  std::optional<json> cfg;
-  if (fs::exists(config_json)) cfg = parse_json(config_json);
-  const bool bert_class = resolves_to_bert_class(dir, cfg, from_json);
-  vocab = from_json ? read_tokenizer_json(tokenizer_json, !bert_class, o) : read_vocab_txt(vocab_txt);
   if (bert_class) {
     o.clean_text = true;
     o.handle_chinese_chars = true;
@@ -249,15 +184,15 @@ BertTokenizer load_directory(const std::string& model_dir) {
     o.continuing_subword_prefix = "##";
     o.max_input_chars_per_word = 100;
     if (cfg) {
-      if (auto v = optional_bool(*cfg, "do_lower_case", config_json)) o.lowercase = *v;
-      if (auto v = optional_bool(*cfg, "tokenize_chinese_chars", config_json)) o.handle_chinese_chars = *v;
-      o.strip_accents = optional_bool(*cfg, "strip_accents", config_json);
+      if (auto v = optional_bool(*cfg, "do_lower_case", config_json.string())) o.lowercase = *v;
+      if (auto v = optional_bool(*cfg, "tokenize_chinese_chars", config_json.string())) o.handle_chinese_chars = *v;
+      o.strip_accents = optional_bool(*cfg, "strip_accents", config_json.string());
     }
   }
-  if (fs::exists(special_json)) apply_special_tokens(parse_json(special_json), special_json, o);
-  std::string mask_token = "[MASK]";
+  std::string mask_token = "[MASK]", pad_token = "[PAD]";
+  if (files.special_tokens_map) apply_special_tokens(*files.special_tokens_map, special_json, o, pad_token);
   if (cfg) {
-    apply_special_tokens(*cfg, config_json, o);
+    apply_special_tokens(*cfg, config_json, o, pad_token);
     if (auto t = token_name(*cfg, "mask_token", config_json)) mask_token = *t;
     if (auto m = cfg->find("model_max_length"); m != cfg->end() && m->is_number()) {
       const double v = m->get<double>();
@@ -267,22 +202,46 @@ BertTokenizer load_directory(const std::string& model_dir) {
   }
   if (bert_class) {
     // BertTokenizer registers its special tokens as added (raw-matched) tokens.
-    for (const std::string& t : {o.unk_token, o.sep_token, o.pad_token, o.cls_token, mask_token}) {
+    for (const std::string& t : {o.unk_token, o.sep_token, pad_token, o.cls_token, mask_token}) {
       o.added_tokens.push_back(t);
     }
   }
-  return BertTokenizer(std::move(vocab), std::move(o));
+  return spec;
+}
+
+// Runs `load` with std::filesystem failures (e.g. a directory we may not list) reported as ours.
+template <class Load>
+auto reporting_filesystem_errors(const std::string& model_dir, Load load) {
+  try {
+    return load();
+  } catch (const fs::filesystem_error& e) {
+    throw Error(ErrorCode::FileUnreadable, "cannot read tokenizer files in " + model_dir + ": " + e.what());
+  }
 }
 
 }  // namespace
 
-BertTokenizer BertTokenizer::from_directory(const std::string& model_dir) {
-  try {
-    return load_directory(model_dir);
-  } catch (const fs::filesystem_error& e) {
-    // e.g. a directory we may not list: report it as ours instead of letting std:: errors escape.
-    throw Error(ErrorCode::FileUnreadable, "cannot read tokenizer files in " + model_dir + ": " + e.what());
-  }
+BertTokenizerSpec read_bert_tokenizer_spec(const std::string& model_dir) {
+  return reporting_filesystem_errors(model_dir, [&] {
+    const TokenizerFiles files = read_tokenizer_files(model_dir);
+    if (files.model_type != "WordPiece") {
+      throw Error(ErrorCode::UnsupportedTokenizer, files.tokenizer_json->path + ": model type '" + files.model_type +
+                                                       "' is not a WordPiece (BERT) tokenizer");
+    }
+    return resolve_bert_spec(files);
+  });
+}
+
+std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& model_dir) {
+  return reporting_filesystem_errors(model_dir, [&]() -> std::shared_ptr<const Tokenizer> {
+    const TokenizerFiles files = read_tokenizer_files(model_dir);
+    if (files.model_type == "WordPiece") {
+      const BertTokenizerSpec spec = resolve_bert_spec(files);
+      return make_bert_tokenizer(spec.vocab, spec.options);
+    }
+    throw Error(ErrorCode::UnsupportedTokenizer, files.tokenizer_json->path + ": model type '" + files.model_type +
+                                                     "' is not supported yet (supported: WordPiece)");
+  });
 }
 
 }  // namespace ce

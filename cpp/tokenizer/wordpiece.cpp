@@ -3,6 +3,8 @@
 // valid UTF-8, so it always ends on a character boundary), found here in one trie walk.
 #include "tokenizer/wordpiece.h"
 
+#include "common/error.h"
+
 namespace ce {
 namespace {
 
@@ -20,14 +22,25 @@ std::vector<std::pair<std::string_view, int32_t>> entries(const std::vector<std:
   return out;
 }
 
+// Checked before the tries are built: an empty prefix would make every token a continuation.
+std::string_view nonempty_prefix(std::string_view prefix) {
+  if (prefix.empty()) throw Error(ErrorCode::InvalidTokenizer, "tokenizer continuing_subword_prefix must not be empty");
+  return prefix;
+}
+
 }  // namespace
 
-WordPiece::WordPiece(const std::vector<std::string>& vocab, int32_t unk_id, std::string_view prefix,
+WordPiece::WordPiece(const std::vector<std::string>& vocab, std::string_view unk_token, std::string_view prefix,
                      size_t max_input_chars_per_word)
-    : whole_(entries(vocab, prefix, false)),
+    : whole_(entries(vocab, nonempty_prefix(prefix), false)),
       continuation_(entries(vocab, prefix, true)),
-      unk_id_(unk_id),
-      max_chars_(max_input_chars_per_word) {}
+      vocab_size_(vocab.size()),
+      max_chars_(max_input_chars_per_word) {
+  unk_id_ = whole_.find(unk_token);
+  if (unk_id_ < 0) {
+    throw Error(ErrorCode::InvalidTokenizer, "tokenizer vocab has no unk token \"" + std::string(unk_token) + "\"");
+  }
+}
 
 void WordPiece::encode_word(std::string_view word, std::vector<int32_t>& out) const {
   size_t chars = 0;

@@ -1,5 +1,5 @@
 // BertNormalizer over code points, step by step in the order tokenizers' bert.rs applies them.
-#include "tokenizer/normalizer.h"
+#include "tokenizer/bert_normalizer.h"
 
 #include "tokenizer/unicode.h"
 
@@ -30,7 +30,8 @@ void canonical_order(std::u32string& text) {
   }
 }
 
-void bert_normalize(const NormalizerFlags& flags, std::u32string& text, std::u32string& scratch) {
+void BertNormalizer::normalize(std::u32string& text, std::u32string& scratch) const {
+  const NormalizerFlags& flags = flags_;
   if (flags.clean_text || flags.handle_chinese_chars) {
     scratch.clear();
     for (char32_t c : text) {

@@ -1,7 +1,8 @@
 // BertPreTokenizer over normalized code points (whitespace = White_Space, punctuation = ASCII or P*).
-#include "tokenizer/pre_tokenizer.h"
+#include "tokenizer/bert_pre_tokenizer.h"
 
 #include "tokenizer/unicode.h"
+#include "tokenizer/utf8.h"
 
 namespace ce {
 
@@ -19,6 +20,16 @@ void bert_pre_tokenize(const std::u32string& text, std::vector<WordSpan>& words)
     }
   }
   if (n > start) words.push_back({start, n});
+}
+
+void BertPreTokenizer::pre_tokenize(const std::u32string& text, PreTokenizedWords& words) const {
+  std::vector<WordSpan> spans;
+  bert_pre_tokenize(text, spans);
+  words.clear();
+  for (const WordSpan& w : spans) {
+    for (uint32_t i = w.begin; i < w.end; ++i) utf8::append(text[i], words.text());
+    words.finish_word();
+  }
 }
 
 }  // namespace ce

@@ -1,0 +1,45 @@
+// A Tokenizer composed of HF tokenizers' stages: added tokens -> normalizer -> pre-tokenizer -> model ->
+// post-processor. A tokenizer family is a choice of parts, not a class of its own.
+#pragma once
+
+#include <memory>
+
+#include "tokenizer/added_tokens.h"
+#include "tokenizer/normalizer.h"
+#include "tokenizer/post_processor.h"
+#include "tokenizer/pre_tokenizer.h"
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/tokenizer_model.h"
+
+namespace ce {
+
+struct TokenizerParts {
+  AddedTokens added_tokens;
+  std::unique_ptr<const Normalizer> normalizer;  // null: the text is not normalized (tokenizer.json "normalizer": null)
+  std::unique_ptr<const PreTokenizer> pre_tokenizer;
+  std::unique_ptr<const TokenizerModel> model;
+  std::unique_ptr<const PostProcessor> post_processor;
+  std::optional<size_t> model_max_length;
+};
+
+class PipelineTokenizer final : public Tokenizer {
+ public:
+  // Throws ce::Error(Internal) when a required part (pre-tokenizer, model, post-processor) is missing.
+  explicit PipelineTokenizer(TokenizerParts parts);
+
+  std::vector<int32_t> encode_text(std::string_view utf8) const override;
+  PairEncoding encode_pair(std::string_view text_a, std::string_view text_b, size_t max_length) const override;
+  size_t num_special_tokens_pair() const override { return parts_.post_processor->num_special_tokens_pair(); }
+  size_t vocab_size() const override { return parts_.model->vocab_size(); }
+  std::optional<size_t> model_max_length() const override { return parts_.model_max_length; }
+  std::optional<int32_t> token_to_id(std::string_view token) const override;
+
+ private:
+  // Appends the ids of `text`: added tokens split out, each stretch between them through the other stages.
+  void encode(std::string_view text, std::vector<int32_t>& out) const;
+  void encode_plain(std::string_view text, std::vector<int32_t>& out) const;
+
+  TokenizerParts parts_;
+};
+
+}  // namespace ce

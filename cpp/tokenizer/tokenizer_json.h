@@ -1,0 +1,39 @@
+// tokenizer.json (HF tokenizers' serialized pipeline): parsing, the model type the factory dispatches on, and the
+// BERT pipeline's settings.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tokenizer/bert_tokenizer.h"
+
+namespace ce {
+
+struct TokenizerJson {
+  std::string path;  // for messages
+  nlohmann::json doc;  // the document, except that model.vocab is left empty when it is an object...
+  std::vector<std::pair<std::string, nlohmann::json>> vocab_entries;  // ...whose entries are here, in file order
+};
+
+// Parses the text of `path`. Throws ce::Error(InvalidTokenizer) for malformed JSON or a top level that is not an
+// object.
+TokenizerJson parse_tokenizer_json(const std::string& text, const std::string& path);
+
+// model.type ("WordPiece", "Unigram", "BPE", ...). Throws InvalidTokenizer when there is no model or no type.
+std::string tokenizer_json_model_type(const TokenizerJson& tokenizer);
+
+// The WordPiece vocabulary: vocab[id] = token, holes empty. Throws InvalidTokenizer for a bad id.
+std::vector<std::string> wordpiece_vocab(const TokenizerJson& tokenizer);
+
+// The pipeline exactly as serialized (for a tokenizer transformers does not rebuild): WordPiece settings,
+// BertNormalizer flags, added tokens and the pair template's special-token ids. Throws UnsupportedTokenizer,
+// naming the component and its type, for a normalizer, pre-tokenizer or post-processor that is not BERT's.
+void read_bert_pipeline(const TokenizerJson& tokenizer, BertTokenizerOptions& options);
+
+// obj[key] as a boolean; nullopt when absent or null. Throws InvalidTokenizer naming `file` for another type.
+std::optional<bool> optional_bool(const nlohmann::json& obj, const char* key, const std::string& file);
+
+}  // namespace ce
