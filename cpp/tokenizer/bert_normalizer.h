@@ -18,7 +18,6 @@ class BertNormalizer final : public Normalizer {
  public:
   explicit BertNormalizer(NormalizerFlags flags) : flags_(flags) {}
   void normalize(std::u32string& text, std::u32string& scratch) const override;
-  const NormalizerFlags& flags() const { return flags_; }
 
  private:
   NormalizerFlags flags_;

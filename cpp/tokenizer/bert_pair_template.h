@@ -12,8 +12,6 @@ class BertPairTemplate final : public PostProcessor {
   std::string describe_pair() const override { return "[CLS] a [SEP] b [SEP]"; }
   PairEncoding process_pair(const std::vector<int32_t>& ids_a, const std::vector<int32_t>& ids_b,
                             size_t max_length) const override;
-  int32_t cls_id() const { return cls_id_; }
-  int32_t sep_id() const { return sep_id_; }
 
  private:
   int32_t cls_id_, sep_id_;

@@ -12,29 +12,28 @@ PipelineTokenizer::PipelineTokenizer(TokenizerParts parts) : parts_(std::move(pa
   }
 }
 
-void PipelineTokenizer::encode_plain(std::string_view utf8_text, std::vector<int32_t>& out) const {
-  std::u32string text, scratch;
-  utf8::decode(utf8_text, text);
-  if (parts_.normalizer) parts_.normalizer->normalize(text, scratch);
-  PreTokenizedWords words;
-  parts_.pre_tokenizer->pre_tokenize(text, words);
-  for (size_t i = 0; i < words.size(); ++i) parts_.model->encode_word(words[i], out);
+void PipelineTokenizer::encode_plain(std::string_view utf8_text, Scratch& scratch, std::vector<int32_t>& out) const {
+  utf8::decode(utf8_text, scratch.text);
+  if (parts_.normalizer) parts_.normalizer->normalize(scratch.text, scratch.normalizer_scratch);
+  parts_.pre_tokenizer->pre_tokenize(scratch.text, scratch.words);
+  for (size_t i = 0; i < scratch.words.size(); ++i) parts_.model->encode_word(scratch.words[i], out);
 }
 
 void PipelineTokenizer::encode(std::string_view text, std::vector<int32_t>& out) const {
+  Scratch scratch;
   size_t segment = 0;
   if (!parts_.added_tokens.empty()) {
     for (size_t i = 0; i < text.size(); ++i) {
       int32_t id = -1;
       if (const size_t length = parts_.added_tokens.match_at(text, i, id)) {
-        encode_plain(text.substr(segment, i - segment), out);
+        encode_plain(text.substr(segment, i - segment), scratch, out);
         out.push_back(id);
         i += length - 1;
         segment = i + 1;
       }
     }
   }
-  encode_plain(text.substr(segment), out);
+  encode_plain(text.substr(segment), scratch, out);
 }
 
 std::vector<int32_t> PipelineTokenizer::encode_text(std::string_view utf8) const {

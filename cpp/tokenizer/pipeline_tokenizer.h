@@ -35,9 +35,14 @@ class PipelineTokenizer final : public Tokenizer {
   std::optional<int32_t> token_to_id(std::string_view token) const override;
 
  private:
+  // Buffers of one encode() call, reused by each stretch of text between added tokens.
+  struct Scratch {
+    std::u32string text, normalizer_scratch;
+    PreTokenizedWords words;
+  };
   // Appends the ids of `text`: added tokens split out, each stretch between them through the other stages.
   void encode(std::string_view text, std::vector<int32_t>& out) const;
-  void encode_plain(std::string_view text, std::vector<int32_t>& out) const;
+  void encode_plain(std::string_view text, Scratch& scratch, std::vector<int32_t>& out) const;
 
   TokenizerParts parts_;
 };

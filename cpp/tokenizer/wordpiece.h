@@ -24,7 +24,6 @@ class WordPiece final : public TokenizerModel {
   void encode_word(std::string_view word, std::vector<int32_t>& out) const override;
   int32_t token_to_id(std::string_view token) const override { return whole_.find(token); }
   size_t vocab_size() const override { return vocab_size_; }
-  int32_t unk_id() const { return unk_id_; }
 
  private:
   PrefixTrie whole_;         // every token (word starts)
