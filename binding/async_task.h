@@ -42,7 +42,8 @@ class AsyncTask {
 
   void post() noexcept;
   // The environment is gone: nobody can observe the Promise. Deletes the task off this thread, which may be
-  // a pool thread of the model the task holds (destroying that model there could join its own pool).
+  // a pool thread (the task may hold the last reference to a model, and through it to its pool, whose
+  // destruction joins the pool's threads).
   static void abandon(AsyncTask* task) noexcept;
 
   Napi::Promise::Deferred deferred_;
