@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/untrusted_json.h"
 
 namespace ce {
 
@@ -27,15 +28,18 @@ constexpr const char* kArchitecture = "BertForSequenceClassification";
 int positive_int(const json& j, const std::string& source, const char* key, int64_t default_value, int64_t max) {
   auto it = j.find(key);
   if (it == j.end()) return static_cast<int>(default_value);
-  if (!it->is_number_integer()) invalid(source, std::string("\"") + key + "\" must be an integer, got " + it->dump());
+  if (!it->is_number_integer()) {
+    invalid(source, std::string("\"") + key + "\" must be an integer, got " + describe_json(*it));
+  }
   // Compare unsigned values as unsigned: reading one above INT64_MAX as int64 would wrap negative.
   const bool too_big = it->is_number_unsigned() ? it->get<uint64_t>() > static_cast<uint64_t>(max)
                                                 : it->get<int64_t>() > max;
   if (too_big) {
-    invalid(source, std::string("\"") + key + "\" = " + it->dump() + " exceeds the limit " + std::to_string(max));
+    invalid(source,
+            std::string("\"") + key + "\" = " + describe_json(*it) + " exceeds the limit " + std::to_string(max));
   }
   const int64_t v = it->get<int64_t>();
-  if (v <= 0) invalid(source, std::string("\"") + key + "\" must be positive, got " + it->dump());
+  if (v <= 0) invalid(source, std::string("\"") + key + "\" must be positive, got " + describe_json(*it));
   return static_cast<int>(v);
 }
 
@@ -44,7 +48,7 @@ std::string optional_string(const json& j, const std::string& source, const char
   auto it = j.find(key);
   *present = it != j.end() && !it->is_null();
   if (!*present) return {};
-  if (!it->is_string()) invalid(source, std::string("\"") + key + "\" must be a string, got " + it->dump());
+  if (!it->is_string()) invalid(source, std::string("\"") + key + "\" must be a string, got " + describe_json(*it));
   return it->get<std::string>();
 }
 
@@ -53,11 +57,13 @@ void parse_architecture(const json& j, const std::string& source, BertConfig& cf
   auto it = j.find("architectures");
   const bool has_arch = it != j.end() && !it->is_null();
   if (has_arch) {
-    if (!it->is_array()) invalid(source, "\"architectures\" must be an array of strings, got " + it->dump());
+    if (!it->is_array()) invalid(source, "\"architectures\" must be an array of strings, got " + describe_json(*it));
     if (it->empty()) invalid(source, "\"architectures\" is empty (expected [\"BertForSequenceClassification\"])");
     bool found = false;
     for (const auto& a : *it) {
-      if (!a.is_string()) invalid(source, "\"architectures\" must be an array of strings, got " + it->dump());
+      if (!a.is_string()) {
+        invalid(source, "\"architectures\" must be an array of strings, got " + describe_json(*it));
+      }
       found = found || a.get<std::string>() == kArchitecture;
     }
     if (!found) unsupported(source, (*it)[0].get<std::string>() + " is not supported; supported: " + kArchitecture);
@@ -95,11 +101,11 @@ void parse_activation(const json& j, const std::string& source, BertConfig& cfg)
 void parse_layer_norm_eps(const json& j, const std::string& source, BertConfig& cfg) {
   auto it = j.find("layer_norm_eps");
   if (it == j.end()) return;  // keep the 1e-12 default
-  if (!it->is_number()) invalid(source, "\"layer_norm_eps\" must be a number, got " + it->dump());
+  if (!it->is_number()) invalid(source, "\"layer_norm_eps\" must be a number, got " + describe_json(*it));
   const double eps = it->get<double>();
   // Must stay positive after narrowing to float, or the LayerNorm could divide by zero.
   if (!(eps > 0) || !std::isfinite(eps) || !(static_cast<float>(eps) > 0) || eps >= 1.0) {
-    invalid(source, "\"layer_norm_eps\" must be a small positive number, got " + it->dump());
+    invalid(source, "\"layer_norm_eps\" must be a small positive number, got " + describe_json(*it));
   }
   cfg.layer_norm_eps = static_cast<float>(eps);
 }
@@ -109,7 +115,7 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
   constexpr int64_t kMaxLabels = 1 << 20;
   auto it = j.find("id2label");
   if (it != j.end() && !it->is_null()) {
-    if (!it->is_object()) invalid(source, "\"id2label\" must be an object, got " + it->dump());
+    if (!it->is_object()) invalid(source, "\"id2label\" must be an object, got " + describe_json(*it));
     if (it->empty()) invalid(source, "\"id2label\" is empty");
     if (static_cast<int64_t>(it->size()) > kMaxLabels) invalid(source, "\"id2label\" has too many entries");
     const size_t n = it->size();
@@ -122,10 +128,10 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
       for (char c : key) ok = ok && c >= '0' && c <= '9';
       const size_t id = ok ? std::stoul(key) : n;
       if (id >= n) {
-        invalid(source, "\"id2label\" key \"" + key + "\" is not an id in 0.." + std::to_string(n - 1));
+        invalid(source, "\"id2label\" key " + bounded_quote(key, '"') + " is not an id in 0.." + std::to_string(n - 1));
       }
       if (!e.value().is_string()) {
-        invalid(source, "\"id2label\"[\"" + key + "\"] must be a string, got " + e.value().dump());
+        invalid(source, "\"id2label\"[\"" + key + "\"] must be a string, got " + describe_json(e.value()));
       }
       labels[id] = e.value().get<std::string>();
       filled[id] = true;
@@ -148,11 +154,11 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
 void parse_st_activation(const json& j, const std::string& source, BertConfig& cfg) {
   auto st = j.find("sentence_transformers");
   if (st != j.end() && !st->is_null()) {
-    if (!st->is_object()) invalid(source, "\"sentence_transformers\" must be an object, got " + st->dump());
+    if (!st->is_object()) invalid(source, "\"sentence_transformers\" must be an object, got " + describe_json(*st));
     auto fn = st->find("activation_fn");
     if (fn != st->end() && !fn->is_null()) {
       if (!fn->is_string()) {
-        invalid(source, "\"sentence_transformers.activation_fn\" must be a string, got " + fn->dump());
+        invalid(source, "\"sentence_transformers.activation_fn\" must be a string, got " + describe_json(*fn));
       }
       cfg.st_activation_fn = fn->get<std::string>();
       return;
@@ -165,6 +171,7 @@ void parse_st_activation(const json& j, const std::string& source, BertConfig& c
 }  // namespace
 
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name) {
+  check_json_depth(json_text, source_name, ErrorCode::InvalidConfig);
   json j;
   try {
     j = json::parse(json_text);

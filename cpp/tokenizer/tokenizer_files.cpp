@@ -2,11 +2,11 @@
 // special_tokens_map.json the way transformers + tokenizers interpret them.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
+#include "io/untrusted_json.h"
 #include "tokenizer/bert_tokenizer.h"
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
@@ -17,18 +17,21 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::FileUnreadable, "cannot open tokenizer file " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::FileUnreadable, "cannot read tokenizer file " + path.string());
-  return ss.str();
+// Through the core's one checked open: a FIFO or a device is refused instead of hanging or reading forever.
+std::string read_file(const fs::path& path, size_t max_bytes = file_limits::kSmallJson) {
+  return read_file_to_string(path.string(), path.filename().string(), max_bytes);
+}
+
+// A JSON tokenizer file's text, its nesting bounded before the parser sees it.
+std::string read_json_text(const fs::path& path, size_t max_bytes = file_limits::kSmallJson) {
+  std::string text = read_file(path, max_bytes);
+  check_json_depth(text, path.string(), ErrorCode::InvalidTokenizer);
+  return text;
 }
 
 json parse_json(const fs::path& path) {
   try {
-    json j = json::parse(read_file(path));
+    json j = json::parse(read_json_text(path));
     if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
     return j;
   } catch (const json::exception& e) {
@@ -40,7 +43,7 @@ json parse_json(const fs::path& path) {
 // BufRead::lines (split on \n, a trailing \r dropped) and then trim_end (trailing White_Space dropped, so
 // "the \r" is "the"); id = line number. A lone \r is not a line break.
 std::vector<std::string> read_vocab_txt(const fs::path& path) {
-  const std::string data = read_file(path);
+  const std::string data = read_file(path, file_limits::kTokenizer);
   std::vector<std::string> vocab;
   std::u32string cps;
   size_t start = 0;
@@ -114,7 +117,7 @@ json parse_tokenizer_json(const fs::path& path, std::vector<std::pair<std::strin
     return false;  // keys, values and nested containers of model.vocab stay out of the document
   };
   try {
-    json j = json::parse(read_file(path), callback);
+    json j = json::parse(read_json_text(path, file_limits::kTokenizer), callback);
     if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
     return j;
   } catch (const json::exception& e) {
