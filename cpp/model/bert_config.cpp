@@ -66,13 +66,18 @@ void parse_architecture(const json& j, const std::string& source, BertConfig& cf
       }
       found = found || a.get<std::string>() == kArchitecture;
     }
-    if (!found) unsupported(source, (*it)[0].get<std::string>() + " is not supported; supported: " + kArchitecture);
+    if (!found) {
+      unsupported(source, bounded_quote((*it)[0].get<std::string>(), '"') + " is not supported; supported: " +
+                              kArchitecture);
+    }
   }
 
   bool has_type = false;
   const std::string model_type = optional_string(j, source, "model_type", &has_type);
   if (!has_type) invalid(source, "missing \"model_type\" (expected \"bert\")");
-  if (model_type != "bert") unsupported(source, "model_type \"" + model_type + "\" is not supported; supported: bert");
+  if (model_type != "bert") {
+    unsupported(source, "model_type " + bounded_quote(model_type, '"') + " is not supported; supported: bert");
+  }
   // transformers picks the model class from model_type, so a config without "architectures" still loads
   // as a sequence classifier there; accept it the same way.
   cfg.architecture = kArchitecture;
@@ -89,12 +94,14 @@ void parse_activation(const json& j, const std::string& source, BertConfig& cfg)
   } else if (act == "relu") {
     cfg.hidden_act = HiddenActivation::Relu;
   } else {
-    unsupported(source, "hidden_act \"" + act + "\" is not supported; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
+    unsupported(source, "hidden_act " + bounded_quote(act, '"') +
+                            " is not supported; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
   }
 
   const std::string pos = optional_string(j, source, "position_embedding_type", &present);
   if (present && pos != "absolute") {
-    unsupported(source, "position_embedding_type \"" + pos + "\" is not supported; supported: absolute");
+    unsupported(source,
+                "position_embedding_type " + bounded_quote(pos, '"') + " is not supported; supported: absolute");
   }
 }
 
