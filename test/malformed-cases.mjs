@@ -335,12 +335,12 @@ function caseList() {
     });
   tokenizerJson('tokenizer-json-not-json', ERR_TOK, 'malformed JSON', '{"model": {"vocab": {"a": 1,');
   tokenizerJson('tokenizer-json-array', ERR_TOK, 'top level is not a JSON object', '[]');
-  tokenizerJson('tokenizer-json-vocab-array', ERR_TOK, 'tokenizer.json', (t) => (t.model.vocab = ['[PAD]', '[UNK]']));
-  tokenizerJson('tokenizer-json-vocab-id-string', ERR_TOK, 'tokenizer.json', (t) => {
+  tokenizerJson('tokenizer-json-vocab-array', ERR_TOK, 'model.vocab is not an object', (t) => (t.model.vocab = ['[PAD]', '[UNK]']));
+  tokenizerJson('tokenizer-json-vocab-id-string', ERR_TOK, 'is not a valid id', (t) => {
     const first = Object.keys(t.model.vocab)[0];
     t.model.vocab[first] = 'zero';
   });
-  tokenizerJson('tokenizer-json-model-missing', ERR_TOK, 'tokenizer.json', (t) => delete t.model);
+  tokenizerJson('tokenizer-json-model-missing', ERR_TOK, 'no "model" object', (t) => delete t.model);
   tokenizerJson('tokenizer-json-deeply-nested', ERR_TOK, 'nests deeper than 128', `{"model": {"vocab": {"a": ${nested(50000)}}}}`);
   add('tokenizer', 'tokenizer-json-fifo', 'ERR_FILE_UNREADABLE', 'FIFO', (dir) => {
     linkBase(dir, 'tokenizerJson', ['tokenizer.json']);

@@ -60,8 +60,7 @@ OpenedFile open_regular_file(const std::string& path, const std::string& what, u
     throw Error(ErrorCode::FileUnreadable, prefix + "cannot stat: " + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) {
-    throw Error(ErrorCode::FileUnreadable, prefix + "not a regular file: it is " + file_kind(st.st_mode) +
-                                               "; expected the " + what + " file itself");
+    throw Error(ErrorCode::FileUnreadable, prefix + "not a regular file: it is " + file_kind(st.st_mode));
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size > max_bytes) {

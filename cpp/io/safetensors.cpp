@@ -199,15 +199,21 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   }
 
   const char* header_begin = reinterpret_cast<const char*>(bytes + 8);
-  check_json_depth(std::string_view(header_begin, header_len), "safetensors file '" + path + "': header",
-                   ErrorCode::InvalidSafetensors);
   // Duplicate top-level keys would silently shadow each other in the parsed object; reject them instead.
   std::set<std::string> seen_keys;
-  std::string duplicate;
+  std::string duplicate, last_key;
+  // Values nested deeper than kMaxJsonDepth are dropped while parsing and reported once it is done (the parser and
+  // the document's destructor iterate; dropping them keeps every later walk over the header shallow).
+  std::optional<std::string> too_deep;  // the top-level key whose value nests too deep
   auto on_event = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    if (depth == 1 && event == nlohmann::json::parse_event_t::key && duplicate.empty()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      if (!seen_keys.insert(key).second) duplicate = key;
+    using Event = nlohmann::json::parse_event_t;
+    if (depth == 1 && event == Event::key) {
+      last_key = parsed.get_ref<const std::string&>();
+      if (duplicate.empty() && !seen_keys.insert(last_key).second) duplicate = last_key;
+    }
+    if (depth > static_cast<int>(kMaxJsonDepth) && (event == Event::array_start || event == Event::object_start)) {
+      if (!too_deep) too_deep = last_key;
+      return false;
     }
     return true;
   };
@@ -216,6 +222,10 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     header = nlohmann::json::parse(header_begin, header_begin + header_len, on_event);
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("header is not valid JSON: ") + e.what());
+  }
+  if (too_deep) {
+    fail(path, "header value of " + bounded_quote(*too_deep) + " nests deeper than " + std::to_string(kMaxJsonDepth) +
+                   " levels; no model file does, so the file is corrupt or hostile");
   }
   if (!header.is_object()) fail(path, "header is not a JSON object");
   if (!duplicate.empty()) fail(path, "header names " + bounded_quote(duplicate) + " more than once");

@@ -81,6 +81,11 @@ std::string describe_json(const json& value) {
   return out;
 }
 
+std::string bounded_excerpt(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  return std::string(text.substr(0, max_bytes)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 std::string bounded_quote(std::string_view text, char quote, size_t max_bytes) {
   if (text.size() <= max_bytes) return quote + std::string(text) + quote;
   return quote + std::string(text.substr(0, max_bytes)) + "..." + quote + " (" + std::to_string(text.size()) +

@@ -24,6 +24,9 @@ void check_json_depth(std::string_view text, const std::string& source, ErrorCod
 // Never recurses into nested values, so any value, however deep or long, yields at most a few hundred bytes.
 std::string describe_json(const nlohmann::json& value);
 
+// `text`, cut to `max_bytes` bytes (then "..." and the full length follow), for names taken from a file.
+std::string bounded_excerpt(std::string_view text, size_t max_bytes = 200);
+
 // `text` between `quote` characters, cut to `max_bytes` bytes (then "..." and the full length follow), for names
 // taken from a file.
 std::string bounded_quote(std::string_view text, char quote = '\'', size_t max_bytes = 200);

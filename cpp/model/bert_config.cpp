@@ -67,7 +67,7 @@ void parse_architecture(const json& j, const std::string& source, BertConfig& cf
       found = found || a.get<std::string>() == kArchitecture;
     }
     if (!found) {
-      unsupported(source, bounded_quote((*it)[0].get<std::string>(), '"') + " is not supported; supported: " +
+      unsupported(source, bounded_excerpt((*it)[0].get<std::string>()) + " is not supported; supported: " +
                               kArchitecture);
     }
   }

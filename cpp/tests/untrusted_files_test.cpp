@@ -210,7 +210,7 @@ TEST_F(UntrustedFiles, DeeplyNestedSafetensorsHeaderAndIndexAreRejected) {
   for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
   const std::string path = write_raw("deep.safetensors", bytes + header + std::string(4, '\0'));
   expect_isolated_error([&] { ce::SafetensorsFile::open(path); }, ce::ErrorCode::InvalidSafetensors,
-                        {path, "nests deeper"});
+                        {path, "'w'", "nests deeper"});
   const std::string shallow_header = R"({"w": {"dtype": "F32", "shape": )" + nested_arrays(60) +
                                      R"(, "data_offsets": [0, 4]}})";
   for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((shallow_header.size() >> (8 * i)) & 0xff);
