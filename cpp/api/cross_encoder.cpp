@@ -82,15 +82,21 @@ CrossEncoderModel::~CrossEncoderModel() = default;
 
 std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& model_dir, const LoadOptions& options) {
   namespace fs = std::filesystem;
+  // The path reaches stat() and open() as a C string, which would end at a NUL: another directory would load.
+  if (model_dir.find('\0') != std::string::npos)
+    throw Error(ErrorCode::InvalidArgument, "model directory path contains a NUL byte");
   std::error_code ec;
-  if (!fs::is_directory(model_dir, ec))
+  if (!fs::is_directory(model_dir, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+      throw Error(ErrorCode::FileUnreadable, "model directory '" + model_dir + "': " + ec.message());
     throw Error(ErrorCode::FileNotFound, "model directory '" + model_dir + "' does not exist or is not a directory");
+  }
   if (options.threads < 0)
     throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
                                                 std::to_string(options.threads));
   const std::string config_path = (fs::path(model_dir) / "config.json").string();
   const nlohmann::json config_json =
-      parse_config_json(read_file_to_string(config_path, "config.json"), config_path);
+      parse_config_json(read_file_to_string(config_path, "config.json", file_limits::kSmallJson), config_path);
   const ModelFamily& family = family_for_config(config_json, config_path);
   const std::unique_ptr<FamilyConfig> config = family.parse_config(config_json, config_path);
   const ModelInfo& info = config->info;

@@ -1,9 +1,7 @@
 // Maps a safetensors file read-only and validates its header as untrusted input before exposing tensors.
 #include "io/safetensors.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 #include "common/error.h"
 #include "common/huge_pages.h"
 #include "io/float_convert.h"
+#include "io/untrusted_json.h"
 
 namespace ce {
 
@@ -45,7 +44,7 @@ constexpr DTypeName kDTypes[] = {
 }
 
 [[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what) {
-  fail(path, "tensor '" + tensor + "': " + what);
+  fail(path, "tensor " + bounded_quote(tensor) + ": " + what);
 }
 
 std::string shape_str(const std::vector<int64_t>& shape) {
@@ -102,7 +101,7 @@ TensorView parse_entry(const std::string& path, const std::string& name, const n
   for (const auto& dim : *shape_it) {
     uint64_t d = 0;
     if (!as_non_negative(dim, &d)) {
-      fail_tensor(path, name, "\"shape\" must hold non-negative integers, got " + shape_it->dump());
+      fail_tensor(path, name, "\"shape\" must hold non-negative integers, got " + describe_json(*shape_it));
     }
     shape.push_back(static_cast<int64_t>(d));
     // Keep checking the remaining dims for type errors even once the product has overflowed.
@@ -110,7 +109,7 @@ TensorView parse_entry(const std::string& path, const std::string& name, const n
   }
   uint64_t expected_bytes = 0;
   if (overflow || __builtin_mul_overflow(numel, static_cast<uint64_t>(dt->size), &expected_bytes)) {
-    fail_tensor(path, name, "shape " + shape_it->dump() + " has a byte size that overflows 64 bits");
+    fail_tensor(path, name, "shape " + describe_json(*shape_it) + " has a byte size that overflows 64 bits");
   }
 
   auto off_it = entry.find("data_offsets");
@@ -118,7 +117,8 @@ TensorView parse_entry(const std::string& path, const std::string& name, const n
   uint64_t begin = 0, end = 0;
   if (!off_it->is_array() || off_it->size() != 2 || !as_non_negative((*off_it)[0], &begin) ||
       !as_non_negative((*off_it)[1], &end)) {
-    fail_tensor(path, name, "\"data_offsets\" must be [begin, end] of non-negative integers, got " + off_it->dump());
+    fail_tensor(path, name,
+                "\"data_offsets\" must be [begin, end] of non-negative integers, got " + describe_json(*off_it));
   }
   if (begin > end) {
     fail_tensor(path, name, "data_offsets begin " + std::to_string(begin) + " > end " + std::to_string(end));
@@ -140,7 +140,10 @@ TensorView parse_entry(const std::string& path, const std::string& name, const n
 void check_metadata(const std::string& path, const nlohmann::json& meta) {
   if (!meta.is_object()) fail(path, "\"__metadata__\" is not a JSON object");
   for (auto it = meta.begin(); it != meta.end(); ++it) {
-    if (!it.value().is_string()) fail(path, "\"__metadata__\" value for key '" + it.key() + "' is not a string");
+    if (!it.value().is_string()) {
+      fail(path, "\"__metadata__\" value for key " + bounded_quote(it.key()) + " is not a string, got " +
+                     describe_json(it.value()));
+    }
   }
 }
 
@@ -170,22 +173,10 @@ size_t dtype_size(DType dtype) {
 }
 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
-  int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO must not hang open()
-  if (raw_fd < 0) {
-    int err = errno;
-    ErrorCode code = (err == ENOENT || err == ENOTDIR) ? ErrorCode::FileNotFound : ErrorCode::FileUnreadable;
-    throw Error(code, "safetensors file '" + path + "': cannot open: " + std::strerror(err));
-  }
-  auto fd = std::make_shared<const FileDescriptor>(raw_fd);  // closes it on every exit path
-  struct stat st {};
-  if (fstat(fd->get(), &st) != 0) {
-    int err = errno;
-    throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': cannot stat: " + std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    throw Error(ErrorCode::FileUnreadable, "safetensors file '" + path + "': not a regular file");
-  }
-  const uint64_t file_size = static_cast<uint64_t>(st.st_size);
+  // No size cap: weights are mapped, not read; the header inside is capped below.
+  OpenedFile opened = open_regular_file(path, "safetensors file", UINT64_MAX);
+  auto fd = std::move(opened.fd);
+  const uint64_t file_size = opened.size;
   if (file_size < 8) {
     fail(path, "file is " + std::to_string(file_size) + " bytes; it must start with an 8-byte header length");
   }
@@ -210,11 +201,19 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   const char* header_begin = reinterpret_cast<const char*>(bytes + 8);
   // Duplicate top-level keys would silently shadow each other in the parsed object; reject them instead.
   std::set<std::string> seen_keys;
-  std::string duplicate;
+  std::string duplicate, last_key;
+  // Values nested deeper than kMaxJsonDepth are dropped while parsing and reported once it is done (the parser and
+  // the document's destructor iterate; dropping them keeps every later walk over the header shallow).
+  std::optional<std::string> too_deep;  // the top-level key whose value nests too deep
   auto on_event = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    if (depth == 1 && event == nlohmann::json::parse_event_t::key && duplicate.empty()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      if (!seen_keys.insert(key).second) duplicate = key;
+    using Event = nlohmann::json::parse_event_t;
+    if (depth == 1 && event == Event::key) {
+      last_key = parsed.get_ref<const std::string&>();
+      if (duplicate.empty() && !seen_keys.insert(last_key).second) duplicate = last_key;
+    }
+    if (depth > static_cast<int>(kMaxJsonDepth) && (event == Event::array_start || event == Event::object_start)) {
+      if (!too_deep) too_deep = last_key;
+      return false;
     }
     return true;
   };
@@ -224,8 +223,12 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("header is not valid JSON: ") + e.what());
   }
+  if (too_deep) {
+    fail(path, "header value of " + bounded_quote(*too_deep) + " nests deeper than " + std::to_string(kMaxJsonDepth) +
+                   " levels; no model file does, so the file is corrupt or hostile");
+  }
   if (!header.is_object()) fail(path, "header is not a JSON object");
-  if (!duplicate.empty()) fail(path, "header names '" + duplicate + "' more than once");
+  if (!duplicate.empty()) fail(path, "header names " + bounded_quote(duplicate) + " more than once");
 
   auto file = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
   file->path_ = path;

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "io/untrusted_json.h"
 
 namespace ce {
 
@@ -34,18 +35,21 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_model_dir(const std::string& d
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string single = (fs::path(dir) / kSingleFile).string();
-  if (fs::exists(single, ec)) return open_file(single);
+  // exists() fails with an error (not just false) on e.g. a symlink loop: let the open report that.
+  if (fs::exists(single, ec) || ec) return open_file(single);
   const std::string index_path = (fs::path(dir) / kIndexFile).string();
-  if (!fs::exists(index_path, ec))
+  if (!fs::exists(index_path, ec) && !ec)
     throw Error(ErrorCode::FileNotFound, "'" + single + "' does not exist (nor '" + kIndexFile +
                                              "' for sharded weights; only safetensors weights are read)");
 
   const auto bad = [&](const std::string& why) {
     return Error(ErrorCode::InvalidSafetensors, index_path + ": " + why);
   };
+  const std::string index_text = read_file_to_string(index_path, kIndexFile, file_limits::kIndexJson);
+  check_json_depth(index_text, index_path, ErrorCode::InvalidSafetensors);
   nlohmann::json index;
   try {
-    index = nlohmann::json::parse(read_file_to_string(index_path, kIndexFile));
+    index = nlohmann::json::parse(index_text);
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("not valid JSON (") + e.what() + ")");
   }
@@ -58,20 +62,23 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_model_dir(const std::string& d
   c.path_ = index_path;
   std::map<std::string, size_t> shard_index;  // shard file name -> files_ slot
   for (const auto& [tensor, shard_value] : weight_map.items()) {
-    if (!shard_value.is_string()) throw bad("the shard of tensor '" + tensor + "' is not a string");
+    if (!shard_value.is_string()) {
+      throw bad("the shard of tensor " + bounded_quote(tensor) + " is not a string, got " + describe_json(shard_value));
+    }
     const std::string shard = shard_value.get<std::string>();
     if (!is_plain_file_name(shard))
-      throw bad("shard name '" + shard + "' (tensor '" + tensor + "') is not a file name in the model directory");
+      throw bad("shard name " + bounded_quote(shard) + " (tensor " + bounded_quote(tensor) +
+                ") is not a file name in the model directory");
     auto it = shard_index.find(shard);
     if (it == shard_index.end()) {
       const std::string shard_path = (fs::path(dir) / shard).string();
-      if (!fs::exists(shard_path, ec))
+      if (!fs::exists(shard_path, ec) && !ec)
         throw Error(ErrorCode::FileNotFound, "shard '" + shard_path + "' listed in " + index_path + " does not exist");
       c.files_.push_back(SafetensorsFile::open(shard_path));
       it = shard_index.emplace(shard, c.files_.size() - 1).first;
     }
     if (c.files_[it->second]->find(tensor) == nullptr)
-      throw bad("tensor '" + tensor + "' is mapped to shard '" + shard + "', which does not contain it");
+      throw bad("tensor " + bounded_quote(tensor) + " is mapped to shard '" + shard + "', which does not contain it");
     c.shard_of_.emplace(tensor, it->second);
   }
   return c;

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "io/untrusted_json.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
@@ -18,12 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Size caps per kind of file: far above real ones (XLM-R's tokenizer.json is 17 MB, BERT's vocab.txt 230 KB),
-// low enough that pointing the loader at something else fails fast instead of filling memory.
-constexpr size_t kMiB = size_t{1} << 20;
-constexpr size_t kTokenizerJsonMaxBytes = 256 * kMiB;
-constexpr size_t kVocabTxtMaxBytes = 64 * kMiB;
-constexpr size_t kSmallJsonMaxBytes = 16 * kMiB;  // tokenizer_config.json, special_tokens_map.json, config.json
+// Size caps per kind of file come from file_limits (common/file_io.h): far above real ones (XLM-R's tokenizer.json
+// is 17 MB, BERT's vocab.txt 230 KB), low enough that pointing the loader at something else fails fast.
+constexpr size_t kTokenizerJsonMaxBytes = file_limits::kTokenizer;
+constexpr size_t kVocabTxtMaxBytes = file_limits::kVocabTxt;
+constexpr size_t kSmallJsonMaxBytes = file_limits::kSmallJson;  // tokenizer_config.json, special_tokens_map.json
 
 // The file's bytes, or nullopt when it does not exist (any other failure throws).
 std::optional<std::string> read_if_present(const fs::path& path, const char* what, size_t max_bytes) {
@@ -36,6 +36,8 @@ std::optional<std::string> read_if_present(const fs::path& path, const char* wha
 }
 
 json parse_json_object(const std::string& text, const fs::path& path) {
+  // Nesting is bounded before the parser sees it (a deeply nested value must not exhaust the stack).
+  check_json_depth(text, path.string(), ErrorCode::InvalidTokenizer);
   json j;
   try {
     j = json::parse(text);
@@ -64,6 +66,7 @@ TokenizerFiles read_tokenizer_files(const std::string& model_dir) {
   if (!fs::is_directory(files.dir, ec)) throw Error(ErrorCode::FileNotFound, "model directory not found: " + model_dir);
   const fs::path tokenizer_json = files.path("tokenizer.json");
   if (auto text = read_if_present(tokenizer_json, "tokenizer.json", kTokenizerJsonMaxBytes)) {
+    check_json_depth(*text, tokenizer_json.string(), ErrorCode::InvalidTokenizer);
     files.tokenizer_json = parse_tokenizer_json(*text, tokenizer_json.string());
     files.model_type = tokenizer_json_model_type(*files.tokenizer_json);
   } else {
@@ -148,9 +151,10 @@ bool resolves_to_bert_class(const TokenizerFiles& files) {
     if (!config_text) return !from_json;  // vocab.txt alone can only be a BertTokenizer
     std::string model_type;
     try {
+      check_json_depth(*config_text, "config.json", ErrorCode::InvalidConfig);
       const json mc = json::parse(*config_text);
       if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) model_type = mc["model_type"];
-    } catch (const json::exception&) {
+    } catch (const std::exception&) {
       // A broken config.json is the model loader's error to report; the tokenizer treats it as BERT.
     }
     return !from_json || model_type.empty() || model_type == "bert" || model_type == "distilbert" ||

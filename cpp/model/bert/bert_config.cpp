@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "model/config_json.h"
+#include "io/untrusted_json.h"
 
 namespace ce {
 
@@ -28,15 +29,18 @@ constexpr const char* kArchitecture = "BertForSequenceClassification";
 int positive_int(const json& j, const std::string& source, const char* key, int64_t default_value, int64_t max) {
   auto it = j.find(key);
   if (it == j.end()) return static_cast<int>(default_value);
-  if (!it->is_number_integer()) invalid(source, std::string("\"") + key + "\" must be an integer, got " + it->dump());
+  if (!it->is_number_integer()) {
+    invalid(source, std::string("\"") + key + "\" must be an integer, got " + describe_json(*it));
+  }
   // Compare unsigned values as unsigned: reading one above INT64_MAX as int64 would wrap negative.
   const bool too_big = it->is_number_unsigned() ? it->get<uint64_t>() > static_cast<uint64_t>(max)
                                                 : it->get<int64_t>() > max;
   if (too_big) {
-    invalid(source, std::string("\"") + key + "\" = " + it->dump() + " exceeds the limit " + std::to_string(max));
+    invalid(source,
+            std::string("\"") + key + "\" = " + describe_json(*it) + " exceeds the limit " + std::to_string(max));
   }
   const int64_t v = it->get<int64_t>();
-  if (v <= 0) invalid(source, std::string("\"") + key + "\" must be positive, got " + it->dump());
+  if (v <= 0) invalid(source, std::string("\"") + key + "\" must be positive, got " + describe_json(*it));
   return static_cast<int>(v);
 }
 
@@ -45,7 +49,7 @@ std::string optional_string(const json& j, const std::string& source, const char
   auto it = j.find(key);
   *present = it != j.end() && !it->is_null();
   if (!*present) return {};
-  if (!it->is_string()) invalid(source, std::string("\"") + key + "\" must be a string, got " + it->dump());
+  if (!it->is_string()) invalid(source, std::string("\"") + key + "\" must be a string, got " + describe_json(*it));
   return it->get<std::string>();
 }
 
@@ -54,20 +58,27 @@ void parse_architecture(const json& j, const std::string& source, BertConfig& cf
   auto it = j.find("architectures");
   const bool has_arch = it != j.end() && !it->is_null();
   if (has_arch) {
-    if (!it->is_array()) invalid(source, "\"architectures\" must be an array of strings, got " + it->dump());
+    if (!it->is_array()) invalid(source, "\"architectures\" must be an array of strings, got " + describe_json(*it));
     if (it->empty()) invalid(source, "\"architectures\" is empty (expected [\"BertForSequenceClassification\"])");
     bool found = false;
     for (const auto& a : *it) {
-      if (!a.is_string()) invalid(source, "\"architectures\" must be an array of strings, got " + it->dump());
+      if (!a.is_string()) {
+        invalid(source, "\"architectures\" must be an array of strings, got " + describe_json(*it));
+      }
       found = found || a.get<std::string>() == kArchitecture;
     }
-    if (!found) unsupported(source, (*it)[0].get<std::string>() + " is not supported; supported: " + kArchitecture);
+    if (!found) {
+      unsupported(source, bounded_excerpt((*it)[0].get<std::string>()) + " is not supported; supported: " +
+                              kArchitecture);
+    }
   }
 
   bool has_type = false;
   const std::string model_type = optional_string(j, source, "model_type", &has_type);
   if (!has_type) invalid(source, "missing \"model_type\" (expected \"bert\")");
-  if (model_type != "bert") unsupported(source, "model_type \"" + model_type + "\" is not supported; supported: bert");
+  if (model_type != "bert") {
+    unsupported(source, "model_type " + bounded_quote(model_type, '"') + " is not supported; supported: bert");
+  }
   // transformers picks the model class from model_type, so a config without "architectures" still loads
   // as a sequence classifier there; accept it the same way.
   cfg.architecture = kArchitecture;
@@ -84,23 +95,25 @@ void parse_activation(const json& j, const std::string& source, BertConfig& cfg)
   } else if (act == "relu") {
     cfg.hidden_act = HiddenActivation::Relu;
   } else {
-    unsupported(source, "hidden_act \"" + act + "\" is not supported; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
+    unsupported(source, "hidden_act " + bounded_quote(act, '"') +
+                            " is not supported; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
   }
 
   const std::string pos = optional_string(j, source, "position_embedding_type", &present);
   if (present && pos != "absolute") {
-    unsupported(source, "position_embedding_type \"" + pos + "\" is not supported; supported: absolute");
+    unsupported(source,
+                "position_embedding_type " + bounded_quote(pos, '"') + " is not supported; supported: absolute");
   }
 }
 
 void parse_layer_norm_eps(const json& j, const std::string& source, BertConfig& cfg) {
   auto it = j.find("layer_norm_eps");
   if (it == j.end()) return;  // keep the 1e-12 default
-  if (!it->is_number()) invalid(source, "\"layer_norm_eps\" must be a number, got " + it->dump());
+  if (!it->is_number()) invalid(source, "\"layer_norm_eps\" must be a number, got " + describe_json(*it));
   const double eps = it->get<double>();
   // Must stay positive after narrowing to float, or the LayerNorm could divide by zero.
   if (!(eps > 0) || !std::isfinite(eps) || !(static_cast<float>(eps) > 0) || eps >= 1.0) {
-    invalid(source, "\"layer_norm_eps\" must be a small positive number, got " + it->dump());
+    invalid(source, "\"layer_norm_eps\" must be a small positive number, got " + describe_json(*it));
   }
   cfg.layer_norm_eps = static_cast<float>(eps);
 }
@@ -110,7 +123,7 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
   constexpr int64_t kMaxLabels = 1 << 20;
   auto it = j.find("id2label");
   if (it != j.end() && !it->is_null()) {
-    if (!it->is_object()) invalid(source, "\"id2label\" must be an object, got " + it->dump());
+    if (!it->is_object()) invalid(source, "\"id2label\" must be an object, got " + describe_json(*it));
     if (it->empty()) invalid(source, "\"id2label\" is empty");
     if (static_cast<int64_t>(it->size()) > kMaxLabels) invalid(source, "\"id2label\" has too many entries");
     const size_t n = it->size();
@@ -123,10 +136,10 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
       for (char c : key) ok = ok && c >= '0' && c <= '9';
       const size_t id = ok ? std::stoul(key) : n;
       if (id >= n) {
-        invalid(source, "\"id2label\" key \"" + key + "\" is not an id in 0.." + std::to_string(n - 1));
+        invalid(source, "\"id2label\" key " + bounded_quote(key, '"') + " is not an id in 0.." + std::to_string(n - 1));
       }
       if (!e.value().is_string()) {
-        invalid(source, "\"id2label\"[\"" + key + "\"] must be a string, got " + e.value().dump());
+        invalid(source, "\"id2label\"[\"" + key + "\"] must be a string, got " + describe_json(e.value()));
       }
       labels[id] = e.value().get<std::string>();
       filled[id] = true;
@@ -149,11 +162,11 @@ void parse_labels(const json& j, const std::string& source, BertConfig& cfg) {
 void parse_st_activation(const json& j, const std::string& source, BertConfig& cfg) {
   auto st = j.find("sentence_transformers");
   if (st != j.end() && !st->is_null()) {
-    if (!st->is_object()) invalid(source, "\"sentence_transformers\" must be an object, got " + st->dump());
+    if (!st->is_object()) invalid(source, "\"sentence_transformers\" must be an object, got " + describe_json(*st));
     auto fn = st->find("activation_fn");
     if (fn != st->end() && !fn->is_null()) {
       if (!fn->is_string()) {
-        invalid(source, "\"sentence_transformers.activation_fn\" must be a string, got " + fn->dump());
+        invalid(source, "\"sentence_transformers.activation_fn\" must be a string, got " + describe_json(*fn));
       }
       cfg.st_activation_fn = fn->get<std::string>();
       return;
