@@ -21,7 +21,7 @@
 #include "io/safetensors.h"
 #include "io/safetensors_checkpoint.h"
 #include "io/untrusted_json.h"
-#include "model/bert_config.h"
+#include "model/bert/bert_config.h"
 #include "test_support.h"
 
 namespace {
