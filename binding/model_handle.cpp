@@ -14,17 +14,6 @@
 namespace ce::binding {
 namespace {
 
-const char* activation_name(Activation activation) {
-  switch (activation) {
-    case Activation::Default: return "default";
-    case Activation::Identity: return "identity";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Softmax: return "softmax";
-    case Activation::Tanh: return "tanh";
-  }
-  return "identity";
-}
-
 Napi::Array to_number_array(Napi::Env env, const std::vector<int32_t>& values) {
   Napi::Array array = Napi::Array::New(env, values.size());
   for (size_t i = 0; i < values.size(); ++i) array.Set(static_cast<uint32_t>(i), Napi::Number::New(env, values[i]));
