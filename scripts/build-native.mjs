@@ -23,7 +23,8 @@ if (result.status !== 0) {
   console.error(
     'cross-encoder: building the native addon failed. It needs cmake >= 3.20, a C++20 compiler (g++ >= 11 or ' +
       'clang >= 14), ninja or make, and the nlohmann-json headers (Debian/Ubuntu: apt install cmake g++ ninja-build ' +
-      'nlohmann-json3-dev). Or use a platform with a prebuilt binary: linux-x64 or linux-arm64 with glibc.',
+      'nlohmann-json3-dev). Or use a platform with a prebuilt binary: linux-x64 or linux-arm64 (glibc or musl), ' +
+      'darwin-x64 or darwin-arm64.',
   );
   process.exit(result.status ?? 1);
 }
