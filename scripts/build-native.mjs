@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build');
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 const parallel = process.env.CE_BUILD_JOBS ?? String(Math.max(1, availableParallelism()));
-const PREBUILT_PLATFORMS = 'linux-x64 or linux-arm64 with glibc';
+const PREBUILT_PLATFORMS = 'linux-x64 or linux-arm64 (glibc or musl), darwin-x64 or darwin-arm64';
 
 function fail(lines) {
   console.error(`cross-encoder: cannot build the native addon from source:\n${lines.map((l) => `  - ${l}`).join('\n')}`);

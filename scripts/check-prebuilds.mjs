@@ -9,11 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every prebuilt folder the package ships, and the `npm run prebuild` arguments that make it. */
-export const PREBUILDS = [
-  { dir: 'linux-x64', prebuildArgs: ['--arch', 'x64'] },
-  { dir: 'linux-arm64', prebuildArgs: ['--arch', 'arm64'] },
-];
+import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
+
+/** Every prebuilt binary the package ships (scripts/prebuild-targets.mjs), and the `npm run prebuild` arguments that make it. */
+export const PREBUILDS = Object.keys(PREBUILD_TARGETS).map((name) => ({
+  dir: name,
+  file: prebuildPath(name),
+  prebuildArgs: ['--targets', name],
+}));
 
 function* nativeSources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -43,15 +46,13 @@ export function stalePrebuilds() {
   const source = newestSource();
   const stale = [];
   for (const prebuild of PREBUILDS) {
-    const dir = join(root, 'prebuilds', prebuild.dir);
-    const binaries = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
-    if (binaries.length === 0) {
-      stale.push({ ...prebuild, why: `prebuilds/${prebuild.dir} has no .node binary` });
+    const file = join(root, prebuild.file);
+    if (!existsSync(file)) {
+      stale.push({ ...prebuild, why: `${prebuild.file} is missing` });
       continue;
     }
-    const oldest = Math.min(...binaries.map((f) => statSync(join(dir, f)).mtimeMs));
-    if (oldest < source.mtimeMs) {
-      stale.push({ ...prebuild, why: `prebuilds/${prebuild.dir} is older than ${relative(root, source.path)}` });
+    if (statSync(file).mtimeMs < source.mtimeMs) {
+      stale.push({ ...prebuild, why: `${prebuild.file} is older than ${relative(root, source.path)}` });
     }
   }
   return stale;

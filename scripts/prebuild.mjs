@@ -1,30 +1,29 @@
 // `npm run prebuild`: the prebuilt Node-API binaries the package ships, one per target, in node-gyp-build's
-// layout: prebuilds/<platform>-<arch>/cross-encoder.napi.glibc.node (Node-API 8: one binary serves every
-// Node >= 20; glibc-tagged so musl systems build from source instead of loading a binary that cannot work).
-// Both targets are built with Zig's clang driver (PyPI `ziglang`, tools/toolchain/requirements.txt) against
-// glibc 2.28, Node 20's own minimum, with libc++ linked in statically: a binary built on this Debian with its
-// g++ would need the build machine's glibc (2.36), which e.g. Ubuntu 22.04 and RHEL 9 do not have. Runtime CPU
-// dispatch inside the core means one x64 binary serves AVX2 and AVX-512 machines alike.
-//   node scripts/prebuild.mjs [--arch x64,arm64]       (zig: $CE_ZIG, else the venv scripts/setup.sh makes)
+// layout: prebuilds/<platform>-<arch>/cross-encoder.napi[.<libc>].node (Node-API 8: one binary serves every
+// Node >= 20). glibc and musl binaries of one architecture share a folder; node-gyp-build picks by the libc tag
+// (musl where /etc/alpine-release exists, or LIBC=musl). Every target is built with Zig's clang driver (PyPI
+// `ziglang`, tools/toolchain/requirements.txt) with libc++ linked in statically: glibc targets against glibc
+// 2.28, Node 20's own minimum (a binary built on this Debian with its g++ would need its glibc 2.36, which e.g.
+// Ubuntu 22.04 and RHEL 9 do not have); musl targets against musl's stable ABI; macOS targets against Zig's
+// bundled libSystem stubs, with Node's napi_* symbols left to dynamic lookup in the loading node process.
+// Runtime CPU dispatch inside the core means one x64 binary serves AVX2 and AVX-512 machines alike.
+// scripts/inspect-prebuilds.mjs then inspects every file (format, CPU, libc, imports).
+//   node scripts/prebuild.mjs [--targets linux-x64,linux-arm64,linux-x64-musl,...]   (default: all)
+// zig: $CE_ZIG, else the venv scripts/setup.sh makes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
+
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 const jobs = process.env.CE_BUILD_JOBS ?? String(Math.max(1, availableParallelism()));
-
-// ELF e_machine values, to prove each file is built for the architecture its folder names.
-const GLIBC = '2.28';
-const TARGETS = {
-  x64: { elfMachine: 0x3e, processor: 'x86_64', binutils: '' },
-  arm64: { elfMachine: 0xb7, processor: 'aarch64', binutils: 'aarch64-linux-gnu-' },
-};
 const ZIG_VENV = join(root, '.cache', 'zig');
 
 function findZig() {
@@ -38,76 +37,64 @@ function findZig() {
   return found.stdout.trim();
 }
 
-const { values } = parseArgs({ options: { arch: { type: 'string', default: 'x64,arm64' } } });
-const arches = values.arch.split(',').filter(Boolean);
+const { values } = parseArgs({ options: { targets: { type: 'string', default: Object.keys(PREBUILD_TARGETS).join(',') } } });
+const names = values.targets.split(',').filter(Boolean);
+for (const name of names) {
+  if (!PREBUILD_TARGETS[name]) {
+    console.error(`prebuild: unknown target '${name}' (known: ${Object.keys(PREBUILD_TARGETS).join(', ')})`);
+    process.exit(1);
+  }
+}
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`prebuild: prebuilds are made on linux-x64 (this is ${process.platform}-${process.arch})`);
   process.exit(1);
-}
-
-function which(tool) {
-  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  if (found.status !== 0) {
-    console.error(`prebuild: ${tool} not found; run scripts/setup.sh`);
-    process.exit(1);
-  }
-  return found.stdout.trim();
 }
 
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.error || result.status !== 0) {
     console.error(`prebuild: \`${command} ${args.join(' ')}\` failed${result.error ? `: ${result.error.message}` : ''}`);
-    if (result.error?.code === 'ENOENT') console.error('prebuild: run scripts/setup.sh (it installs the cross toolchain and qemu-user)');
+    if (result.error?.code === 'ENOENT') console.error('prebuild: run scripts/setup.sh (it installs the zig toolchain)');
     process.exit(result.status || 1);
   }
 }
 
-function elfMachine(file) {
-  const fd = openSync(file, 'r');
-  const header = Buffer.alloc(20);
-  readSync(fd, header, 0, 20, 0);
-  closeSync(fd);
-  if (header.readUInt32BE(0) !== 0x7f454c46) return -1;
-  return header.readUInt16LE(18);
+// CMake wants one executable per tool; `zig ar` and `zig ranlib` are two words, so each gets a wrapper script.
+// Zig's own archiver writes archives every target's linker reads (GNU ar's are not read for Mach-O).
+function zigToolWrapper(zig, dir, tool) {
+  const path = join(dir, `zig-${tool}`);
+  writeFileSync(path, `#!/bin/sh\nexec '${zig}' ${tool} "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
 }
 
 const zig = findZig();
-for (const arch of arches) {
-  const target = TARGETS[arch];
-  if (!target) {
-    console.error(`prebuild: unknown --arch '${arch}' (known: ${Object.keys(TARGETS).join(', ')})`);
-    process.exit(1);
-  }
+const timings = [];
+for (const name of names) {
+  const target = PREBUILD_TARGETS[name];
+  const out = join(root, 'build', `prebuild-${target.zigTarget}`);
+  mkdirSync(out, { recursive: true });
   // CC/CXX with arguments: CMake takes the first word as the compiler and the rest as its first arguments.
   // Naming the system makes it a cross build, so nothing from the host's /usr/include is searched.
-  const zigTarget = `${target.processor}-linux-gnu.${GLIBC}`;
-  const out = join(root, 'build', `prebuild-${zigTarget}`);
   const args = [cmakeJs, 'build', '--directory', root, '--out', out, '--parallel', jobs,
-    '--CDCMAKE_SYSTEM_NAME=Linux', `--CDCMAKE_SYSTEM_PROCESSOR=${target.processor}`, `--CDCMAKE_AR=${which(`${target.binutils}ar`)}`];
-  console.error(`prebuild: linux-${arch} (zig c++ -target ${zigTarget})`);
-  run(process.execPath, args, { CC: `${zig} cc -target ${zigTarget}`, CXX: `${zig} c++ -target ${zigTarget}` });
+    `--CDCMAKE_SYSTEM_NAME=${target.system}`, `--CDCMAKE_SYSTEM_PROCESSOR=${target.processor}`,
+    `--CDCMAKE_AR=${zigToolWrapper(zig, out, 'ar')}`, `--CDCMAKE_RANLIB=${zigToolWrapper(zig, out, 'ranlib')}`];
+  // Mach-O: node exports the napi_* functions the addon calls; they are bound when node loads it (-s strips
+  // the symbol table's locals: Zig's Mach-O linker has no separate strip tool).
+  if (target.system === 'Darwin') args.push('--CDCMAKE_SHARED_LINKER_FLAGS=-undefined dynamic_lookup -s');
+  console.error(`prebuild: ${name} (zig c++ -target ${target.zigTarget})`);
+  const started = performance.now();
+  run(process.execPath, args, { CC: `${zig} cc -target ${target.zigTarget}`, CXX: `${zig} c++ -target ${target.zigTarget}` });
 
   const built = join(out, 'Release', 'cross_encoder.node');
-  const destDir = join(root, 'prebuilds', `linux-${arch}`);
-  rmSync(destDir, { recursive: true, force: true });
-  mkdirSync(destDir, { recursive: true });
-  const dest = join(destDir, 'cross-encoder.napi.glibc.node');
+  const dest = join(root, prebuildPath(name));
+  mkdirSync(dirname(dest), { recursive: true });
+  rmSync(dest, { force: true });
   copyFileSync(built, dest);
-  run(`${target.binutils}strip`, ['--strip-unneeded', dest]);
-  const machine = elfMachine(dest);
-  if (machine !== target.elfMachine) {
-    console.error(`prebuild: ${relative(root, dest)} has ELF machine 0x${machine.toString(16)}, expected 0x${target.elfMachine.toString(16)}`);
-    process.exit(1);
-  }
-  // The newest glibc symbol version it links against must not exceed the one it was built for.
-  const symbols = spawnSync(`${target.binutils}objdump`, ['-T', dest], { encoding: 'utf8' }).stdout ?? '';
-  const versions = [...symbols.matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-  const [major, minor] = GLIBC.split('.').map(Number);
-  const newest = versions.reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [0, 0]);
-  if (versions.length === 0 || newest[0] > major || (newest[0] === major && newest[1] > minor)) {
-    console.error(`prebuild: ${relative(root, dest)} needs glibc ${newest.join('.')}, more than ${GLIBC}`);
-    process.exit(1);
-  }
-  console.error(`prebuild: ${relative(root, dest)} (${(statSync(dest).size / 1024).toFixed(0)} KiB, needs glibc >= ${newest.join('.')})`);
+  if (target.system === 'Linux') run(`${target.processor === 'aarch64' ? 'aarch64-linux-gnu-' : ''}strip`, ['--strip-unneeded', dest]);
+  const seconds = (performance.now() - started) / 1000;
+  timings.push({ target: name, file: relative(root, dest), KiB: Math.round(statSync(dest).size / 1024), seconds: Number(seconds.toFixed(1)) });
 }
+console.table(timings);
+// Every file just built is inspected before anything ships it.
+run(process.execPath, [join(root, 'scripts', 'inspect-prebuilds.mjs'), '--targets', names.join(',')]);

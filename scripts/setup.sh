@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-# The arm64 cross compiler and qemu-user build and run the NEON suite and the linux-arm64 prebuild.
-for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user; do
+# The arm64 cross compiler and qemu-user build and run the NEON suite and the linux-arm64 prebuild; clang and
+# its runtime (libFuzzer, sanitizers) build the fuzz targets (test:fuzz).
+for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user clang libclang-rt-14-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -1,6 +1,8 @@
 // test:cpp: configure, build and run the C++ GoogleTest suite of the core in build/core (no Node involved).
 // test:arm64 (`--arm64`): the same suite cross-compiled for aarch64 (cmake/toolchains/) in build/arm64-core,
 // run under qemu-user by ctest, so the NEON kernels are executed and checked, not assumed.
+// test:asan (`--asan`): the whole suite with ASan + UBSan (CE_SANITIZE; any report fails) in build/asan-core.
+// test:tsan (`--tsan`): the threaded suites (TSAN_TESTS) with ThreadSanitizer (CE_TSAN) in build/tsan-core.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,12 +10,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arm64 = process.argv.includes('--arm64');
-const buildDir = join(root, 'build', arm64 ? 'arm64-core' : 'core');
+const asan = process.argv.includes('--asan');
+const tsan = process.argv.includes('--tsan');
+const buildDir = join(root, 'build', arm64 ? 'arm64-core' : asan ? 'asan-core' : tsan ? 'tsan-core' : 'core');
+// The suites whose code runs on several threads; the rest of the core is single-threaded per call.
+const TSAN_TESTS = ['thread_pool_test'];
+// A sanitizer finding must fail the run, not scroll past: abort on the first report of each kind.
+const sanitizerEnv = {
+  ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1',
+  UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+  TSAN_OPTIONS: 'halt_on_error=1:second_deadlock_stack=1',
+};
 // An explicit job count: `cmake --build --parallel` without one lets make spawn unlimited compilers.
 const jobs = process.env.CE_BUILD_JOBS ?? String(Math.max(1, availableParallelism()));
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.error) {
     console.error(`test:cpp: could not run ${command}: ${result.error.message}`);
     if (arm64) console.error('test:cpp: the arm64 suite needs g++-aarch64-linux-gnu and qemu-user (scripts/setup.sh)');
@@ -24,6 +36,13 @@ function run(command, args) {
 
 const configure = ['-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release'];
 if (arm64) configure.push(`-DCMAKE_TOOLCHAIN_FILE=${join(root, 'cmake', 'toolchains', 'aarch64-linux-gnu.cmake')}`);
+if (asan) configure.push('-DCE_SANITIZE=ON');
+if (tsan) configure.push('-DCE_TSAN=ON');
 run('cmake', configure);
-run('cmake', ['--build', buildDir, '--parallel', jobs]);
-run('ctest', ['--test-dir', buildDir, '--output-on-failure', '--parallel', jobs]);
+if (tsan) {
+  run('cmake', ['--build', buildDir, '--parallel', jobs, '--target', ...TSAN_TESTS]);
+  for (const test of TSAN_TESTS) run(join(buildDir, test), [], sanitizerEnv);
+} else {
+  run('cmake', ['--build', buildDir, '--parallel', jobs]);
+  run('ctest', ['--test-dir', buildDir, '--output-on-failure', '--parallel', jobs], asan ? sanitizerEnv : {});
+}

