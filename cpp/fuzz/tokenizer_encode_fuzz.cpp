@@ -4,22 +4,24 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "common/error.h"
-#include "tokenizer/bert_tokenizer.h"
+#include "tokenizer/tokenizer_files.h"
 
 namespace {
 
-const ce::BertTokenizer& demo_tokenizer() {
-  static const ce::BertTokenizer tokenizer = ce::BertTokenizer::from_directory(CE_SOURCE_DIR "/models/demo");
-  return tokenizer;
+const ce::Tokenizer& demo_tokenizer() {
+  static const std::shared_ptr<const ce::Tokenizer> tokenizer = ce::load_tokenizer(CE_SOURCE_DIR "/models/demo");
+  return *tokenizer;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const ce::BertTokenizer& tokenizer = demo_tokenizer();
+  const ce::Tokenizer& tokenizer = demo_tokenizer();
+  static const int32_t cls_id = *tokenizer.token_to_id("[CLS]"), sep_id = *tokenizer.token_to_id("[SEP]");
   if (size == 0) return 0;
   // 3..258: below 3 encode_pair must refuse (checked separately below), above it a long input is cut.
   const size_t max_length = 3 + data[0];
@@ -31,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ce::PairEncoding encoding = tokenizer.encode_pair(a, b, max_length);
   const auto& ids = encoding.input_ids;
   if (ids.size() > max_length || ids.size() < 3 || ids.size() != encoding.token_type_ids.size()) std::abort();
-  if (ids.front() != tokenizer.cls_id() || ids.back() != tokenizer.sep_id()) std::abort();
+  if (ids.front() != cls_id || ids.back() != sep_id) std::abort();
   for (int32_t id : ids)
     if (id < 0 || static_cast<size_t>(id) >= tokenizer.vocab_size()) std::abort();
   // token_type_ids: 0s for [CLS] a [SEP], then 1s for b [SEP].
