@@ -1,0 +1,108 @@
+// The server on a real socket: a client that disconnects aborts its queued call, and `cross-encoder serve`
+// drains on SIGTERM (ready -> 503, the request in flight completes, exit 0), run as a child process.
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+import { createServer } from '../lib/server/index';
+import { REPO_ROOT } from './helpers/paths';
+import { stubModel } from './helpers/served-model';
+
+const MAIN = path.join(REPO_ROOT, 'lib', 'cli', 'main.ts');
+
+test('a client that disconnects aborts its call (the signal the library gets fires)', async () => {
+  let started!: () => void;
+  const callStarted = new Promise<void>((resolve) => (started = resolve));
+  let aborted!: (reason: unknown) => void;
+  const callAborted = new Promise<unknown>((resolve) => (aborted = resolve));
+  const model = stubModel({
+    // Held like a call waiting in the queue, until its signal fires (as the library rejects then).
+    behave: (call) => new Promise<void>((_resolve, reject) => {
+      const signal = call.options['signal'] as AbortSignal;
+      signal.addEventListener('abort', () => {
+        aborted(signal.reason);
+        reject(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
+      }, { once: true });
+      started();
+    }),
+  });
+  const server = await createServer({ model });
+  await server.loaded;
+  const address = await server.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = new URL(address);
+    const body = JSON.stringify({ query: 'q', texts: ['a', 'b'] });
+    const req = request({ host: '127.0.0.1', port, path: '/rerank', method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(body);
+    await callStarted;
+    req.destroy();
+    const reason = await callAborted;
+    assert.match(String((reason as Error).message), /client closed the connection/);
+  } finally {
+    await server.close();
+  }
+});
+
+interface Child {
+  exited: Promise<number | null>;
+  stdout: () => string;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function serveChild(args: string[]): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], { cwd: REPO_ROOT, env: { ...process.env, HF_HUB_OFFLINE: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => {
+    if (code !== 0) process.stderr.write(`serve child stderr:\n${stderr}\n`);
+    resolve(code);
+  }));
+  return { exited, stdout: () => stdout, kill: (signal) => child.kill(signal) };
+}
+
+async function waitForLog(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(child.stdout());
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`no log line ${pattern} within ${timeoutMs} ms; stdout:\n${child.stdout()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('cross-encoder serve drains on SIGTERM: /ready 503, the request in flight completes, exit 0', { timeout: 120_000 }, async () => {
+  const child = serveChild(['--model', 'demo', '--port', '0', '--threads', '1', '--drain-delay', '500', '--max-client-batch-size', '5000']);
+  try {
+    const [, base] = await waitForLog(child, /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/, 60_000);
+    await waitForLog(child, /model loaded and warm: ready/, 60_000);
+    assert.equal((await fetch(`${base}/ready`)).status, 200);
+
+    // Long enough to still be running when the drain delay ends and the server stops accepting.
+    const texts = Array.from({ length: 3000 }, (_, i) => `package ${i}: ${'a long description of a debian package '.repeat(8)}`);
+    const started = Date.now();
+    const inFlight = fetch(`${base}/rerank`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'web server', texts }) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    await waitForLog(child, /"msg":"draining"/, 10_000);
+    const ready = await fetch(`${base}/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.headers.get('retry-after'), '5');
+    assert.deepEqual(await ready.json(), { status: 'draining' });
+
+    const response = await inFlight;
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as unknown[]).length, texts.length);
+    const elapsed = Date.now() - started;
+    assert.equal(await child.exited, 0);
+    // Whether the request outlived the drain delay (so close() waited for it) is logged for the record.
+    process.stdout.write(`# in-flight request took ${elapsed} ms (drain delay 500 ms)\n`);
+    await assert.rejects(fetch(`${base}/health`), 'the server no longer accepts connections');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
