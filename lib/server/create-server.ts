@@ -107,6 +107,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   const close = async (): Promise<void> => {
     state.lifecycle = 'draining';
     if (options.drainDelay > 0) await new Promise((resolve) => setTimeout(resolve, options.drainDelay));
+    app.log.info('closing: no new connections; waiting for the requests in flight');
     await app.close();
     metrics.close();
     if (options.modelId !== undefined) {
