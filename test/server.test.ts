@@ -3,12 +3,13 @@
 // Retry-After, readiness while loading, metrics and the OpenAPI document. The demo model is real; stubs stand
 // in where a library error or a held call is needed.
 import { strict as assert } from 'node:assert';
+import * as diagnostics from 'node:diagnostics_channel';
 import { after, before, describe, test } from 'node:test';
 
 import { CrossEncoder } from '../lib/index';
 import { createServer, type RerankServer } from '../lib/server/index';
 import { fixtureModelDir } from './helpers/paths';
-import { libraryError, stubModel } from './helpers/served-model';
+import { EMPTY_STATS, libraryError, stubModel } from './helpers/served-model';
 
 const QUERY = 'install a web server';
 const DOCS = ['nginx: small, powerful, scalable web/proxy server', 'vim: Vi IMproved, a text editor', 'apache2: Apache HTTP Server'];
@@ -344,6 +345,32 @@ describe('library errors and scheduling options', () => {
       assert.equal((await server.app.inject({ url: '/ready' })).statusCode, 200);
     } finally {
       await server.close();
+    }
+  });
+
+  test('/metrics: the scheduler\'s stats when the library has them, per-call durations from the call channel', async () => {
+    const withStats = stubModel({ stats: true });
+    withStats.stats = () => ({ ...EMPTY_STATS, queuedPairs: 42, batches: 7, tokens: 900 });
+    const server = await createServer({ model: withStats });
+    await server.loaded;
+    const without = await createServer({ model: stubModel() });
+    await without.loaded;
+    try {
+      diagnostics.channel('cross-encoder:call').publish({ model: 'm', pairs: 20, queueMs: 30, computeMs: 70, truncatedPairs: 2, priority: 0, outcome: 'ok' });
+      const text = (await server.app.inject({ url: '/metrics' })).body;
+      assert.match(text, /^cross_encoder_queued_pairs 42$/m);
+      assert.match(text, /^cross_encoder_batches_total 7$/m);
+      assert.match(text, /^cross_encoder_tokens_total 900$/m);
+      assert.match(text, /^cross_encoder_queue_duration_seconds_bucket\{le="0.05"\} 1$/m);
+      assert.match(text, /^cross_encoder_compute_duration_seconds_bucket\{le="0.05"\} 0$/m);
+      assert.match(text, /^cross_encoder_call_pairs_bucket\{le="25"\} 1$/m);
+      assert.match(text, /^cross_encoder_calls_total\{outcome="ok"\} 1$/m);
+      assert.match(text, /^cross_encoder_truncated_pairs_total 2$/m);
+      // No queue to report without the scheduler: absent, not a false 0.
+      assert.doesNotMatch((await without.app.inject({ url: '/metrics' })).body, /cross_encoder_queued_pairs/);
+    } finally {
+      await server.close();
+      await without.close();
     }
   });
 });

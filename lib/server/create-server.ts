@@ -48,7 +48,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   const options = resolveServerOptions(serverOptions);
   const modelId = options.modelId ?? options.model?.directory ?? 'model';
   const state = new ServerState(modelId, { maxClientBatchSize: options.maxClientBatchSize, requestTimeout: options.requestTimeout });
-  const metrics = createMetrics(() => state.model, options.modelId);
+  const metrics = createMetrics(options.modelId);
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.payloadLimit,
@@ -92,6 +92,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
     try {
       const model = await loadModel(options);
       state.model = model;
+      metrics.attach(model);
       await warmUp(model);
       if (state.lifecycle === 'loading') state.lifecycle = 'ready';
     } catch (error) {

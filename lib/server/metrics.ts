@@ -25,6 +25,8 @@ const PAIR_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000];
 
 export interface ServerMetrics {
   readonly registry: Registry;
+  /** Adds the scheduler's gauges and counters once the model is there, if its library has stats(). */
+  attach(model: ServedModel): void;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   close(): void;
 }
@@ -48,11 +50,32 @@ const STAT_COUNTERS: [keyof SchedulerStats, string][] = [
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+function registerStats(registry: Registry, stats: () => SchedulerStats): void {
+  for (const [key, help] of STAT_GAUGES) {
+    new Gauge({
+      name: `cross_encoder_${snake(key)}`, help, registers: [registry],
+      collect() {
+        this.set(stats()[key]);
+      },
+    });
+  }
+  for (const [key, help] of STAT_COUNTERS) {
+    new Counter({
+      name: `cross_encoder_${snake(key)}_total`, help, registers: [registry],
+      // The library keeps the count since load; the counter mirrors it at each scrape.
+      collect() {
+        this.reset();
+        this.inc(stats()[key]);
+      },
+    });
+  }
+}
+
 /**
- * `model()` is read at scrape time (the model loads after the server starts); `modelId` filters the channel's
- * messages to this server's model when the server loaded it by name (undefined: every message counts).
+ * `modelId` filters the channel's messages to this server's model when the server loaded it by name
+ * (undefined: every message counts).
  */
-export function createMetrics(model: () => ServedModel | undefined, modelId: string | undefined): ServerMetrics {
+export function createMetrics(modelId: string | undefined): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -79,32 +102,6 @@ export function createMetrics(model: () => ServedModel | undefined, modelId: str
   const truncated = new Counter({
     name: 'cross_encoder_truncated_pairs_total', help: 'pairs truncated to the model\'s max length', registers: [registry],
   });
-  const currentStats = (): SchedulerStats | undefined => {
-    const served = model();
-    return served && typeof served.stats === 'function' ? served.stats() : undefined;
-  };
-  for (const [key, help] of STAT_GAUGES) {
-    new Gauge({
-      name: `cross_encoder_${snake(key)}`, help, registers: [registry],
-      collect() {
-        const stats = currentStats();
-        if (stats) this.set(stats[key]);
-      },
-    });
-  }
-  for (const [key, help] of STAT_COUNTERS) {
-    new Counter({
-      name: `cross_encoder_${snake(key)}_total`, help, registers: [registry],
-      // The library keeps the count since load; the counter mirrors it at each scrape.
-      collect() {
-        const stats = currentStats();
-        if (!stats) return;
-        this.reset();
-        this.inc(stats[key]);
-      },
-    });
-  }
-
   const onCall = (message: unknown): void => {
     const call = message as CallMessage;
     if (modelId !== undefined && call.model !== modelId) return;
@@ -118,6 +115,10 @@ export function createMetrics(model: () => ServedModel | undefined, modelId: str
 
   return {
     registry,
+    attach(model) {
+      // A library without the request scheduler has no queue to report: no metric rather than a false 0.
+      if (typeof model.stats === 'function') registerStats(registry, () => (model.stats as () => SchedulerStats)());
+    },
     observeRequest(route, method, status, seconds) {
       requests.inc({ route, method, status: String(status) });
       requestDuration.observe({ route }, seconds);
