@@ -41,6 +41,11 @@ test('a client that disconnects aborts its call (the signal the library gets fir
     req.destroy();
     const reason = await callAborted;
     assert.match(String((reason as Error).message), /client closed the connection/);
+    // Counted as 499 (client closed request), not as a server failure.
+    for (let i = 0; i < 50 && !/status="499"/.test((await server.app.inject({ url: '/metrics' })).body); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match((await server.app.inject({ url: '/metrics' })).body, /http_requests_total\{route="\/rerank",method="POST",status="499"\} 1/);
   } finally {
     await server.close();
   }

@@ -39,6 +39,10 @@ export function fromLibraryError(error: unknown): ApiError {
       return new ApiError(429, 'Overloaded', `model overloaded: ${message}`, OVERLOADED_RETRY_AFTER_S);
     case 'ERR_TIMEOUT':
       return new ApiError(503, 'Unhealthy', `request timed out in the queue: ${message}`, UNAVAILABLE_RETRY_AFTER_S);
+    case 'ABORT_ERR':
+      // The client went away and its call was dropped; nobody reads this answer, the metrics and logs do
+      // (499: nginx's and Cohere's "client closed request").
+      return new ApiError(499, 'Backend', `request cancelled: the client closed the connection`);
     case 'ERR_DISPOSED':
       return unavailable(`the server is shutting down: ${message}`);
     case 'ERR_UNSUPPORTED_OPERATION':
@@ -52,11 +56,6 @@ export function fromLibraryError(error: unknown): ApiError {
     default:
       return new ApiError(424, 'Backend', `inference failed: ${message}`, undefined, 500);
   }
-}
-
-/** Whether the error is the library's rejection of an aborted call (the client went away). */
-export function isAbort(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'ABORT_ERR';
 }
 
 export interface ErrorBodies {

@@ -61,6 +61,13 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  // A client that hangs up before its answer gets no onResponse (and no onRequestAbort once its body was read):
+  // counted as 499 (client closed request), as nginx does.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, 499);
+    });
+  });
 
   if (options.docs) {
     await app.register(swagger, {

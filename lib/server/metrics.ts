@@ -27,7 +27,8 @@ export interface ServerMetrics {
   readonly registry: Registry;
   /** Adds the scheduler's gauges and counters once the model is there, if its library has stats(). */
   attach(model: ServedModel): void;
-  observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** `seconds` is left out for a request the client abandoned (its duration is not a response time). */
+  observeRequest(route: string, method: string, status: number, seconds?: number): void;
   close(): void;
 }
 
@@ -121,7 +122,7 @@ export function createMetrics(modelId: string | undefined): ServerMetrics {
     },
     observeRequest(route, method, status, seconds) {
       requests.inc({ route, method, status: String(status) });
-      requestDuration.observe({ route }, seconds);
+      if (seconds !== undefined) requestDuration.observe({ route }, seconds);
     },
     close() {
       diagnostics.unsubscribe(CALL_CHANNEL_NAME, onCall);
