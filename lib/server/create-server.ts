@@ -61,6 +61,11 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+  // While draining, every answer closes its connection: the in-flight ones would otherwise hold close() open for
+  // fastify's keep-alive timeout (72 s), and clients reconnect to another replica.
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.lifecycle === 'draining') void reply.header('connection', 'close');
+  });
   // A client that hangs up before its answer gets no onResponse (and no onRequestAbort once its body was read):
   // counted as 499 (client closed request), as nginx does.
   app.addHook('onRequest', async (request, reply) => {
