@@ -46,6 +46,7 @@ async function warmUp(model: ServedModel): Promise<void> {
 
 export async function createServer(serverOptions: ServerOptions): Promise<RerankServer> {
   const options = resolveServerOptions(serverOptions);
+  const version = packageVersion();
   const modelId = options.modelId ?? options.model?.directory ?? 'model';
   const state = new ServerState(modelId, { maxClientBatchSize: options.maxClientBatchSize, requestTimeout: options.requestTimeout });
   const metrics = createMetrics(options.modelId);
@@ -77,7 +78,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   if (options.docs) {
     await app.register(swagger, {
       openapi: {
-        info: { title: 'cross-encoder rerank server', version: packageVersion(), description: 'TEI, Cohere and Jina rerank APIs over one cross-encoder' },
+        info: { title: 'cross-encoder rerank server', version, description: 'TEI, Cohere and Jina rerank APIs over one cross-encoder' },
         ...(options.apiKey !== undefined
           ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] }
           : {}),
@@ -89,7 +90,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
   await app.register(async (scope) => {
     if (options.apiKey !== undefined) requireApiKey(scope, options.apiKey, TEI_ERRORS);
     teiRoutes(scope, state);
-    infoRoute(scope, state, { version: packageVersion(), maxBatchTokens: options.maxBatchTokens, maxQueuedPairs: options.maxQueuedPairs });
+    infoRoute(scope, state, { version, maxBatchTokens: options.maxBatchTokens, maxQueuedPairs: options.maxQueuedPairs });
     if (options.docs) {
       scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await scope.register(swaggerUi, { routePrefix: '/docs' });
