@@ -3,6 +3,7 @@
 // capacity (open loop: overallRate), and a burst at 3x capacity that may answer only 200 or 429 (with
 // Retry-After), with no 5xx and no timeouts, after which the queue must drain to 0.
 // Usage: node bench/serve/http.mjs [--model dir|demo] [--threads 1] [--docs 20] [--duration 5] [--connections 16]
+//                                  [--max-queued-pairs n (default: 2 x docs x connections)]
 // Needs dist/ (npm run build:ts). Writes build/bench/serve-http.json.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const MINILM = path.join(REPO, 'test/.cache/models/minilm-ce');
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const o = { model: existsSync(MINILM) ? MINILM : 'demo', threads: 1, docs: 20, duration: 5, connections: 16 };
+  const o = { model: existsSync(MINILM) ? MINILM : 'demo', threads: 1, docs: 20, duration: 5, connections: 16, 'max-queued-pairs': 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]?.replace(/^--/, '');
     if (!(key in o)) throw new Error(`bench:serve: unknown argument ${argv[i]}`);
@@ -26,6 +27,8 @@ function parseArgs(argv) {
     o[key] = key === 'model' ? value : Number(value);
     if (key !== 'model' && !(Number.isInteger(o[key]) && o[key] >= 1)) throw new Error(`bench:serve: --${key} must be a positive integer`);
   }
+  // Twice what the saturation phase's connections can have queued: no 429 there, and the 3x burst overflows it.
+  if (o['max-queued-pairs'] === 0) o['max-queued-pairs'] = 2 * o.docs * o.connections;
   return o;
 }
 
@@ -49,10 +52,14 @@ function freePort() {
   });
 }
 
-/** The library in this process, `connections` calls kept in flight for `duration` s: requests per second. */
+/**
+ * The library in this process, `connections` calls kept in flight for `duration` s: requests per second, and
+ * whether the library has the request scheduler (queue limit, stats).
+ */
 async function inProcessThroughput(o, request) {
   const { CrossEncoder } = require(path.join(REPO, 'dist/cjs/index.js'));
   const model = await CrossEncoder.load(o.model, { threads: o.threads });
+  const scheduler = typeof model.stats === 'function';
   try {
     await model.rank(request.query, request.texts, { activation: 'sigmoid' });
     const end = performance.now() + o.duration * 1000;
@@ -65,14 +72,16 @@ async function inProcessThroughput(o, request) {
     };
     const start = performance.now();
     await Promise.all(Array.from({ length: o.connections }, worker));
-    return done / ((performance.now() - start) / 1000);
+    return { rps: done / ((performance.now() - start) / 1000), scheduler };
   } finally {
     await model.dispose();
   }
 }
 
-async function startServer(o, port) {
+async function startServer(o, port, scheduler) {
   const args = [path.join(REPO, 'dist/cjs/cli/main.js'), 'serve', '--model', o.model, '--port', String(port), '--threads', String(o.threads), '--log-level', 'warn', '--no-docs'];
+  // A library without the scheduler refuses the option (and has no queue limit: a burst is all 200, slowly).
+  if (scheduler) args.push('--max-queued-pairs', String(o['max-queued-pairs']));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
@@ -129,10 +138,11 @@ export async function runHttpBench(argv = []) {
   const body = JSON.stringify(request);
   console.log(`bench:serve: model ${path.basename(o.model)}, ${o.threads} thread(s), ${o.docs} passages per request, ${o.duration} s per phase`);
 
-  const inProcess = await inProcessThroughput(o, request);
-  console.log(`  in-process library, ${o.connections} calls in flight: ${inProcess.toFixed(1)} req/s`);
+  const { rps: inProcess, scheduler } = await inProcessThroughput(o, request);
+  console.log(`  in-process library, ${o.connections} calls in flight: ${inProcess.toFixed(1)} req/s` +
+    (scheduler ? `; server queue limit ${o['max-queued-pairs']} pairs` : '; library without the request scheduler (no queue limit)'));
 
-  const { child, base } = await startServer(o, await freePort());
+  const { child, base } = await startServer(o, await freePort(), scheduler);
   const phases = {};
   try {
     await load(base, body, { connections: 2, amount: 10 });
