@@ -6,10 +6,11 @@ import { download } from './commands/download';
 import { info } from './commands/info';
 import { predict } from './commands/predict';
 import { rank } from './commands/rank';
+import { serve } from './commands/serve';
 import type { CliContext, Command } from './context';
 
-// Adding a command (e.g. a future `serve`) is one entry here plus its module under commands/.
-const COMMANDS: Record<string, Command> = { rank, predict, download, info, demo };
+// Adding a command is one entry here plus its module under commands/.
+const COMMANDS: Record<string, Command> = { rank, predict, serve, download, info, demo };
 
 function mainUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
