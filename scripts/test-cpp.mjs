@@ -20,6 +20,9 @@ const sanitizerEnv = {
   ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1',
   UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
   TSAN_OPTIONS: 'halt_on_error=1:second_deadlock_stack=1',
+  // The plain suite checks every golden pair; under ASan (several times slower) a sample per model is enough to
+  // run the same code paths, and keeps CI's time bounded.
+  CE_GOLDEN_PAIRS: process.env.CE_GOLDEN_PAIRS ?? '48',
 };
 // An explicit job count: `cmake --build --parallel` without one lets make spawn unlimited compilers.
 const jobs = process.env.CE_BUILD_JOBS ?? String(Math.max(1, availableParallelism()));
