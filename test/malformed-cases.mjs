@@ -245,11 +245,14 @@ function caseList() {
 
   // ---- config.json ----
   const ERR_CFG = 'ERR_INVALID_CONFIG';
-  const config = (name, code, message, text) =>
-    add('config', name, code, message, (dir) => {
-      linkBase(dir, 'vocab', ['config.json']);
-      writeFileSync(join(dir, 'config.json'), typeof text === 'function' ? editedJson('vocab', 'config.json', text) : text);
+  // A case whose `file` (a JSON file of base model `base`) is replaced by `text`, or by the base's copy edited by
+  // `text` when it is a function.
+  const jsonFileCase = (group, base, file) => (name, code, message, text) =>
+    add(group, name, code, message, (dir) => {
+      linkBase(dir, base, [file]);
+      writeFileSync(join(dir, file), typeof text === 'function' ? editedJson(base, file, text) : text);
     });
+  const config = jsonFileCase('config', 'vocab', 'config.json');
   config('config-not-json', ERR_CFG, 'not valid JSON', '{"model_type": "bert",');
   config('config-empty', ERR_CFG, 'not valid JSON', '');
   config('config-top-level-array', ERR_CFG, 'top level must be a JSON object', '[1, 2]');
@@ -328,11 +331,7 @@ function caseList() {
     writeFileSync(p, `{"unk_token": ${nested(1_000_000)}}`);
   });
 
-  const tokenizerJson = (name, code, message, text) =>
-    add('tokenizer', name, code, message, (dir) => {
-      linkBase(dir, 'tokenizerJson', ['tokenizer.json']);
-      writeFileSync(join(dir, 'tokenizer.json'), typeof text === 'function' ? editedJson('tokenizerJson', 'tokenizer.json', text) : text);
-    });
+  const tokenizerJson = jsonFileCase('tokenizer', 'tokenizerJson', 'tokenizer.json');
   tokenizerJson('tokenizer-json-not-json', ERR_TOK, 'malformed JSON', '{"model": {"vocab": {"a": 1,');
   tokenizerJson('tokenizer-json-array', ERR_TOK, 'top level is not a JSON object', '[]');
   tokenizerJson('tokenizer-json-vocab-array', ERR_TOK, 'model.vocab is not an object', (t) => (t.model.vocab = ['[PAD]', '[UNK]']));
