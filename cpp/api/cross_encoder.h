@@ -23,12 +23,13 @@ class ThreadPool;
 class ForwardScratch;
 
 struct LoadOptions {
-  // Compute threads; 0 = default_thread_count() (physical cores, capped by the cgroup CPU quota). Models asking for the same count share one process-wide pool
-  // (shared_thread_pool) unless `pool` hands one in.
+  // Compute threads; 0 = default_thread_count() (physical cores, capped by the cgroup CPU quota). Models asking
+  // for the same count share one process-wide pool (shared_thread_pool) unless `pool` hands one in.
   int threads = 0;
   std::shared_ptr<ThreadPool> pool;  // the execution context to run on; null = shared_thread_pool(threads)
   size_t max_length = 0;   // 0 = min(tokenizer model_max_length, the model's max sequence length)
-  // The scheduler's token budget per forward pass and its queue bound (SchedulerOptions); >= 1 each.
+  // The scheduler's token budget per forward pass (why 2048: kMaxBatchTokens) and its queue bound
+  // (SchedulerOptions); >= 1 each.
   size_t max_batch_tokens = 2048;
   size_t max_queued_pairs = 20000;
   // false: an F32 word-embedding table is read from the weights file row by row as tokens need it (see
@@ -83,7 +84,7 @@ class CrossEncoderModel final : public BatchScorer {
     return predict(pairs, PredictOptions{activation, batch_size, cancel});
   }
 
-  // predict's stages, for a scheduler that batches across calls:
+  // predict's stages (the scheduler runs its own: tokenize per pair, score per pass, finish per call):
   // 1. tokenize every pair (on the pool; `cancel` polled per chunk);
   std::vector<PairEncoding> encode(const std::vector<TextPair>& pairs, const std::atomic<bool>* cancel) const;
   // 2. plan batches (length-sorted, at most `batch_size` pairs and kMaxBatchTokens tokens each);
