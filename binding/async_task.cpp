@@ -28,6 +28,11 @@ void AsyncTask::fail_and_settle(const CapturedError& error) noexcept {
   post();
 }
 
+void AsyncTask::complete(std::optional<CapturedError> error) noexcept {
+  error_ = std::move(error);
+  post();
+}
+
 void AsyncTask::post() noexcept {
   // Copies: once posted, the JS thread may delete the task at any moment.
   SharedEnvLifetime lifetime = lifetime_;
@@ -57,9 +62,13 @@ void settle_on_js_thread(Napi::Env env, Napi::Function, std::nullptr_t*, AsyncTa
   if (env != nullptr) {
     try {
       if (task->error_) {
-        task->deferred_.Reject(make_js_error(env, *task->error_).Value());
+        Napi::Error error = make_js_error(env, *task->error_);
+        task->annotate(env, error.Value());
+        task->deferred_.Reject(error.Value());
       } else {
-        task->deferred_.Resolve(task->resolve_value(env));
+        Napi::Value value = task->resolve_value(env);
+        if (value.IsObject()) task->annotate(env, value.As<Napi::Object>());
+        task->deferred_.Resolve(value);
       }
     } catch (...) {
       try {

@@ -32,9 +32,15 @@ class AsyncTask {
   // JS thread, when the task could not be scheduled: reject with `error` (asynchronously) and delete.
   void fail_and_settle(const CapturedError& error) noexcept;
 
+  // Any thread, for work that ran elsewhere (the scheduler): settle with `error`, or resolve when it is empty.
+  // Same hand-over as run_and_settle.
+  void complete(std::optional<CapturedError> error) noexcept;
+
  protected:
-  virtual void execute() = 0;                               // worker thread; may throw
+  virtual void execute() {}                                 // worker thread (run_and_settle); may throw
   virtual Napi::Value resolve_value(Napi::Env env) = 0;     // JS thread; may throw
+  // JS thread: adds properties to the settled value or the rejection's error object.
+  virtual void annotate(Napi::Env, Napi::Object) {}
 
  private:
   friend void settle_on_js_thread(Napi::Env, Napi::Function, std::nullptr_t*, AsyncTask*);

@@ -1,4 +1,4 @@
-// A JS-visible cancellation flag shared with native jobs: JS calls cancel(), the core polls the flag.
+// A JS-visible cancellation flag shared with native jobs and the scheduler's calls bound to it.
 #include "cancel_token.h"
 
 #include "addon_data.h"
@@ -27,7 +27,18 @@ CancelToken::CancelToken(const Napi::CallbackInfo& info)
 
 Napi::Value CancelToken::cancel(const Napi::CallbackInfo& info) {
   flag_->store(true, std::memory_order_relaxed);
+  std::vector<CallTicket> calls;
+  calls.swap(calls_);
+  for (const CallTicket& call : calls) call.cancel(ErrorCode::Cancelled);
   return info.Env().Undefined();
+}
+
+void CancelToken::bind(const CallTicket& call) {
+  if (flag_->load(std::memory_order_relaxed)) {
+    call.cancel(ErrorCode::Cancelled);
+    return;
+  }
+  calls_.push_back(call);
 }
 
 Napi::Value CancelToken::cancelled(const Napi::CallbackInfo& info) {

@@ -44,6 +44,12 @@ LoadOptions read_load_options(Napi::Env env, Napi::Value value) {
   if (auto max_length = integer_field(env, options, where, "maxLength", 0, 1 << 30)) {
     load.max_length = static_cast<size_t>(*max_length);
   }
+  if (auto tokens = integer_field(env, options, where, "maxBatchTokens", 1, 1 << 30)) {
+    load.max_batch_tokens = static_cast<size_t>(*tokens);
+  }
+  if (auto pairs = integer_field(env, options, where, "maxQueuedPairs", 1, 1 << 30)) {
+    load.max_queued_pairs = static_cast<size_t>(*pairs);
+  }
   if (options) {
     Napi::Value in_memory = options->Get("embeddingsInMemory");
     if (!in_memory.IsUndefined()) {
@@ -79,8 +85,17 @@ OwnedPredictOptions read_predict_options(Napi::Env env, Napi::Value value) {
       CancelToken* token = CancelToken::from_value(env, cancel);
       if (token == nullptr) throw Napi::TypeError::New(env, "predict: expected a CancelToken for cancel");
       owned.cancel_flag = token->flag();
+      owned.cancel_token = token;
     }
   }
+  if (auto priority = integer_field(env, options, where, "priority", 0, 1 << 30)) {
+    owned.call.priority = static_cast<int64_t>(*priority);
+  }
+  // Up to 2^31 - 1 ms (~24 days), setTimeout's own limit.
+  if (auto timeout = integer_field(env, options, where, "timeout", 1, 2147483647.0)) {
+    owned.call.timeout = std::chrono::milliseconds(static_cast<int64_t>(*timeout));
+  }
+  owned.call.activation = predict.activation;
   // Set last: the flag's owner travels with the options, the core reads it through this pointer.
   predict.cancel = owned.cancel_flag.get();
   return owned;

@@ -28,6 +28,7 @@ Napi::Function ModelHandle::define_class(Napi::Env env) {
                      {InstanceMethod<&ModelHandle::info>("info"),
                       InstanceMethod<&ModelHandle::tokenize>("tokenize"),
                       InstanceMethod<&ModelHandle::predict>("predict"),
+                      InstanceMethod<&ModelHandle::stats>("stats"),
                       InstanceMethod<&ModelHandle::dispose>("dispose")});
 }
 
@@ -52,7 +53,11 @@ ModelHandle::~ModelHandle() { registry_->erase(this); }
 void ModelHandle::close_all(HandleRegistry& registry) {
   // Releasing a model may join a thread pool; this is the environment's JS thread, never a pool thread, and
   // running jobs hold references of their own.
-  for (ModelHandle* handle : registry) handle->model_.reset();
+  for (ModelHandle* handle : registry) {
+    // Queued calls end now (their environment is gone, so nobody sees them); a running pass finishes.
+    if (handle->model_) handle->model_->scheduler().drop_queued();
+    handle->model_.reset();
+  }
 }
 
 std::shared_ptr<CrossEncoderModel> ModelHandle::live_model(Napi::Env env) const {
@@ -115,15 +120,40 @@ Napi::Value ModelHandle::predict(const Napi::CallbackInfo& info) {
   try {
     std::vector<TextPair> pairs = copy_pairs(env, info[0]);
     OwnedPredictOptions options = read_predict_options(env, info[1]);
+    // Synchronously, before any work is queued: a call that does not fit throws ERR_OVERLOADED here. (After the
+    // copy: an array's claimed length is not to be trusted, and lib/ has copied the pairs already anyway.)
+    model->scheduler().check_admission(pairs.size());
     return submit_predict(env, std::move(model), std::move(pairs), std::move(options));
   } catch (...) {
     rethrow_as_js(env);  // e.g. bad_alloc from a huge string: a JS error, not std::terminate
   }
 }
 
+Napi::Value ModelHandle::stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const SchedulerStats stats = live_model(env)->scheduler().stats();
+  Napi::Object result = Napi::Object::New(env);
+  auto set = [&](const char* name, double value) { result.Set(name, Napi::Number::New(env, value)); };
+  set("queuedCalls", static_cast<double>(stats.queued_calls));
+  set("queuedPairs", static_cast<double>(stats.queued_pairs));
+  set("runningCalls", static_cast<double>(stats.running_calls));
+  set("runningPairs", static_cast<double>(stats.running_pairs));
+  set("completedCalls", static_cast<double>(stats.completed_calls));
+  set("rejectedCalls", static_cast<double>(stats.rejected_calls));
+  set("cancelledCalls", static_cast<double>(stats.cancelled_calls));
+  set("timedOutCalls", static_cast<double>(stats.timed_out_calls));
+  set("failedCalls", static_cast<double>(stats.failed_calls));
+  set("batches", static_cast<double>(stats.batches));
+  set("pairs", static_cast<double>(stats.pairs));
+  set("tokens", static_cast<double>(stats.tokens));
+  return result;
+}
+
 Napi::Value ModelHandle::dispose(const Napi::CallbackInfo& info) {
-  // Runs on the JS thread; if this was the last reference the pool is joined here, which is allowed
-  // (it is not one of the pool's threads). Jobs in flight hold their own references.
+  // Calls none of whose pairs have started reject with ERR_DISPOSED; running calls finish. Runs on the JS
+  // thread; if this was the last reference the pool is joined here, which is allowed (it is not one of the
+  // pool's threads). Calls in flight hold their own references.
+  if (model_) model_->scheduler().drop_queued();
   model_.reset();
   return info.Env().Undefined();
 }

@@ -31,9 +31,13 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
   Napi::Value info(const Napi::CallbackInfo& info);
   // tokenize(a, b) -> { inputIds: number[], tokenTypeIds: number[] }
   Napi::Value tokenize(const Napi::CallbackInfo& info);
-  // predict(pairs: [string, string][], { activation, batchSize, cancel }) -> Promise<Float32Array>
+  // predict(pairs: [string, string][], { activation, batchSize, cancel, priority, timeout }) -> Promise<Float32Array>
+  // (with a non-enumerable callStats on the result or the error); throws ERR_OVERLOADED when the queue is full.
   Napi::Value predict(const Napi::CallbackInfo& info);
-  // dispose(): drops this handle's reference; in-flight jobs keep their own.
+  // stats() -> the scheduler's counters (SchedulerStats, camelCase).
+  Napi::Value stats(const Napi::CallbackInfo& info);
+  // dispose(): ends the model's calls not yet started (ERR_DISPOSED), drops this handle's reference; running
+  // calls keep their own.
   Napi::Value dispose(const Napi::CallbackInfo& info);
 
   // A copy, never a reference to model_: anything that runs JS (a getter, a setter on Object.prototype) can

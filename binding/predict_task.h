@@ -1,4 +1,4 @@
-// predict: scores copied text pairs on the core's thread pool and resolves to a Float32Array.
+// predict: posts copied text pairs to the model's scheduler and resolves to a Float32Array when the call ends.
 #pragma once
 
 #include <memory>
@@ -11,8 +11,8 @@
 
 namespace ce::binding {
 
-// JS thread. Queues the job on model->pool(); the job keeps `model` and the cancel flag alive until it has
-// settled.
+// JS thread. Posts the call to model->scheduler(); the pending task keeps `model` alive until it has settled.
+// A token in options.cancel_token is bound to the call (its cancel() ends the call at once).
 Napi::Promise submit_predict(Napi::Env env, std::shared_ptr<CrossEncoderModel> model, std::vector<TextPair> pairs,
                              OwnedPredictOptions options);
 

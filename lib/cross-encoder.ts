@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
+import { outcomeOf, publishCall } from './diagnostics';
 import { AbortError, CrossEncoderError, CrossEncoderTypeError, fromNativeError } from './errors';
 import type { HubProgress, ResolveOptions } from './hub';
 import { resolveModel } from './models';
@@ -10,10 +11,12 @@ import {
   NATIVE_ACTIVATIONS,
   native,
   type NativeActivation,
+  type NativeCallStats,
   type NativeCancelToken,
   type NativeLoadOptions,
   type NativeModelHandle,
   type NativePredictOptions,
+  type NativeSchedulerStats,
 } from './native';
 import { rankScores, type RankResult } from './rank';
 import {
@@ -35,8 +38,22 @@ export type Activation = NativeActivation;
 export const ACTIVATIONS: readonly Activation[] = NATIVE_ACTIVATIONS;
 
 export interface LoadOptions {
-  /** Compute threads for this model's pool; default: the number of physical cores. */
+  /**
+   * Compute threads for this model's pool; default: the physical cores this process may use (its CPU affinity,
+   * as os.availableParallelism() counts) capped by the cgroup CPU quota (/sys/fs/cgroup/cpu.max, rounded up).
+   */
   threads?: number;
+  /**
+   * Token budget of one forward pass across all concurrent calls (default 2048): pairs of every caller are
+   * batched together up to it. It bounds scratch memory (~30 MB for MiniLM at 2048) while keeping the GEMMs tall
+   * enough to run at full speed; a single pair longer than it still runs, alone.
+   */
+  maxBatchTokens?: number;
+  /**
+   * Pairs admitted but not yet scored (default 20000). A call that does not fit is rejected whole, at once,
+   * with ERR_OVERLOADED, before any work.
+   */
+  maxQueuedPairs?: number;
   /**
    * Token limit of a pair, at least the model's special tokens of a pair (3 for BERT); default and upper bound:
    * min(tokenizer model_max_length, max_position_embeddings).
@@ -65,12 +82,26 @@ export interface LoadOptions {
 }
 
 export interface PredictOptions {
-  /** Pairs per forward pass (default 32); results do not depend on it. */
+  /**
+   * Kept for compatibility and still checked (a positive integer), but no longer used: the model batches the
+   * pairs of all concurrent calls by tokens (LoadOptions.maxBatchTokens). Results never depended on it.
+   */
   batchSize?: number;
   /** 'default' = the model's own activation (sentence-transformers rules). */
   activation?: Activation;
+  /** Removes the call's queued pairs at once and rejects with AbortError (code ABORT_ERR). */
   signal?: AbortSignal;
+  /**
+   * An integer >= 0, lower runs earlier (default 0). Aging keeps lower priorities from starving: a waiting
+   * call moves up one level per 100 ms it has waited.
+   */
+  priority?: number;
+  /** Milliseconds (an integer >= 1): rejects with ERR_TIMEOUT after it and drops the call's unstarted pairs. */
+  timeout?: number;
 }
+
+/** The model's scheduler counters: current queue and running work, and counts since load. */
+export type ModelStats = NativeSchedulerStats;
 
 export interface RankOptions extends PredictOptions {
   /** Keep only the best `topK` results (all when topK exceeds the number of documents). */
@@ -101,12 +132,15 @@ export interface WeightsInfo {
 type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
-const LOAD_OPTIONS = ['threads', 'maxLength', 'embeddingsInMemory', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
-const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal'] as const;
+const LOAD_OPTIONS = ['threads', 'maxLength', 'embeddingsInMemory', 'maxBatchTokens', 'maxQueuedPairs', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
+const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal', 'priority', 'timeout'] as const;
 const RANK_OPTIONS = ['topK', 'returnDocuments', ...PREDICT_OPTIONS] as const;
 const DEFAULT_BATCH_SIZE = 32;
 // Far above any real core count; a typo like 10000 should fail loudly instead of spawning threads.
 const MAX_THREADS = 1024;
+// The binding's bounds: 2^30 for the scheduler's sizes and priorities, setTimeout's 2^31 - 1 ms for timeout.
+const MAX_SCHEDULER_SIZE = 2 ** 30;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
@@ -120,14 +154,20 @@ interface ParsedPredictOptions {
   batchSize: number;
   activation: Activation;
   signal: AbortSignal | undefined;
+  priority: number;
+  timeout: number | undefined;
 }
 
 function parsePredictOptions(options: Record<string, unknown>, prefix: string): ParsedPredictOptions {
-  const { batchSize = DEFAULT_BATCH_SIZE, activation = 'default', signal } = options;
+  const { batchSize = DEFAULT_BATCH_SIZE, activation = 'default', signal, priority = 0, timeout } = options;
   assertInteger(batchSize, `${prefix}.batchSize`, 1, 'a positive integer');
   assertOneOf(activation, `${prefix}.activation`, ACTIVATIONS);
   if (signal !== undefined) assertAbortSignal(signal, `${prefix}.signal`);
-  return { batchSize, activation, signal: signal as AbortSignal | undefined };
+  assertInteger(priority, `${prefix}.priority`, 0, `an integer from 0 to ${MAX_SCHEDULER_SIZE}`, MAX_SCHEDULER_SIZE);
+  if (timeout !== undefined) {
+    assertInteger(timeout, `${prefix}.timeout`, 1, `an integer from 1 to ${MAX_TIMEOUT_MS} (milliseconds)`, MAX_TIMEOUT_MS);
+  }
+  return { batchSize, activation, signal: signal as AbortSignal | undefined, priority, timeout: timeout as number | undefined };
 }
 
 /** Checks the hub options of load(); they are ignored for 'demo' and local directories. */
@@ -212,8 +252,12 @@ export class CrossEncoder implements AsyncDisposable {
   // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  private constructor(handle: NativeModelHandle, config: ModelConfig, directory: string) {
+  // The id or path given to load(): what diagnostics messages name the model by.
+  readonly #modelId: string;
+
+  private constructor(handle: NativeModelHandle, config: ModelConfig, directory: string, modelId: string) {
     const info = handle.info();
+    this.#modelId = modelId;
     this.directory = directory;
     this.weights = Object.freeze({ dtypes: Object.freeze({ ...info.weightDtypes }), parameters: info.parameters, bytes: info.weightBytes });
     this.gemmKernel = info.gemmKernel;
@@ -233,25 +277,33 @@ export class CrossEncoder implements AsyncDisposable {
   static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
     assertPathString(modelDir, 'modelDir');
     const record = readOptions(options, 'options', LOAD_OPTIONS);
-    const { threads, maxLength, embeddingsInMemory } = record;
+    const { threads, maxLength, embeddingsInMemory, maxBatchTokens, maxQueuedPairs } = record;
     if (threads !== undefined) {
       assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
     }
     // Only the type here: the least value is the model's count of special tokens, known once it is read.
     if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 1, 'a positive integer');
     if (embeddingsInMemory !== undefined) assertBoolean(embeddingsInMemory, 'options.embeddingsInMemory');
+    for (const [name, value] of Object.entries({ maxBatchTokens, maxQueuedPairs })) {
+      if (value !== undefined) {
+        assertInteger(value, `options.${name}`, 1, `an integer from 1 to ${MAX_SCHEDULER_SIZE}`, MAX_SCHEDULER_SIZE);
+      }
+    }
     const resolveOptions = parseHubOptions(record);
     const { signal } = resolveOptions;
     if (signal?.aborted) throw abortErrorFor(signal);
     const dir = await resolveModel(modelDir, resolveOptions);
     if (signal?.aborted) throw abortErrorFor(signal);
-    const handle = await loadHandle(dir, { threads, maxLength, embeddingsInMemory });
+    const handle = await loadHandle(dir, {
+      threads, maxLength, embeddingsInMemory,
+      maxBatchTokens: maxBatchTokens as number | undefined, maxQueuedPairs: maxQueuedPairs as number | undefined,
+    });
     try {
       if (signal?.aborted) throw abortErrorFor(signal);
       // The core has validated config.json already; this is the user-facing copy of all of its keys.
       const configPath = path.join(dir, 'config.json');
       const config = deepFreeze(JSON.parse(await readFile(configPath, 'utf8')) as ModelConfig);
-      return new CrossEncoder(handle, config, dir);
+      return new CrossEncoder(handle, config, dir, modelDir);
     } catch (error) {
       handle.dispose();
       throw error instanceof CrossEncoderError || error instanceof AbortError ? error : new CrossEncoderError('ERR_INVALID_CONFIG',
@@ -313,7 +365,15 @@ export class CrossEncoder implements AsyncDisposable {
     return rankScores(scores, copied, topK, returnDocuments);
   }
 
-  /** Releases the model. Waits for predictions in flight (they still resolve). Idempotent. */
+  /** The scheduler's counters: queued and running work now, and counts since load. */
+  stats(): ModelStats {
+    return { ...this.#live().stats() };
+  }
+
+  /**
+   * Releases the model. Calls none of whose pairs have started reject with ERR_DISPOSED; calls already running
+   * finish (and resolve); this waits for them. Idempotent.
+   */
   async dispose(): Promise<void> {
     const handle = this.#handle;
     this.#handle = undefined;
@@ -332,36 +392,58 @@ export class CrossEncoder implements AsyncDisposable {
     if (pairs.length === 0) return new Float32Array(0);
     let token: NativeCancelToken | undefined;
     if (signal) token = new (native().CancelToken)();
-    const nativeOptions: NativePredictOptions = { activation: options.activation, batchSize: options.batchSize };
+    const nativeOptions: NativePredictOptions = {
+      activation: options.activation, batchSize: options.batchSize, priority: options.priority,
+    };
+    if (options.timeout !== undefined) nativeOptions.timeout = options.timeout;
     if (token) nativeOptions.cancel = token;
+    const report = (outcome: ReturnType<typeof outcomeOf>, stats: NativeCallStats | undefined) => publishCall({
+      model: this.#modelId, pairs: pairs.length, priority: options.priority, outcome,
+      queueMs: stats?.queueMs ?? 0, computeMs: stats?.computeMs ?? 0, truncatedPairs: stats?.truncatedPairs ?? 0,
+    });
     let scoring: Promise<Float32Array>;
     try {
       scoring = handle.predict(pairs, nativeOptions);
     } catch (error) {
-      throw fromNativeError(error);
+      const converted = fromNativeError(error);
+      if (converted instanceof CrossEncoderError && converted.code === 'ERR_OVERLOADED') report('overloaded', undefined);
+      throw converted;
     }
-    const tracked = scoring.catch(() => undefined);
+    // Set when the caller's signal fired first: the caller saw an AbortError, whatever the native call did after.
+    let callerAborted = false;
+    // One place sees every settled call: report it, convert the error, hand the scores out without callStats.
+    const settled = scoring.then(
+      (scores) => {
+        report(callerAborted ? 'aborted' : 'ok', (scores as Float32Array & { callStats?: NativeCallStats }).callStats);
+        return new Float32Array(scores.buffer, scores.byteOffset, scores.length);
+      },
+      (error: unknown) => {
+        const code = (error as { code?: string } | null)?.code;
+        report(callerAborted ? 'aborted' : outcomeOf(code), (error as { callStats?: NativeCallStats } | null)?.callStats);
+        throw fromNativeError(error);
+      },
+    );
+    const tracked = settled.catch(() => undefined);
     this.#inFlight.add(tracked);
     void tracked.finally(() => this.#inFlight.delete(tracked));
-    if (!signal || !token) return scoring.catch((error: unknown) => Promise.reject(fromNativeError(error)));
+    if (!signal || !token) return settled;
     const cancelToken = token;
     return new Promise<Float32Array>((resolve, reject) => {
-      // Reject at once on abort; the native job notices the flag between batches and stops.
+      // Reject at once on abort; the token ends the native call too, taking its queued pairs off the queue.
       const onAbort = () => {
+        callerAborted = true;
         cancelToken.cancel();
         reject(abortErrorFor(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      scoring.then(
+      settled.then(
         (scores) => {
           signal.removeEventListener('abort', onAbort);
           resolve(scores);
         },
         (error: unknown) => {
           signal.removeEventListener('abort', onAbort);
-          const converted = fromNativeError(error);
-          reject(converted instanceof CrossEncoderError && converted.code === 'ERR_CANCELLED'
-            ? abortErrorFor(signal) : converted);
+          reject(error instanceof CrossEncoderError && error.code === 'ERR_CANCELLED' ? abortErrorFor(signal) : error);
         },
       );
     });

@@ -5,12 +5,15 @@ export type {
   Encoding,
   LoadOptions,
   ModelConfig,
+  ModelStats,
   PredictOptions,
   RankOptions,
   RankResult,
   TextPair,
   WeightsInfo,
 } from './cross-encoder';
+export { CALL_CHANNEL } from './diagnostics';
+export type { CallMessage, CallOutcome } from './diagnostics';
 export {
   AbortError,
   CrossEncoderError,

@@ -54,6 +54,8 @@ export const NATIVE_ERROR_CODES = [
   'ERR_UNSUPPORTED_TOKENIZER',
   'ERR_CANCELLED',
   'ERR_DISPOSED',
+  'ERR_OVERLOADED',
+  'ERR_TIMEOUT',
   'ERR_INTERNAL',
 ] as const;
 export type NativeErrorCode = (typeof NATIVE_ERROR_CODES)[number];
@@ -71,19 +73,54 @@ export interface NativeLoadOptions {
   /** 0 or missing = the model's own limit. */
   maxLength?: number;
   embeddingsInMemory?: boolean;
+  /** Token budget of one forward pass across all callers; missing = 2048. */
+  maxBatchTokens?: number;
+  /** Pairs admitted but not yet scored; missing = 20000. */
+  maxQueuedPairs?: number;
 }
 
-/** Read by name into ce::PredictOptions; a missing field keeps the core's default. */
+/** Read by name into ce::PredictOptions / ce::CallOptions; a missing field keeps the core's default. */
 export interface NativePredictOptions {
   activation?: NativeActivation;
+  /** Checked (an integer >= 1) and otherwise unused: the scheduler batches by tokens across calls. */
   batchSize?: number;
   cancel?: NativeCancelToken;
+  /** >= 0, lower runs earlier; missing = 0. */
+  priority?: number;
+  /** Milliseconds >= 1; missing = none. */
+  timeout?: number;
+}
+
+/** Per-call measurements, a non-enumerable `callStats` on predict's result and on its rejection's error. */
+export interface NativeCallStats {
+  queueMs: number;
+  computeMs: number;
+  truncatedPairs: number;
+}
+
+/** The scheduler's counters (ce::SchedulerStats). */
+export interface NativeSchedulerStats {
+  queuedCalls: number;
+  queuedPairs: number;
+  runningCalls: number;
+  runningPairs: number;
+  completedCalls: number;
+  rejectedCalls: number;
+  cancelledCalls: number;
+  timedOutCalls: number;
+  failedCalls: number;
+  batches: number;
+  pairs: number;
+  tokens: number;
 }
 
 export interface NativeModelHandle {
   info(): NativeModelInfo;
   tokenize(a: string, b: string): NativeEncoding;
+  /** Throws (synchronously) an Error with code ERR_OVERLOADED when the call does not fit the queue. */
   predict(pairs: ReadonlyArray<readonly [string, string]>, options: NativePredictOptions): Promise<Float32Array>;
+  stats(): NativeSchedulerStats;
+  /** Calls not yet started reject with ERR_DISPOSED; running calls finish. */
   dispose(): void;
 }
 

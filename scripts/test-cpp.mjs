@@ -14,7 +14,7 @@ const asan = process.argv.includes('--asan');
 const tsan = process.argv.includes('--tsan');
 const buildDir = join(root, 'build', arm64 ? 'arm64-core' : asan ? 'asan-core' : tsan ? 'tsan-core' : 'core');
 // The suites whose code runs on several threads; the rest of the core is single-threaded per call.
-const TSAN_TESTS = ['thread_pool_test'];
+const TSAN_TESTS = ['thread_pool_test', 'scheduler_test'];
 // A sanitizer finding must fail the run, not scroll past: abort on the first report of each kind.
 const sanitizerEnv = {
   ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1',

@@ -268,6 +268,8 @@ describe('dispose', () => {
     const pairs = Array.from({ length: 600 }, (_, i) => [longText(30, i), longText(60, i + 9)] as const);
     const reference = await model.predict(pairs.slice(0, 3));
     const running = model.predict(pairs, { batchSize: 4 });
+    // dispose() rejects calls not yet started (ERR_DISPOSED): wait until this one is running.
+    while (model.stats().runningCalls === 0) await new Promise((resolve) => setImmediate(resolve));
     const disposing = model.dispose();
     await assert.rejects(model.predict(PAIRS), (error: unknown) => error instanceof CrossEncoderError && error.code === 'ERR_DISPOSED');
     const scores = await running;

@@ -91,6 +91,10 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
       throw Error(ErrorCode::FileUnreadable, "model directory '" + model_dir + "': " + ec.message());
     throw Error(ErrorCode::FileNotFound, "model directory '" + model_dir + "' does not exist or is not a directory");
   }
+  if (options.max_batch_tokens < 1 || options.max_queued_pairs < 1)
+    throw Error(ErrorCode::InvalidArgument, "max_batch_tokens and max_queued_pairs must be >= 1, got " +
+                                                std::to_string(options.max_batch_tokens) + " and " +
+                                                std::to_string(options.max_queued_pairs));
   if (options.threads < 0)
     throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
                                                 std::to_string(options.threads));
@@ -148,6 +152,10 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   model->pool_ = std::move(pool);
   model->max_length_ = max_length;
   model->default_activation_ = activation;
+  SchedulerOptions scheduling;
+  scheduling.max_batch_tokens = options.max_batch_tokens;
+  scheduling.max_queued_pairs = options.max_queued_pairs;
+  model->scheduler_ = std::make_unique<Scheduler>(*model, scheduling);
   return model;
 }
 
@@ -196,6 +204,19 @@ void CrossEncoderModel::run_batch(const std::vector<PairEncoding>& encodings, co
   classifier_->forward(batch, batch_logits.data(), pool_.get(), &scratch);
   for (size_t i = begin; i < end; ++i)
     std::copy_n(batch_logits.data() + (i - begin) * labels, labels, logits + order[i] * labels);
+}
+
+void CrossEncoderModel::score(const std::vector<const PairEncoding*>& batch, float* logits) const {
+  PackedBatch packed;
+  packed.seq_offsets.assign(1, 0);
+  for (const PairEncoding* e : batch) {
+    packed.input_ids.insert(packed.input_ids.end(), e->input_ids.begin(), e->input_ids.end());
+    packed.token_type_ids.insert(packed.token_type_ids.end(), e->token_type_ids.begin(), e->token_type_ids.end());
+    packed.seq_offsets.push_back(static_cast<int32_t>(packed.input_ids.size()));
+  }
+  std::unique_ptr<ForwardScratch> scratch = classifier_->take_scratch();
+  classifier_->forward(packed, logits, pool_.get(), scratch.get());
+  classifier_->return_scratch(std::move(scratch));
 }
 
 void CrossEncoderModel::finish(float* logits, size_t rows, Activation activation) const {

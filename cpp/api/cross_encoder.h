@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "api/activation.h"
+#include "api/scheduler.h"
+#include "api/text_pair.h"
 #include "model/model_info.h"
 #include "runtime/batch_plan.h"
 #include "tokenizer/tokenizer.h"
@@ -21,11 +23,15 @@ class ThreadPool;
 class ForwardScratch;
 
 struct LoadOptions {
-  // Compute threads; 0 = physical cores. Models asking for the same count share one process-wide pool
-  // (shared_thread_pool) unless `pool` hands one in.
+  // Compute threads; 0 = default_thread_count() (physical cores, capped by the cgroup CPU quota). Models asking
+  // for the same count share one process-wide pool (shared_thread_pool) unless `pool` hands one in.
   int threads = 0;
   std::shared_ptr<ThreadPool> pool;  // the execution context to run on; null = shared_thread_pool(threads)
   size_t max_length = 0;   // 0 = min(tokenizer model_max_length, the model's max sequence length)
+  // The scheduler's token budget per forward pass (why 2048: kMaxBatchTokens) and its queue bound
+  // (SchedulerOptions); >= 1 each.
+  size_t max_batch_tokens = 2048;
+  size_t max_queued_pairs = 20000;
   // false: an F32 word-embedding table is read from the weights file row by row as tokens need it (see
   // EmbeddingTable); true: copied into memory at load, like F16/BF16 tables always are.
   bool embeddings_in_memory = false;
@@ -38,17 +44,14 @@ struct PredictOptions {
   const std::atomic<bool>* cancel = nullptr;  // polled between batches -> ce::Error(Cancelled)
 };
 
-struct TextPair {
-  std::string a;
-  std::string b;
-};
-
-class CrossEncoderModel {
+// The model is its own scheduler's BatchScorer: scheduler() batches pairs of concurrent calls into shared forward
+// passes; predict() scores one call alone, blocking.
+class CrossEncoderModel final : public BatchScorer {
  public:
   // Reads config.json (its family from the registry), the weights and the tokenizer files of `model_dir`.
   // Throws ce::Error.
   static std::shared_ptr<CrossEncoderModel> load(const std::string& model_dir, const LoadOptions& options);
-  ~CrossEncoderModel();
+  ~CrossEncoderModel() override;
 
   // Family, architecture, labels, limits and what the weights file held.
   const ModelInfo& info() const;
@@ -59,14 +62,19 @@ class CrossEncoderModel {
   // label and Identity otherwise. Unknown activation classes fail at load with UnsupportedArchitecture.
   Activation default_activation() const { return default_activation_; }
   // The compute pool the model runs on (shared with other models of the same thread count).
-  ThreadPool& pool() const { return *pool_; }
+  ThreadPool& pool() const override { return *pool_; }
   const WeightsSummary& weights_summary() const { return info().weights; }
   // Name of the GEMM kernel family in use ("avx512", "avx2", "neon", "portable").
   const char* gemm_kernel_name() const;
   // Special tokens the tokenizer adds to a pair ([CLS] a [SEP] b [SEP]: 3).
   size_t pair_special_tokens() const;
 
-  PairEncoding tokenize(std::string_view a, std::string_view b) const;
+  PairEncoding tokenize(std::string_view a, std::string_view b) const override;
+  size_t labels() const override { return static_cast<size_t>(num_labels()); }
+  // One forward pass over `batch` (BatchScorer): raw logits in batch order.
+  void score(const std::vector<const PairEncoding*>& batch, float* logits) const override;
+  // The scheduler every asynchronous caller (the binding) goes through; see api/scheduler.h.
+  Scheduler& scheduler() const { return *scheduler_; }
 
   // Scores pairs (blocking; the maths runs on the pool's threads). Output: pairs.size() * num_labels, row-major,
   // activation applied. The stages below run in order; a pair's result never depends on its batch.
@@ -76,7 +84,7 @@ class CrossEncoderModel {
     return predict(pairs, PredictOptions{activation, batch_size, cancel});
   }
 
-  // predict's stages, for a scheduler that batches across calls:
+  // predict's stages (the scheduler runs its own: tokenize per pair, score per pass, finish per call):
   // 1. tokenize every pair (on the pool; `cancel` polled per chunk);
   std::vector<PairEncoding> encode(const std::vector<TextPair>& pairs, const std::atomic<bool>* cancel) const;
   // 2. plan batches (length-sorted, at most `batch_size` pairs and kMaxBatchTokens tokens each);
@@ -86,7 +94,7 @@ class CrossEncoderModel {
   void run_batch(const std::vector<PairEncoding>& encodings, const std::vector<size_t>& order, size_t begin,
                  size_t end, ForwardScratch& scratch, float* logits) const;
   // 4. apply the activation (Default = the model's) to `rows` rows of logits in place.
-  void finish(float* logits, size_t rows, Activation activation) const;
+  void finish(float* logits, size_t rows, Activation activation) const override;
 
   // Upper bound on tokens per forward pass: bounds scratch memory (intermediate activations are
   // tokens * intermediate_size floats) while keeping GEMMs tall enough to run at full speed. 2048 rows are
@@ -101,6 +109,8 @@ class CrossEncoderModel {
   std::shared_ptr<ThreadPool> pool_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;
+  // Last: destroyed first, while the classifier and pool it uses still exist.
+  std::unique_ptr<Scheduler> scheduler_;
 };
 
 }  // namespace ce

@@ -20,6 +20,8 @@ namespace ce {
   X(UnsupportedTokenizer, "ERR_UNSUPPORTED_TOKENIZER")        /* a tokenizer component we lack */     \
   X(Cancelled, "ERR_CANCELLED")                               /* the caller aborted */                \
   X(Disposed, "ERR_DISPOSED")                                 /* used after dispose() */              \
+  X(Overloaded, "ERR_OVERLOADED")                             /* the queue is full: call rejected */  \
+  X(Timeout, "ERR_TIMEOUT")                                   /* the call's deadline passed */        \
   X(Internal, "ERR_INTERNAL")                                 /* a bug: an invariant of ours broke */
 
 enum class ErrorCode {

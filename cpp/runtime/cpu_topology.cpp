@@ -1,11 +1,12 @@
 // physical_core_count(): physical cores among the CPUs this process may run on, from Linux sysfs topology
-// (macOS: the kernel's hw.physicalcpu).
+// (macOS: the kernel's hw.physicalcpu); the cgroup CPU quota that caps the default thread count.
 #if defined(__linux__)
 #include <sched.h>
 #elif defined(__APPLE__)
 #include <sys/sysctl.h>
 #endif
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -60,6 +61,30 @@ int physical_core_count() {
   }
   return cores.empty() ? 1 : static_cast<int>(cores.size());
 #endif
+}
+
+std::optional<int> cgroup_cpu_limit(const std::string& cpu_max_path) {
+  std::ifstream in(cpu_max_path);
+  std::string quota;
+  long long period = 0;
+  if (!(in >> quota >> period) || quota == "max" || period <= 0) return std::nullopt;
+  long long quota_us = 0;
+  try {
+    size_t used = 0;
+    quota_us = std::stoll(quota, &used);
+    if (used != quota.size()) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (quota_us <= 0) return std::nullopt;
+  const long long cpus = (quota_us + period - 1) / period;
+  return static_cast<int>(std::clamp<long long>(cpus, 1, 1 << 16));
+}
+
+int default_thread_count() {
+  const int cores = physical_core_count();
+  const std::optional<int> quota = cgroup_cpu_limit();
+  return quota ? std::max(1, std::min(cores, *quota)) : cores;
 }
 
 }  // namespace ce

@@ -283,7 +283,7 @@ void ThreadPool::parallel_for(size_t n, size_t grain, const std::function<void(s
 
 std::shared_ptr<ThreadPool> shared_thread_pool(int threads) {
   if (threads < 0) throw Error(ErrorCode::InvalidArgument, "threads must be >= 0, got " + std::to_string(threads));
-  const int n = threads > 0 ? threads : physical_core_count();
+  const int n = threads > 0 ? threads : default_thread_count();
   // Weak references: the registry never keeps a pool alive, its holders (models) do.
   static std::mutex mutex;
   static std::map<int, std::weak_ptr<ThreadPool>> pools;

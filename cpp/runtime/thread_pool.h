@@ -5,11 +5,22 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace ce {
 
 // Number of physical cores (not hyper-threads) this process may use; at least 1.
 int physical_core_count();
+
+// CPUs a cgroup v2 quota file (cpu.max: "<quota> <period>" or "max <period>") allows: quota / period rounded up,
+// at least 1; nullopt when unlimited, missing or unreadable.
+std::optional<int> cgroup_cpu_limit(const std::string& cpu_max_path = "/sys/fs/cgroup/cpu.max");
+
+// Default compute threads: physical cores among the CPUs this process may run on (the affinity mask, which is
+// what os.availableParallelism() counts), capped by the container's CPU quota: a pool wider than the quota
+// only gets its threads throttled mid-GEMM.
+int default_thread_count();
 
 class ThreadPool {
  public:
@@ -34,7 +45,7 @@ class ThreadPool {
   std::unique_ptr<State> state_;
 };
 
-// The process-wide pool of `threads` threads (0 = physical_core_count()): every model that asks for the same count
+// The process-wide pool of `threads` threads (0 = default_thread_count()): every model that asks for the same count
 // shares it, so concurrent models queue their jobs on one set of threads instead of each starting its own (which
 // oversubscribes the cores). Created on first use; destroyed (joined) when its last holder lets go, which must
 // not be one of its own threads. Thread-safe.

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -275,6 +276,43 @@ TEST(CrossEncoderPredict, BitwiseIndependentOfBatchSizeAndThreads) {
   const auto rev = m->predict(reversed, Activation::Identity, 5, nullptr);
   for (size_t i = 0; i < pairs.size(); ++i)
     for (int l = 0; l < 2; ++l) ASSERT_EQ(rev[(pairs.size() - 1 - i) * 2 + l], first[i * 2 + l]);
+}
+
+// The scheduler batches pairs of concurrent calls together: each call's scores must still be bitwise those of the
+// call scored alone by predict(), in input order, with the call's own activation; truncation is counted.
+TEST(CrossEncoderScheduler, ConcurrentCallsScoreBitwiseLikePredictAlone) {
+  ModelDir d(2);
+  LoadOptions o;
+  o.threads = 2;
+  o.max_batch_tokens = 40;  // several passes, each mixing calls
+  const auto m = CrossEncoderModel::load(d.str(), o);
+  const auto all = sample_pairs();
+  std::vector<std::vector<TextPair>> calls;
+  for (size_t begin = 0; begin < all.size(); begin += 3)
+    calls.emplace_back(all.begin() + static_cast<ptrdiff_t>(begin),
+                       all.begin() + static_cast<ptrdiff_t>(std::min(all.size(), begin + 3)));
+  const Activation activations[] = {Activation::Identity, Activation::Softmax, Activation::Default};
+  std::vector<std::promise<CallOutcome>> outcomes(calls.size());
+  for (size_t c = 0; c < calls.size(); ++c) {
+    CallOptions options;
+    options.activation = activations[c % 3];
+    options.priority = static_cast<int64_t>(c % 2);
+    m->scheduler().post(calls[c], options, [&outcomes, c](CallOutcome&& outcome) { outcomes[c].set_value(std::move(outcome)); });
+  }
+  for (size_t c = 0; c < calls.size(); ++c) {
+    CallOutcome outcome = outcomes[c].get_future().get();
+    ASSERT_FALSE(outcome.error);
+    const auto alone = m->predict(calls[c], activations[c % 3], 32, nullptr);
+    ASSERT_EQ(outcome.scores.size(), alone.size());
+    EXPECT_EQ(0, std::memcmp(outcome.scores.data(), alone.data(), alone.size() * sizeof(float))) << "call " << c;
+    size_t truncated = 0;
+    for (const TextPair& pair : calls[c]) truncated += m->tokenize(pair.a, pair.b).truncated ? 1 : 0;
+    EXPECT_EQ(outcome.truncated_pairs, truncated);
+  }
+  const SchedulerStats stats = m->scheduler().stats();
+  EXPECT_EQ(stats.completed_calls, calls.size());
+  EXPECT_EQ(stats.pairs, all.size());
+  EXPECT_LE(stats.tokens, stats.batches * 40) << "every pass within the token budget (no pair exceeds max_length 40)";
 }
 
 TEST(CrossEncoderPredict, CancelEmptyAndBadArguments) {

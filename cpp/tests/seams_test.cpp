@@ -69,7 +69,7 @@ TEST(SharedThreadPool, OnePoolPerThreadCountWhileHeld) {
   EXPECT_NE(a.get(), c.get());
   EXPECT_EQ(a->size(), 2);
   EXPECT_EQ(c->size(), 3);
-  EXPECT_EQ(shared_thread_pool(0)->size(), physical_core_count());
+  EXPECT_EQ(shared_thread_pool(0)->size(), default_thread_count());
   std::weak_ptr<ThreadPool> gone = c;
   c.reset();
   EXPECT_TRUE(gone.expired());  // the registry does not keep a pool alive

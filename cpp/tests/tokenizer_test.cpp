@@ -182,6 +182,11 @@ TEST(BertTokenizer, PairTemplateAndTypeIds) {
   EXPECT_EQ(cut.input_ids, (std::vector<int32_t>{2, 8, 8, 3, 9, 3}));  // budget 3: a gets 2, b gets 1
   EXPECT_EQ(tok->encode_pair("", "", 3).input_ids, (std::vector<int32_t>{2, 3, 3}));
   EXPECT_THROW(tok->encode_pair("a", "b", 2), ce::Error);
+  // The truncated flag says whether either text lost tokens (the scheduler counts such pairs per call).
+  EXPECT_FALSE(enc.truncated);
+  EXPECT_TRUE(cut.truncated);
+  EXPECT_FALSE(tok->encode_pair("a a", "b", 6).truncated);  // exactly fits: 3 + 3 tokens
+  EXPECT_TRUE(tok->encode_pair("a", "b b b", 6).truncated);
 }
 
 TEST(BertTokenizer, AddedTokensMatchRawText) {

@@ -12,6 +12,7 @@ PairEncoding BertPairTemplate::process_pair(const std::vector<int32_t>& a, const
   const size_t special = num_special_tokens_pair();
   const PairLengths keep = longest_first(a.size(), b.size(), max_length - special);
   PairEncoding enc;
+  enc.truncated = keep.a < a.size() || keep.b < b.size();
   enc.input_ids.reserve(keep.a + keep.b + special);
   enc.input_ids.push_back(cls_id_);
   enc.input_ids.insert(enc.input_ids.end(), a.begin(), a.begin() + static_cast<ptrdiff_t>(keep.a));

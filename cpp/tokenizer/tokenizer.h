@@ -12,6 +12,7 @@ namespace ce {
 struct PairEncoding {
   std::vector<int32_t> input_ids;       // the pair template applied, e.g. [CLS] a [SEP] b [SEP]
   std::vector<int32_t> token_type_ids;  // per token: 0 for the first segment, 1 for the second (template's type ids)
+  bool truncated = false;               // tokens of either text were cut to fit max_length
 };
 
 class Tokenizer {

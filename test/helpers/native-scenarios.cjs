@@ -137,6 +137,9 @@ const scenarios = {
   async 'worker-predicting'() {
     const handle = await addon.load(modelDir, { threads: 1 });
     const calls = Array.from({ length: 3 }, () => handle.predict(slowPairs, { batchSize: 4 }));
+    // Queued behind them when the Worker goes: other priorities, a deadline, a cancel token (the scheduler).
+    calls.push(handle.predict(slowPairs.slice(0, 50), { priority: 3, timeout: 60000 }));
+    calls.push(handle.predict(slowPairs.slice(0, 50), { priority: 0, cancel: new addon.CancelToken() }));
     parentPort.postMessage('ready');
     await Promise.all(calls);
     parentPort.postMessage('finished before terminate');

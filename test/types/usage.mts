@@ -5,6 +5,9 @@ import {
   CrossEncoderError,
   CrossEncoderRangeError,
   CrossEncoderTypeError,
+  CALL_CHANNEL,
+  type CallMessage,
+  type ModelStats,
   type PredictOptions,
   type RankResult,
 } from 'cross-encoder';
@@ -22,8 +25,18 @@ export async function usage(dir: string): Promise<void> {
   const maxLength: number = model.maxLength;
   const config: unknown = model.config.hidden_size;
   void [scores, first, encoding, numLabels, labels, maxLength, config];
-  const options: PredictOptions = { activation: 'default' };
+  const options: PredictOptions = { activation: 'default', priority: 1, timeout: 500 };
   void options;
+  // The scheduler's surface (issue 11): load options, stats, the diagnostics channel's message.
+  await using served = await CrossEncoder.load(dir, { maxBatchTokens: 2048, maxQueuedPairs: 20000 });
+  const stats: ModelStats = served.stats();
+  const queued: number = stats.queuedPairs + stats.rejectedCalls + stats.tokens;
+  const channel: 'cross-encoder:call' | string = CALL_CHANNEL;
+  const message: CallMessage = { model: 'demo', pairs: 1, queueMs: 0, computeMs: 1, truncatedPairs: 0, priority: 0, outcome: 'timeout' };
+  void [queued, channel, message];
+  // @ts-expect-error outcomes are a closed set
+  const bad: CallMessage['outcome'] = 'late';
+  void bad;
 
   // @ts-expect-error pairs hold strings only
   await model.predict([['q', 1]]);
