@@ -147,7 +147,9 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   return model;
 }
 
-const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
+const char* CrossEncoderModel::gemm_kernel_name() const {
+  return isa_name(active_gemm_kernel(WeightFormat::F32).isa);
+}
 
 PairEncoding CrossEncoderModel::tokenize(std::string_view a, std::string_view b) const {
   return tokenizer_.encode_pair(a, b, max_length_);

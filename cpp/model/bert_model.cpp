@@ -20,7 +20,7 @@ namespace {
 
 void check_linear(const PackedLinear& l, int out, int in, const std::string& name) {
   if (l.out_features != out || l.in_features != in || l.bias.size() != static_cast<size_t>(out) ||
-      l.packed.size() != gemm_panel_count(out) * static_cast<size_t>(in) * kGemmNR)
+      l.packed.size_bytes() != packed_weights_bytes(l.format(), out, in))
     throw Error(ErrorCode::InvalidArgument, "BertModel: layer " + name + " is " + std::to_string(l.out_features) +
                                                 "x" + std::to_string(l.in_features) + " (or unpacked), expected " +
                                                 std::to_string(out) + "x" + std::to_string(in));
