@@ -61,7 +61,8 @@ double bench(size_t m, int n, int k, int threads, int layers) {
 // Usage: gemm_bench [cold]   (cold: only the few-row shapes with weights from beyond L2)
 int main(int argc, char** argv) {
   const bool cold_only = argc > 1 && std::string(argv[1]) == "cold";
-  std::printf("GEMM kernel: %s (CE_FORCE_ISA selects another)\n", ce::isa_name(ce::active_gemm_kernel().isa));
+  std::printf("GEMM kernel: %s (CE_FORCE_ISA selects another)\n",
+              ce::isa_name(ce::active_gemm_kernel(ce::WeightFormat::F32).isa));
   struct Shape { size_t m; int n, k; };
   const Shape shapes[] = {{512, 1536, 384}, {512, 384, 1536}, {512, 384, 384}, {32, 1536, 384}};
   if (!cold_only)

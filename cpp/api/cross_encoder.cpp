@@ -163,7 +163,9 @@ const ModelInfo& CrossEncoderModel::info() const { return classifier_->info(); }
 
 int CrossEncoderModel::num_labels() const { return info().num_labels; }
 
-const char* CrossEncoderModel::gemm_kernel_name() const { return isa_name(active_gemm_kernel().isa); }
+const char* CrossEncoderModel::gemm_kernel_name() const {
+  return isa_name(active_gemm_kernel(WeightFormat::F32).isa);
+}
 
 size_t CrossEncoderModel::pair_special_tokens() const { return tokenizer_->num_special_tokens_pair(); }
 

@@ -13,4 +13,7 @@ namespace ce {
 // Call on an empty vector, before filling it.
 void reserve_huge(std::vector<float>& v, size_t n);
 
+// The same advice for `bytes` of memory at `data` that nothing has touched yet (the whole 2 MiB blocks inside).
+void advise_huge_pages(void* data, size_t bytes);
+
 }  // namespace ce

@@ -1,12 +1,12 @@
-// Linear layers: packing W once, the plain reference kernel, kernel choice by ISA, and the blocked, threaded driver.
+// Linear layers: the plain reference kernel and the blocked, threaded driver that runs a micro-kernel.
 #include "kernels/gemm.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
 #include "common/error.h"
-#include "common/huge_pages.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gelu_vec16.h"
 #include "kernels/gemm_layout.h"
@@ -19,87 +19,18 @@
 
 namespace ce {
 
-PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
-                         int in_features) {
-  if (out_features > 0 && in_features > 0 &&
-      weight.size() != static_cast<size_t>(out_features) * static_cast<size_t>(in_features))
-    throw Error(ErrorCode::InvalidArgument, "pack_linear: weight has " + std::to_string(weight.size()) +
-                                                " values, expected " +
-                                                std::to_string(static_cast<size_t>(out_features) * in_features));
-  return pack_linear(weight.data(), std::move(bias), out_features, in_features);
-}
-
-PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features) {
-  if (out_features <= 0 || in_features <= 0)
-    throw Error(ErrorCode::InvalidArgument, "pack_linear: out_features (" + std::to_string(out_features) +
-                                                ") and in_features (" + std::to_string(in_features) +
-                                                ") must be positive");
-  const size_t n = static_cast<size_t>(out_features), k = static_cast<size_t>(in_features);
-  if (bias.empty()) bias.assign(n, 0.0f);
-  if (bias.size() != n)
-    throw Error(ErrorCode::InvalidArgument, "pack_linear: bias has " + std::to_string(bias.size()) +
-                                                " values, expected " + std::to_string(n));
-  active_gemm_kernel();  // fail at load, not mid-inference, on a bad CE_FORCE_ISA
-  PackedLinear layer;
-  layer.in_features = in_features;
-  layer.out_features = out_features;
-  const size_t panels = gemm_panel_count(out_features);
-  // Written front to back: 16 sequential read streams, one sequential write stream (columns past
-  // out_features keep the zeros of the fill).
-  reserve_huge(layer.packed, panels * k * kGemmNR);
-  layer.packed.assign(panels * k * kGemmNR, 0.0f);
-  float* dst = layer.packed.data();
-  for (size_t p = 0; p < panels; ++p) {
-    const size_t cols = std::min<size_t>(kGemmNR, n - p * kGemmNR);
-    const float* src = weight + p * kGemmNR * k;
-    for (size_t kk = 0; kk < k; ++kk, dst += kGemmNR)
-      for (size_t j = 0; j < cols; ++j) dst[j] = src[j * k + kk];
-  }
-  layer.bias = std::move(bias);
-  return layer;
-}
-
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
+  const float* packed = layer.packed.f32();
   for (size_t r = 0; r < rows; ++r) {
     for (size_t col = 0; col < n; ++col) {
       // Column `col` of the packed panel: stride kGemmNR, same k order as the fast kernel's chains.
-      const float* w = layer.packed.data() + (col / kGemmNR) * k * kGemmNR + col % kGemmNR;
+      const float* w = packed + (col / kGemmNR) * k * kGemmNR + col % kGemmNR;
       float sum = 0.0f;
       for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk * kGemmNR];
       y[r * n + col] = sum + layer.bias[col];
     }
   }
-}
-
-const GemmKernel* gemm_kernel_for(Isa isa) {
-  if (!isa_supported(isa)) return nullptr;
-  switch (isa) {
-    case Isa::Portable: return &kGemmPortableKernel;
-#if defined(CE_HAVE_X86_KERNELS)
-    case Isa::Avx2: return &kGemmAvx2Kernel;
-    case Isa::Avx512: return &kGemmAvx512Kernel;
-#endif
-#if defined(CE_HAVE_ARM_KERNELS)
-    case Isa::Neon: return &kGemmNeonKernel;
-#endif
-    default: return nullptr;
-  }
-}
-
-Isa vector_loop_isa() { return active_gemm_kernel().isa; }
-
-const GemmKernel& active_gemm_kernel() {
-  // Chosen once per process; a throwing initialiser (bad CE_FORCE_ISA) is retried, and throws again, next call.
-  static const GemmKernel* const chosen = [] {
-    const Isa isa = requested_isa();
-    const GemmKernel* k = gemm_kernel_for(isa);
-    if (k == nullptr)
-      throw Error(ErrorCode::InvalidArgument, std::string("GEMM: no ") + isa_name(isa) +
-                                                  " kernel is compiled into this build (CE_FORCE_ISA)");
-    return k;
-  }();
-  return *chosen;
 }
 
 namespace {
@@ -199,7 +130,9 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
       pack_rows(x, k, row0, std::min(mr, r1 - row0), mr, s.a.data() + rb * mr * k);
     }
   }
-  const float* packed = layer.packed.data();
+  // The micro-kernel reads the weights in its format; the driver only steps through panels and k blocks.
+  const auto* packed = static_cast<const std::byte*>(layer.packed.data());
+  const size_t k_step_bytes = kGemmNR * weight_format_traits(kern.format).bytes_per_element;
   for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
     const size_t c1p = std::min(p1, c0p + kPanelsPerChunk);
     const size_t groups = (c1p - c0p + np - 1) / np;
@@ -211,8 +144,8 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
         const float* a = direct ? x + (r0 + rb * mr) * k + k0 : s.a.data() + rb * mr * k + k0 * mr;
         for (size_t g = 0; g < groups; ++g) {
           const size_t p = c0p + g * np;
-          const float* b0 = packed + (p * k + k0) * kGemmNR;
-          const float* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * kGemmNR : nullptr;
+          const std::byte* b0 = packed + (p * k + k0) * k_step_bytes;
+          const std::byte* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * k_step_bytes : nullptr;
           float* acc = s.acc.data() + (rb * groups + g) * tile;
           if (direct) {
             kern.run_direct(a, k, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
@@ -248,6 +181,9 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   if (epilogue == GemmEpilogue::BiasResidual && residual == nullptr)
     throw Error(ErrorCode::Internal, "linear_forward: BiasResidual needs a residual");
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
+  if (kern.format != layer.format())
+    throw Error(ErrorCode::Internal, std::string("linear_forward: a ") + weight_format_name(kern.format) +
+                                         " kernel was given " + weight_format_name(layer.format()) + " weights");
   const size_t panels = gemm_panel_count(layer.out_features);
   const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
@@ -282,7 +218,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
 
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
                     GemmEpilogue epilogue, const float* residual) {
-  linear_forward_with(active_gemm_kernel(), layer, x, rows, y, pool, epilogue, residual);
+  linear_forward_with(active_gemm_kernel(layer.format()), layer, x, rows, y, pool, epilogue, residual);
 }
 
 }  // namespace ce

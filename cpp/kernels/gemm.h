@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "kernels/packed_weights.h"
+#include "kernels/weight_format.h"
+
 namespace ce {
 
 class ThreadPool;
@@ -13,24 +16,36 @@ class ThreadPool;
 struct PackedLinear {
   int in_features = 0;
   int out_features = 0;
-  std::vector<float> bias;    // [out] (zeros when the layer has none)
-  // The weights, only in the fast kernel's layout (see gemm_layout.h): the PyTorch-layout copy is dropped after
-  // packing to halve the layer's memory; packed_weight() reads one element back for the reference kernel.
-  std::vector<float> packed;
+  std::vector<float> bias;  // [out] (zeros when the layer has none)
+  // The weights, only in the fast kernels' layout (see gemm_layout.h) and in packed.format(): the PyTorch-layout
+  // copy is dropped after packing to halve the layer's memory; packed_weight() reads one element back for the
+  // reference kernel.
+  PackedWeights packed;
+  // [out] one fp32 scale per output channel for formats whose traits carry them (weight_format.h); else empty.
+  std::vector<float> channel_scales;
+
+  WeightFormat format() const { return packed.format(); }
 };
 
 // `weight` is [out_features][in_features] as PyTorch stores it; it is only read (the caller may reuse it).
-PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features);
+// Packs into `format` (converting or quantising once, at load). Throws ce::Error(InvalidArgument) for bad sizes,
+// a format that has no packer, or one this CPU has no kernel for (gemm_kernels.h).
+PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features,
+                         WeightFormat format = WeightFormat::F32);
 PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
-                         int in_features);
+                         int in_features, WeightFormat format = WeightFormat::F32);
 
-// W[out][in] of a packed layer (panel p = out / 16 holds W[p*16 + j][k] at packed[(p * K + k) * 16 + j]).
+// Bytes of the packed weights of an out_features x in_features layer in `format` (what pack_linear allocates).
+size_t packed_weights_bytes(WeightFormat format, int out_features, int in_features);
+
+// W[out][in] of an F32 layer (panel p = out / 16 holds W[p*16 + j][k] at f32()[(p * K + k) * 16 + j]).
 inline float packed_weight(const PackedLinear& l, size_t out, size_t in) {
   constexpr size_t kNR = 16;  // kGemmNR; gemm_layout.h static_asserts the two agree
-  return l.packed[((out / kNR) * static_cast<size_t>(l.in_features) + in) * kNR + out % kNR];
+  return l.packed.f32()[((out / kNR) * static_cast<size_t>(l.in_features) + in) * kNR + out % kNR];
 }
 
-// Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features.
+// Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features. F32 layers (each later
+// format brings its own reference beside its kernel).
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 
 // What the fast path applies to each output after adding the bias, while the tile is still in cache, saving
@@ -39,9 +54,10 @@ void linear_reference(const PackedLinear& layer, const float* x, size_t rows, fl
 // out_features), the bits of a plain linear_forward then y += residual.
 enum class GemmEpilogue { Bias, BiasGeluErf, BiasResidual };
 
-// Fast path: the widest micro-kernel this CPU runs (AVX-512, AVX2+FMA, NEON or portable; see gemm_kernels.h,
-// CE_FORCE_ISA), same result within fp32 rounding; splits rows/columns over the pool. A row's result does not
-// depend on how many rows are in the call nor on the pool size (bitwise), so scores are deterministic.
+// Fast path: the widest micro-kernel this CPU runs for the layer's format (for F32: AVX-512, AVX2+FMA, NEON or
+// portable; see gemm_kernels.h, CE_FORCE_ISA), same result within fp32 rounding; splits rows/columns over the
+// pool. A row's result does not depend on how many rows are in the call nor on the pool size (bitwise), so
+// scores are deterministic.
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
                     GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr);
 

@@ -1,13 +1,17 @@
-// Kernel tests: fast GEMM vs reference on odd shapes, determinism, and the element-wise kernels vs formulas.
+// Kernel tests: fast GEMM vs reference on odd shapes, determinism, the (ISA, weight format) kernel table, and the
+// element-wise kernels vs formulas.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <random>
+#include <set>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -17,8 +21,11 @@
 #include "kernels/gemm_kernels.h"
 #include "kernels/layernorm.h"
 #include "kernels/softmax.h"
+#include "kernels/packed_weights.h"
+#include "kernels/weight_format.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
+#include "test_support.h"
 
 namespace ce {
 namespace {
@@ -291,32 +298,34 @@ TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
 
 // ---- Per-ISA GEMM micro-kernels (every kernel this CPU can run, not only the one linear_forward picked) ----
 
+// The F32 kernels this CPU runs (the tests compare them with the F32 reference).
 std::vector<const GemmKernel*> runnable_kernels() {
   std::vector<const GemmKernel*> out;
   for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon})
-    if (const GemmKernel* k = gemm_kernel_for(isa)) out.push_back(k);
+    if (const GemmKernel* k = gemm_kernel_for(isa, WeightFormat::F32)) out.push_back(k);
   return out;
 }
 
 TEST(GemmIsa, DetectionAgreesWithCompilerRuntime) {
   EXPECT_TRUE(isa_supported(Isa::Portable));
-  ASSERT_NE(gemm_kernel_for(Isa::Portable), nullptr);
-  ASSERT_NE(gemm_kernel_for(best_isa()), nullptr) << "best ISA " << isa_name(best_isa()) << " has no kernel";
+  ASSERT_NE(gemm_kernel_for(Isa::Portable, WeightFormat::F32), nullptr);
+  ASSERT_NE(gemm_kernel_for(best_isa(), WeightFormat::F32), nullptr)
+      << "best ISA " << isa_name(best_isa()) << " has no kernel";
 #if defined(__x86_64__) && defined(__GNUC__)
   // GCC's own CPUID/XGETBV probe (libgcc) is an independent implementation of the same question.
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool avx512 = __builtin_cpu_supports("avx512f");
-  EXPECT_EQ(cpu_features().avx2_fma, avx2);
-  EXPECT_EQ(cpu_features().avx512f, avx512);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx2) != nullptr, avx2);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx512) != nullptr, avx512 && avx2);
-  EXPECT_EQ(gemm_kernel_for(Isa::Neon), nullptr);
+  EXPECT_EQ(cpu_features().has(CpuCapability::Avx2) && cpu_features().has(CpuCapability::Fma), avx2);
+  EXPECT_EQ(cpu_features().has(CpuCapability::Avx512f), avx512);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32) != nullptr, avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx512, WeightFormat::F32) != nullptr, avx512 && avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Neon, WeightFormat::F32), nullptr);
   EXPECT_EQ(best_isa(), avx512 && avx2 ? Isa::Avx512 : avx2 ? Isa::Avx2 : Isa::Portable);
 #elif defined(__aarch64__)
-  EXPECT_TRUE(cpu_features().neon);
+  EXPECT_TRUE(cpu_features().has(CpuCapability::Asimd));
   EXPECT_EQ(best_isa(), Isa::Neon);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx2), nullptr);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32), nullptr);
 #endif
   for (const GemmKernel* k : runnable_kernels()) {
     EXPECT_GE(k->mr, 1);
@@ -353,8 +362,113 @@ TEST(GemmIsa, ForceIsaEnvironmentVariable) {
   const auto x = random_vec(11 * 29, 4);
   std::vector<float> a(11 * 37), b(11 * 37);
   linear_forward(l, x.data(), 11, a.data(), nullptr);
-  linear_forward_with(active_gemm_kernel(), l, x.data(), 11, b.data(), nullptr);
+  linear_forward_with(active_gemm_kernel(WeightFormat::F32), l, x.data(), 11, b.data(), nullptr);
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+}
+
+// ---- Weight formats, their storage, and the (ISA, format) kernel table ----
+
+TEST(WeightFormat, TraitsTable) {
+  const WeightFormatTraits& f32 = weight_format_traits(WeightFormat::F32);
+  EXPECT_EQ(f32.format, WeightFormat::F32);
+  EXPECT_STREQ(f32.name, "f32");
+  EXPECT_EQ(f32.bytes_per_element, sizeof(float));
+  EXPECT_FALSE(f32.channel_scales);
+  std::set<std::string> names;
+  for (size_t i = 0; i < kWeightFormatCount; ++i) {
+    const auto format = static_cast<WeightFormat>(i);
+    const WeightFormatTraits& t = weight_format_traits(format);
+    EXPECT_EQ(t.format, format) << "row " << i << " describes another format";
+    EXPECT_STREQ(weight_format_name(format), t.name);
+    EXPECT_GT(t.bytes_per_element, 0u) << t.name;
+    EXPECT_TRUE(names.insert(t.name).second) << "two formats named " << t.name;
+  }
+}
+
+TEST(WeightFormat, UnknownFormatIsATypedError) {
+  // A value outside the enumeration (an unchecked cast from a file or caller) must never reach a kernel.
+  const auto bogus = static_cast<WeightFormat>(kWeightFormatCount + 7);
+  EXPECT_STREQ(weight_format_name(bogus), "unknown");
+  test::expect_error([&] { weight_format_traits(bogus); }, ErrorCode::InvalidArgument,
+                     {"unknown weight format", "f32"});
+  test::expect_error([&] { pack_linear({1, 2, 3, 4}, {}, 2, 2, bogus); }, ErrorCode::InvalidArgument,
+                     {"unknown weight format"});
+  test::expect_error([&] { packed_weights_bytes(bogus, 2, 2); }, ErrorCode::InvalidArgument,
+                     {"unknown weight format"});
+  test::expect_error([&] { PackedWeights(bogus, 64); }, ErrorCode::InvalidArgument, {"unknown weight format"});
+  test::expect_error([&] { active_gemm_kernel(bogus); }, ErrorCode::InvalidArgument, {"unknown weight format"});
+  for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon}) EXPECT_EQ(gemm_kernel_for(isa, bogus), nullptr);
+}
+
+TEST(PackedWeights, AlignedZeroedAndReadInTheirFormat) {
+  const PackedWeights none;
+  EXPECT_TRUE(none.empty());
+  test::expect_error([&] { none.f32(); }, ErrorCode::Internal, {"empty", "f32"});
+  const size_t count = 1000;
+  const PackedWeights w(WeightFormat::F32, count * sizeof(float));
+  EXPECT_EQ(w.format(), WeightFormat::F32);
+  EXPECT_EQ(w.size_bytes(), count * sizeof(float));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(w.data()) % PackedWeights::kAlignment, 0u);
+  for (size_t i = 0; i < count; ++i) ASSERT_EQ(w.f32()[i], 0.0f) << i;
+  // A packed layer holds exactly packed_weights_bytes(), W[o][i] in the panel layout and zero padding columns.
+  const int n = 17, k = 5;
+  const std::vector<float> weight = random_vec(static_cast<size_t>(n) * k, 31);
+  const PackedLinear l = pack_linear(weight, {}, n, k);
+  EXPECT_EQ(l.format(), WeightFormat::F32);
+  EXPECT_TRUE(l.channel_scales.empty());
+  EXPECT_EQ(l.packed.size_bytes(), packed_weights_bytes(WeightFormat::F32, n, k));
+  EXPECT_EQ(l.packed.size_bytes(), 2u * k * 16 * sizeof(float));  // two 16-column panels
+  for (int o = 0; o < n; ++o)
+    for (int i = 0; i < k; ++i) ASSERT_EQ(packed_weight(l, o, i), weight[static_cast<size_t>(o) * k + i]);
+  for (size_t kk = 0; kk < static_cast<size_t>(k); ++kk)
+    for (size_t j = 1; j < 16; ++j) ASSERT_EQ(l.packed.f32()[(k + kk) * 16 + j], 0.0f) << "padding column " << 16 + j;
+  EXPECT_EQ(packed_weights_bytes(WeightFormat::F32, 0, 5), 0u);
+}
+
+TEST(GemmKernelTable, LookupByIsaAndFormat) {
+  const Isa isas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon};
+  std::set<std::pair<Isa, WeightFormat>> listed;
+  for (const GemmKernel* k : compiled_gemm_kernels()) {
+    SCOPED_TRACE(std::string(isa_name(k->isa)) + "/" + weight_format_name(k->format));
+    EXPECT_TRUE(listed.insert({k->isa, k->format}).second) << "two kernels for one (ISA, format)";
+    const uint32_t needs = k->needs.capabilities;
+    const bool runnable = isa_supported(k->isa) && (cpu_features().capabilities & needs) == needs;
+    EXPECT_EQ(gemm_kernel_for(k->isa, k->format), runnable ? k : nullptr);
+    EXPECT_NE(k->run, nullptr);
+    EXPECT_GE(k->mr, 1);
+    EXPECT_TRUE(k->panels == 1 || k->panels == 2);
+  }
+  // Portable F32 is the fallback every build has; pairs missing from the table have no kernel.
+  EXPECT_TRUE(listed.count({Isa::Portable, WeightFormat::F32}));
+  for (Isa isa : isas)
+    for (size_t f = 0; f < kWeightFormatCount; ++f)
+      if (!listed.count({isa, static_cast<WeightFormat>(f)}))
+        EXPECT_EQ(gemm_kernel_for(isa, static_cast<WeightFormat>(f)), nullptr) << isa_name(isa);
+  // The active kernel of each format is the table's entry for the requested ISA, or a typed error naming it.
+  for (size_t f = 0; f < kWeightFormatCount; ++f) {
+    const auto format = static_cast<WeightFormat>(f);
+    if (const GemmKernel* k = gemm_kernel_for(requested_isa(), format)) {
+      EXPECT_EQ(&active_gemm_kernel(format), k);
+    } else {
+      test::expect_error([&] { active_gemm_kernel(format); }, ErrorCode::InvalidArgument,
+                         {weight_format_name(format)});
+    }
+  }
+  EXPECT_EQ(active_gemm_kernel(WeightFormat::F32).format, WeightFormat::F32);
+  EXPECT_EQ(active_gemm_kernel(WeightFormat::F32).isa, requested_isa());
+}
+
+TEST(GemmKernelTable, KernelForAnotherFormatIsRefused) {
+  const PackedLinear l = random_linear(5, 3, 9);
+  const auto x = random_vec(2 * 3, 10);
+  std::vector<float> y(2 * 5);
+  GemmKernel other = active_gemm_kernel(WeightFormat::F32);
+  other.format = static_cast<WeightFormat>(kWeightFormatCount);  // stands in for any format the layer is not in
+  test::expect_error([&] { linear_forward_with(other, l, x.data(), 2, y.data(), nullptr); }, ErrorCode::Internal,
+                     {"f32 weights"});
+  const PackedLinear unpacked;
+  test::expect_error([&] { linear_forward(unpacked, x.data(), 2, y.data(), nullptr); }, ErrorCode::Internal,
+                     {"not packed"});
 }
 
 TEST(GemmIsa, EveryKernelMatchesReferenceOnOddShapes) {

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "common/error.h"
-#include "kernels/gemm_layout.h"
 #include "model/bert/bert_tensors.h"
 
 namespace ce {
@@ -17,7 +16,7 @@ namespace names = bert_tensors;
 
 void check_linear(const PackedLinear& l, int64_t out, int64_t in, const std::string& name) {
   if (l.out_features != out || l.in_features != in || l.bias.size() != static_cast<size_t>(out) ||
-      l.packed.size() != gemm_panel_count(static_cast<int>(out)) * static_cast<size_t>(in) * kGemmNR)
+      l.packed.size_bytes() != packed_weights_bytes(l.format(), static_cast<int>(out), static_cast<int>(in)))
     throw Error(ErrorCode::InvalidArgument, "BertModel: layer " + name + " is " + std::to_string(l.out_features) +
                                                 "x" + std::to_string(l.in_features) + " (or unpacked), expected " +
                                                 std::to_string(out) + "x" + std::to_string(in));

@@ -1,5 +1,5 @@
-// AVX-512F GEMM micro-kernel: 14 rows x 32 columns (two weight panels) in 28 zmm accumulators; one body serves
-// the packed-activation contract (run) and the in-place variant the driver uses (run_direct).
+// AVX-512F GEMM micro-kernel, F32 weights: 14 rows x 32 columns (two weight panels) in 28 zmm accumulators; one
+// body serves the packed-activation contract (run) and the in-place variant the driver uses (run_direct).
 #include <immintrin.h>
 
 #include <cstddef>
@@ -67,13 +67,15 @@ void run_rows(const float* a, size_t lda, const float* b0, const float* b1, int 
   }
 }
 
-void run(const float* a, const float* b0, const float* b1, int kc, float* acc, size_t ldacc, bool accumulate) {
-  run_rows<kMR, true>(a, 0, b0, b1, kc, acc, ldacc, accumulate);
+void run(const float* a, const void* b0, const void* b1, int kc, float* acc, size_t ldacc, bool accumulate) {
+  run_rows<kMR, true>(a, 0, static_cast<const float*>(b0), static_cast<const float*>(b1), kc, acc, ldacc, accumulate);
 }
 
 // Exact row counts here (rows past `rows` may not exist in memory).
-void run_direct(const float* a, size_t lda, const float* b0, const float* b1, int kc, float* acc, size_t ldacc,
-                bool accumulate, int rows) {
+void run_direct(const float* a, size_t lda, const void* b0_bytes, const void* b1_bytes, int kc, float* acc,
+                size_t ldacc, bool accumulate, int rows) {
+  const auto* b0 = static_cast<const float*>(b0_bytes);
+  const auto* b1 = static_cast<const float*>(b1_bytes);
   using Fn = void (*)(const float*, size_t, const float*, const float*, int, float*, size_t, bool);
   static constexpr Fn kByRows[kMR + 1] = {
       run_rows<1, false>,  run_rows<1, false>,  run_rows<2, false>,  run_rows<3, false>,  run_rows<4, false>,
@@ -84,6 +86,6 @@ void run_direct(const float* a, size_t lda, const float* b0, const float* b1, in
 
 }  // namespace
 
-const GemmKernel kGemmAvx512Kernel{Isa::Avx512, kMR, 2, run, run_direct};
+const GemmKernel kGemmF32Avx512Kernel{Isa::Avx512, WeightFormat::F32, kMR, 2, run, run_direct};
 
 }  // namespace ce

@@ -1,4 +1,4 @@
-// AVX2+FMA GEMM micro-kernel: 6 rows x 16 columns (one weight panel) in 12 ymm accumulators.
+// AVX2+FMA GEMM micro-kernel, F32 weights: 6 rows x 16 columns (one weight panel) in 12 ymm accumulators.
 #include <immintrin.h>
 
 #include <cstddef>
@@ -40,7 +40,8 @@ __attribute__((target("avx2,fma"))) void kernel(const float* __restrict a, const
   }
 }
 
-void run(const float* a, const float* b0, const float*, int kc, float* acc, size_t ldacc, bool accumulate) {
+void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, size_t ldacc, bool accumulate) {
+  const auto* b0 = static_cast<const float*>(b0_bytes);
   if (accumulate)
     kernel<true>(a, b0, kc, acc, ldacc);
   else
@@ -49,6 +50,6 @@ void run(const float* a, const float* b0, const float*, int kc, float* acc, size
 
 }  // namespace
 
-const GemmKernel kGemmAvx2Kernel{Isa::Avx2, kMR, 1, run};
+const GemmKernel kGemmF32Avx2Kernel{Isa::Avx2, WeightFormat::F32, kMR, 1, run};
 
 }  // namespace ce

@@ -1,4 +1,4 @@
-// Portable GEMM micro-kernel (6 x 16, GCC vector extensions): the fallback for CPUs without AVX2 or NEON.
+// Portable GEMM micro-kernel, F32 weights (6 x 16, GCC vector extensions): the fallback without AVX2 or NEON.
 #include <cstring>
 
 #include "kernels/gemm_layout.h"
@@ -26,7 +26,8 @@ void kernel_1panel(const float* __restrict a, const float* __restrict b0, int kc
   for (int r = 0; r < kMR; ++r) store_vec16(acc + r * ldacc, c[r]);
 }
 
-void run(const float* a, const float* b0, const float*, int kc, float* acc, size_t ldacc, bool accumulate) {
+void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, size_t ldacc, bool accumulate) {
+  const auto* b0 = static_cast<const float*>(b0_bytes);
   if (accumulate)
     kernel_1panel<true>(a, b0, kc, acc, ldacc);
   else
@@ -35,6 +36,6 @@ void run(const float* a, const float* b0, const float*, int kc, float* acc, size
 
 }  // namespace
 
-const GemmKernel kGemmPortableKernel{Isa::Portable, kMR, 1, run};
+const GemmKernel kGemmF32PortableKernel{Isa::Portable, WeightFormat::F32, kMR, 1, run};
 
 }  // namespace ce

@@ -1,4 +1,4 @@
-// NEON GEMM micro-kernel (AArch64): 6 rows x 16 columns (one weight panel) in 24 q-register accumulators.
+// NEON GEMM micro-kernel (AArch64), F32 weights: 6 rows x 16 columns (one weight panel) in 24 q accumulators.
 #include <arm_neon.h>
 
 #include <cstddef>
@@ -32,7 +32,8 @@ void kernel(const float* __restrict a, const float* __restrict b0, int kc, float
     for (int q = 0; q < 4; ++q) vst1q_f32(acc + r * ldacc + 4 * q, c[r][q]);
 }
 
-void run(const float* a, const float* b0, const float*, int kc, float* acc, size_t ldacc, bool accumulate) {
+void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, size_t ldacc, bool accumulate) {
+  const auto* b0 = static_cast<const float*>(b0_bytes);
   if (accumulate)
     kernel<true>(a, b0, kc, acc, ldacc);
   else
@@ -41,6 +42,6 @@ void run(const float* a, const float* b0, const float*, int kc, float* acc, size
 
 }  // namespace
 
-const GemmKernel kGemmNeonKernel{Isa::Neon, kMR, 1, run};
+const GemmKernel kGemmF32NeonKernel{Isa::Neon, WeightFormat::F32, kMR, 1, run};
 
 }  // namespace ce
