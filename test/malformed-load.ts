@@ -5,7 +5,7 @@ import { native } from '../lib/native';
 async function main(): Promise<void> {
   const modelPath = JSON.parse(process.argv[2] ?? '""') as string;
   try {
-    const handle = await native().load(modelPath, 1, 0, false);
+    const handle = await native().load(modelPath, { threads: 1 });
     handle.dispose();
     process.stdout.write(JSON.stringify({ loaded: true }));
   } catch (error) {

@@ -29,5 +29,5 @@ describe('native predict copies JS input defensively', () => {
 });
 
 test('native load rejects a modelDir containing NUL instead of loading the part before it', () => {
-  assert.deepEqual(runScenario('nul-path'), { loaded: false, error: 'TypeError:load: modelDir contains a NUL character' });
+  assert.deepEqual(runScenario('nul-path'), { loaded: false, error: 'Error:model directory path contains a NUL byte' });
 });
