@@ -281,12 +281,6 @@ const TensorView* SafetensorsFile::find(const std::string& name) const {
   return &*it;
 }
 
-size_t SafetensorsFile::element_count(const std::string& name) const {
-  const TensorView* t = find(name);
-  if (!t) throw Error(ErrorCode::MissingTensor, "safetensors file '" + path_ + "': tensor '" + name + "' is missing");
-  return t->nbytes / dtype_size(t->dtype);
-}
-
 namespace {
 
 // Converts `n` values of `dtype` at `src` (any alignment) to fp32.

@@ -56,8 +56,6 @@ class SafetensorsFile {
   // little-endian host), for reading rows later with pread, without this object or its mapping; nullopt when
   // they need converting. Same MissingTensor and shape/dtype errors as read_f32.
   std::optional<FileF32> f32_in_file(const std::string& name, const std::vector<int64_t>& expected_shape) const;
-  // Number of values of `name` (prod of its shape); throws MissingTensor when absent.
-  size_t element_count(const std::string& name) const;
 
  private:
   SafetensorsFile() = default;

@@ -225,8 +225,8 @@ TEST(BertConfig, MalformedJson) {
 
 TEST(FileIo, ReadsFilesAndReportsMissingOrUnreadable) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(::testing::TempDir()) / ("ce_file_io_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const ce::test::TempDir scratch;
+  const fs::path& dir = scratch.path();
   const std::string path = (dir / "a.json").string();
   {
     std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -244,7 +244,6 @@ TEST(FileIo, ReadsFilesAndReportsMissingOrUnreadable) {
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   expect_error([&] { ce::read_file_to_string(fifo, "config.json"); }, ce::ErrorCode::FileUnreadable,
                {fifo, "not a regular file"});
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -8,21 +8,16 @@
 #include <string>
 
 #include "common/error.h"
+#include "tests/test_support.h"
 #include "tokenizer/tokenizer_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-class TokenizerFiles : public ::testing::Test {
+class TokenizerFiles : public ce::test::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ce_tok_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  TokenizerFiles() : ScratchDirTest("ce_tok_") {}
 
   void write(const std::string& name, const std::string& content) {
     std::ofstream(dir_ / name, std::ios::binary) << content;
@@ -39,8 +34,6 @@ class TokenizerFiles : public ::testing::Test {
       for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what();
     }
   }
-
-  fs::path dir_;
 };
 
 const char* kVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nworld\n##s\n";
