@@ -105,14 +105,23 @@ async function badArguments(model) {
   }
 }
 
-// Load, score with calls in flight while dispose() runs (they still resolve), then use after dispose.
+// Load, score with a call in flight while dispose() runs (a call already running resolves; one still queued
+// rejects with ERR_DISPOSED, as the scheduler promises), then use after dispose.
 async function loadDisposeCycle() {
   const model = await CrossEncoder.load('demo', { threads: 1 + Math.floor(random() * 2), maxLength: 16 + Math.floor(random() * 241) });
   counters.loads++;
   const pairs = Array.from({ length: 4 }, () => [text(4), text(30)]);
-  const inFlight = model.predict(pairs);
+  const inFlight = model.predict(pairs).then(
+    (scores) => ({ scores }),
+    (error) => ({ error }),
+  );
   await model.dispose();
-  checkScores(await inFlight, pairs.length, 'call in flight during dispose');
+  const settled = await inFlight;
+  if (settled.error === undefined) {
+    checkScores(settled.scores, pairs.length, 'call in flight during dispose');
+  } else if (!(settled.error instanceof CrossEncoderError) || settled.error.code !== 'ERR_DISPOSED') {
+    fail(`a call in flight during dispose gave ${describe(settled.error)}`);
+  }
   try {
     await model.predict(pairs);
     fail('predict after dispose resolved');
