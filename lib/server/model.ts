@@ -1,22 +1,9 @@
 // What the server needs from a model (a CrossEncoder, or a test double of the same shape), and the scoring
 // calls it makes, passing the scheduler's options (priority, timeout) only to a library that has them.
-import type { CrossEncoder, PredictOptions, RankResult } from '../cross-encoder';
+import type { CrossEncoder, ModelStats, PredictOptions, RankResult } from '../cross-encoder';
 
-/** The scheduler's counters (CrossEncoder.stats() in libraries with the request queue). */
-export interface SchedulerStats {
-  queuedCalls: number;
-  queuedPairs: number;
-  runningCalls: number;
-  runningPairs: number;
-  completedCalls: number;
-  rejectedCalls: number;
-  cancelledCalls: number;
-  timedOutCalls: number;
-  failedCalls: number;
-  batches: number;
-  pairs: number;
-  tokens: number;
-}
+/** The scheduler's counters (CrossEncoder.stats()): the addon's own type, not a second copy of it. */
+export type SchedulerStats = ModelStats;
 
 /** The part of CrossEncoder the server uses. */
 export type ServedModel = Pick<
