@@ -6,10 +6,14 @@
 namespace ce {
 
 void ClassificationHead::run(const Ops& ops, const float* pooled, size_t rows, float* work, float* logits) const {
-  ops.linear(dense, pooled, rows, work);
   switch (activation) {
     case HeadActivation::Tanh:
+      ops.linear(dense, pooled, rows, work);
       tanh_inplace(work, rows * static_cast<size_t>(dense.out_features));
+      break;
+    case HeadActivation::GeluErf:
+      // The same fused GEMM + activation as the encoder's feed-forward (torch's default erf GELU).
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluErf);
       break;
   }
   ops.linear(out, work, rows, logits);

@@ -1,5 +1,5 @@
-// The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence ->
-// dense -> activation -> output projection -> logits.
+// The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence (the
+// first token's) -> dense -> activation -> output projection -> logits.
 #pragma once
 
 #include <cstddef>
@@ -10,8 +10,8 @@
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// shape, other names); ELECTRA and ModernBERT use other activations (and a norm), added with their families.
-enum class HeadActivation { Tanh };
+// maths, other names); ELECTRA: classifier.dense -> GELU (erf) -> classifier.out_proj.
+enum class HeadActivation { Tanh, GeluErf };
 
 struct ClassificationHead {
   PackedLinear dense;  // hidden -> hidden
