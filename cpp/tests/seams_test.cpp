@@ -21,6 +21,11 @@ TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
       family_for_config(json{{"architectures", {"X", "BertForSequenceClassification"}}}, "c").name, "bert");
   EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}}, "c").name, "bert");
   EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}, {"architectures", nullptr}}, "c").name, "bert");
+  EXPECT_STREQ(family_for_config(json{{"architectures", {"RobertaForSequenceClassification"}}}, "c").name, "roberta");
+  EXPECT_STREQ(family_for_config(json{{"architectures", {"XLMRobertaForSequenceClassification"}}}, "c").name,
+               "xlm-roberta");
+  EXPECT_STREQ(family_for_config(json{{"model_type", "xlm-roberta"}}, "c").name, "xlm-roberta");
+  EXPECT_STREQ(family_for_config(json{{"model_type", "electra"}}, "c").name, "electra");
   // Every registered family has a name, something to match and both functions.
   for (const ModelFamily* f : model_families()) {
     EXPECT_NE(f->name, nullptr);
@@ -31,11 +36,12 @@ TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
 }
 
 TEST(ModelRegistry, UnknownOrMalformedConfigsAreNamed) {
-  test::expect_error([] { family_for_config(json{{"architectures", {"RobertaForSequenceClassification"}}}, "d/config.json"); },
+  test::expect_error([] { family_for_config(json{{"architectures", {"GPT2ForSequenceClassification"}}}, "d/config.json"); },
                      ErrorCode::UnsupportedArchitecture,
-                     {"d/config.json", "RobertaForSequenceClassification is not supported", "BertForSequenceClassification"});
-  test::expect_error([] { family_for_config(json{{"model_type", "deberta-v2"}}, "c"); },
-                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta-v2\"", "supported: bert"});
+                     {"d/config.json", "GPT2ForSequenceClassification is not supported", "BertForSequenceClassification",
+                      "XLMRobertaForSequenceClassification"});
+  test::expect_error([] { family_for_config(json{{"model_type", "gpt2"}}, "c"); },
+                     ErrorCode::UnsupportedArchitecture, {"model_type \"gpt2\"", "supported: bert", "electra"});
   test::expect_error([] { family_for_config(json::object(), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
   test::expect_error([] { family_for_config(json{{"architectures", json::array()}}, "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "empty"});
