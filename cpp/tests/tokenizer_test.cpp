@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "tokenizer/bert_normalizer.h"
-#include "tokenizer/bert_pair_template.h"
+#include "tokenizer/template_processing.h"
 #include "tokenizer/bert_pre_tokenizer.h"
 #include "tokenizer/bert_tokenizer.h"
 #include "tokenizer/pipeline_tokenizer.h"
@@ -278,7 +278,7 @@ ce::TokenizerParts bert_parts(std::unique_ptr<const ce::PostProcessor> post_proc
 }
 
 TEST(PipelineTokenizer, BertPartsComposeToTheBertTokenizer) {
-  const ce::PipelineTokenizer composed(bert_parts(std::make_unique<const ce::BertPairTemplate>(2, 3)));
+  const ce::PipelineTokenizer composed(bert_parts(std::make_unique<const ce::TemplateProcessing>(ce::bert_processing("[CLS]", 2, "[SEP]", 3))));
   const auto built = tiny_tokenizer();
   for (const char* text : {"Hello, worlds", "a[SEP]b", "HELLO   world\u00e9s", "", "\xff\xfe a"}) {
     EXPECT_EQ(composed.encode_text(text), built->encode_text(text)) << text;

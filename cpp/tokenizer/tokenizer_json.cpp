@@ -11,22 +11,15 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(const TokenizerJson& t, const std::string& what) {
-  return Error(ErrorCode::InvalidTokenizer, t.path + ": " + what);
-}
+Error invalid(const TokenizerJson& t, const std::string& what) { return tokenizer_json_invalid(t, what); }
 
 Error unsupported(const TokenizerJson& t, const std::string& component, const std::string& type,
                   const std::string& supported) {
-  return Error(ErrorCode::UnsupportedTokenizer, t.path + ": " + component + " '" + type +
-                                                    "' is not supported yet (supported: " + supported + ")");
+  return tokenizer_json_unsupported(t, component, type, supported);
 }
 
-// The "type" of a pipeline component object; throws InvalidTokenizer when it has none.
 std::string component_type(const TokenizerJson& t, const json& component, const char* name) {
-  if (!component.is_object()) throw invalid(t, std::string(name) + " is not an object");
-  auto type = component.find("type");
-  if (type == component.end() || !type->is_string()) throw invalid(t, std::string(name) + " has no string \"type\"");
-  return type->get<std::string>();
+  return tokenizer_json_component_type(t, component, name);
 }
 
 const json& model_of(const TokenizerJson& t) {
@@ -102,6 +95,25 @@ void read_template_processing(const TokenizerJson& t, const json& pp, BertTokeni
 }
 
 }  // namespace
+
+Error tokenizer_json_invalid(const TokenizerJson& t, const std::string& what) {
+  return Error(ErrorCode::InvalidTokenizer, t.path + ": " + what);
+}
+
+Error tokenizer_json_unsupported(const TokenizerJson& t, const std::string& component, const std::string& type,
+                                 const std::string& supported) {
+  return Error(ErrorCode::UnsupportedTokenizer, t.path + ": " + component + " '" + type +
+                                                    "' is not supported yet (supported: " + supported + ")");
+}
+
+std::string tokenizer_json_component_type(const TokenizerJson& t, const json& component, const char* name) {
+  if (!component.is_object()) throw tokenizer_json_invalid(t, std::string(name) + " is not an object");
+  auto type = component.find("type");
+  if (type == component.end() || !type->is_string()) {
+    throw tokenizer_json_invalid(t, std::string(name) + " has no string \"type\"");
+  }
+  return type->get<std::string>();
+}
 
 std::optional<bool> optional_bool(const json& obj, const char* key, const std::string& file) {
   auto it = obj.find(key);
