@@ -165,6 +165,10 @@ std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& t, c
                                                 "Prepend, BertNormalizer, Sequence)");
 }
 
+std::unique_ptr<const Normalizer> make_nfc_normalizer(const std::string& where) {
+  throw Error(ErrorCode::UnsupportedTokenizer, where + ": the NFC normalizer is not supported yet");
+}
+
 std::unique_ptr<const Normalizer> read_normalizer(const TokenizerJson& t) {
   auto it = t.doc.find("normalizer");
   return it == t.doc.end() ? nullptr : read_normalizer_node(t, *it, "normalizer");

@@ -19,6 +19,9 @@ std::unique_ptr<const Normalizer> read_normalizer(const TokenizerJson& tokenizer
 std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& tokenizer, const nlohmann::json& node,
                                                        const std::string& where);
 
+// NFC as a normalizer, for pipelines that transformers builds with one (DeBERTa-v2); `where` names it in errors.
+std::unique_ptr<const Normalizer> make_nfc_normalizer(const std::string& where);
+
 // The pre-tokenizer as serialized: Metaspace, Whitespace, WhitespaceSplit, BertPreTokenizer, Sequence of those.
 // Throws UnsupportedTokenizer for null (tokenizers would hand the whole text to the model as one word).
 std::unique_ptr<const PreTokenizer> read_pre_tokenizer(const TokenizerJson& tokenizer);

@@ -11,6 +11,7 @@
 #include "io/untrusted_json.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
+#include "tokenizer/unigram_tokenizer.h"
 #include "tokenizer/utf8.h"
 
 namespace ce {
@@ -213,6 +214,44 @@ BertTokenizerSpec resolve_bert_spec(const TokenizerFiles& files) {
   return spec;
 }
 
+// config.json's model_type ("" when absent or unreadable: a broken config.json is the model loader's to report).
+std::string model_type_of_config(const TokenizerFiles& files) {
+  const auto text = read_if_present(files.path("config.json"), "config.json", kSmallJsonMaxBytes);
+  if (!text) return "";
+  try {
+    check_json_depth(*text, "config.json", ErrorCode::InvalidConfig);
+    const json mc = json::parse(*text);
+    if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) return mc["model_type"];
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
+// A Unigram tokenizer.json as transformers 5 loads it: XLMRobertaTokenizer / DebertaV2Tokenizer (tokenizer_class,
+// or the model_type's default class) rebuild the pipeline from the pieces; TokenizersBackend / PreTrainedTokenizerFast
+// (or no class at all) run the file as serialized; other classes rebuild in ways not reproduced here: refused.
+std::shared_ptr<const Tokenizer> load_unigram(const TokenizerFiles& files) {
+  const fs::path config_json = files.path("tokenizer_config.json");
+  std::string cls;
+  if (files.tokenizer_config) {
+    auto it = files.tokenizer_config->find("tokenizer_class");
+    if (it != files.tokenizer_config->end() && it->is_string()) cls = it->get<std::string>();
+  }
+  const auto which = unigram_tokenizer_class(cls, cls.empty() ? model_type_of_config(files) : std::string());
+  if (!which) {
+    throw Error(ErrorCode::UnsupportedTokenizer,
+                config_json.string() + ": tokenizer_class \"" + cls +
+                    "\" over a Unigram tokenizer.json is not supported (supported: XLMRobertaTokenizer, "
+                    "DebertaV2Tokenizer, PreTrainedTokenizerFast, TokenizersBackend)");
+  }
+  UnigramTokenizerSources sources;
+  sources.tokenizer_json = &*files.tokenizer_json;
+  sources.tokenizer_config = files.tokenizer_config ? &*files.tokenizer_config : nullptr;
+  sources.special_tokens_map = files.special_tokens_map ? &*files.special_tokens_map : nullptr;
+  sources.tokenizer_config_path = config_json.string();
+  return make_unigram_tokenizer(sources, *which);
+}
+
 // Runs `load` with std::filesystem failures (e.g. a directory we may not list) reported as ours.
 template <class Load>
 auto reporting_filesystem_errors(const std::string& model_dir, Load load) {
@@ -243,8 +282,9 @@ std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& model_dir) {
       const BertTokenizerSpec spec = resolve_bert_spec(files);
       return make_bert_tokenizer(spec.vocab, spec.options);
     }
+    if (files.model_type == "Unigram") return load_unigram(files);
     throw Error(ErrorCode::UnsupportedTokenizer, files.tokenizer_json->path + ": model type '" + files.model_type +
-                                                     "' is not supported yet (supported: WordPiece)");
+                                                     "' is not supported yet (supported: WordPiece, Unigram)");
   });
 }
 
