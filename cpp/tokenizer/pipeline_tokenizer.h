@@ -2,6 +2,7 @@
 // post-processor. A tokenizer family is a choice of parts, not a class of its own.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 
 #include "tokenizer/added_tokens.h"
@@ -20,6 +21,8 @@ struct TokenizerParts {
   std::unique_ptr<const TokenizerModel> model;
   std::unique_ptr<const PostProcessor> post_processor;
   std::optional<size_t> model_max_length;
+  // Ids outside the model's vocab that added tokens or the post-processor emit raise vocab_size() to this.
+  size_t min_vocab_size = 0;
 };
 
 class PipelineTokenizer final : public Tokenizer {
@@ -30,7 +33,7 @@ class PipelineTokenizer final : public Tokenizer {
   std::vector<int32_t> encode_text(std::string_view utf8) const override;
   PairEncoding encode_pair(std::string_view text_a, std::string_view text_b, size_t max_length) const override;
   size_t num_special_tokens_pair() const override { return parts_.post_processor->num_special_tokens_pair(); }
-  size_t vocab_size() const override { return parts_.model->vocab_size(); }
+  size_t vocab_size() const override { return std::max(parts_.model->vocab_size(), parts_.min_vocab_size); }
   std::optional<size_t> model_max_length() const override { return parts_.model_max_length; }
   std::optional<int32_t> token_to_id(std::string_view token) const override;
 
