@@ -119,6 +119,8 @@ TEST(SimpleNormalizers, AsTokenizers) {
   // DeBERTa-v2's \s{2,}|[\n\r\t] -> " ".
   const ce::CollapseWhitespaceNormalizer collapse;
   EXPECT_EQ(normalized(collapse, "a  b\tc\nd \u3000e\u00a0f \r\n g"), "a b c d e\u00a0f g");
+  // transformers 4's XLM-R files: " {2,}" -> " " (only U+0020 runs).
+  EXPECT_EQ(normalized(ce::SpaceRunsNormalizer(U" "), "a  b   c d\t\tx \u3000 y"), "a b c d\t\tx \u3000 y");
 }
 
 TEST(Segmentation, GraphemeClusters) {

@@ -4,10 +4,14 @@
 #include "tokenizer/unigram_tokenizer.h"
 
 #include "common/error.h"
+#include "tokenizer/added_tokens_json.h"
 #include "tokenizer/base64.h"
 #include "tokenizer/lowercase_normalizer.h"
 #include "tokenizer/metaspace_pre_tokenizer.h"
-#include "tokenizer/pipeline_json.h"
+#include "tokenizer/normalizer_json.h"
+#include "tokenizer/nfx_normalizer.h"
+#include "tokenizer/pre_tokenizer_json.h"
+#include "tokenizer/unigram_json.h"
 #include "tokenizer/pipeline_tokenizer.h"
 #include "tokenizer/post_processor_json.h"
 #include "tokenizer/precompiled_normalizer.h"
@@ -164,7 +168,7 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   std::vector<std::unique_ptr<const Normalizer>> norms;
   if (config_bool(s, "do_lower_case", false)) norms.push_back(std::make_unique<const LowercaseNormalizer>());
   norms.push_back(std::make_unique<const CollapseWhitespaceNormalizer>());
-  norms.push_back(make_nfc_normalizer(s.tokenizer_config_path + ": DebertaV2Tokenizer's normalizer"));
+  norms.push_back(std::make_unique<const NfxNormalizer>(NormalizationForm::NFC));
   norms.push_back(std::make_unique<const StripNormalizer>(false, true));
   parts.normalizer = std::make_unique<const SequenceNormalizer>(std::move(norms));
   const bool add_prefix_space = config_bool(s, "add_prefix_space", true);
