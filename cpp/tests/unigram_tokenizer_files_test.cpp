@@ -3,6 +3,7 @@
 // malformed or unsupported component refused with a typed error that names it.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -143,6 +144,34 @@ TEST_F(UnigramFiles, XlmRobertaClassRebuildsThePipeline) {
   EXPECT_EQ(no_prefix->encode_text("A  ab z"), (std::vector<int32_t>{3, 3, 6, 3}));
   EXPECT_EQ(no_prefix->encode_text("a <mask>b"), (std::vector<int32_t>{3, 7, 6}));
   EXPECT_EQ(no_prefix->encode_pair("a", "b", 512).input_ids, (std::vector<int32_t>{0, 3, 2, 2, 6, 2}));
+  // transformers 4's hub files: tokenizer_config.json's added_tokens_decoder wins over tokenizer.json's added_tokens
+  // (<mask> lstrip + rstrip here, tokenizer.json says neither) and adds <x> after the vocab (transformers 5.23: same ids).
+  t["added_tokens"][0]["lstrip"] = false;
+  const json decoder = json::parse(R"({
+    "7": {"content": "<mask>", "lstrip": true, "normalized": false, "rstrip": true, "single_word": false, "special": true},
+    "8": {"content": "<x>", "lstrip": false, "normalized": false, "rstrip": false, "single_word": false, "special": false}})");
+  const auto v4 = load(t, json{{"tokenizer_class", "XLMRobertaTokenizer"}, {"added_tokens_decoder", decoder}});
+  EXPECT_EQ(v4->encode_text("a <mask> b"), (std::vector<int32_t>{5, 7, 3, 6}));
+  EXPECT_EQ(v4->encode_text("a<x>b"), (std::vector<int32_t>{5, 8, 3, 6}));
+  EXPECT_EQ(v4->vocab_size(), 9u);
+}
+
+TEST_F(UnigramFiles, DebertaV2ClassOptions) {
+  // The debv3 fixture with do_lower_case and without add_prefix_space (Metaspace prepend_scheme "first"); expected
+  // ids from transformers 5.23 on the same files. "ÉTÉ" lowercases to the normalized added token "été" (6001).
+  std::ifstream in(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/debv3/tokenizer.json");
+  const json t = json::parse(in);
+  std::ifstream config_in(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/debv3/tokenizer_config.json");
+  json config = json::parse(config_in);
+  config["do_lower_case"] = true;
+  config["add_prefix_space"] = false;
+  const auto tok = load(t, config);
+  EXPECT_EQ(tok->encode_text("Hello  World\t\u00c9T\u00c9"), (std::vector<int32_t>{360, 2411, 132, 52, 18, 35, 4, 6001}));
+  EXPECT_EQ(tok->encode_text(" Leading"), (std::vector<int32_t>{4, 42, 150, 224}));
+  EXPECT_EQ(tok->encode_text("[MASK] X"), (std::vector<int32_t>{6000, 4, 274}));
+  const auto pair = tok->encode_pair("Hello", "World", 512);
+  EXPECT_EQ(pair.input_ids, (std::vector<int32_t>{1, 360, 2411, 2, 132, 52, 18, 35, 2}));
+  EXPECT_EQ(pair.token_type_ids, (std::vector<int32_t>{0, 0, 0, 0, 1, 1, 1, 1, 1}));
 }
 
 }  // namespace

@@ -47,9 +47,8 @@ void PipelineTokenizer::encode_plain(std::string_view utf8_text, bool at_text_st
   }
   scratch.normalized_utf8.clear();
   for (const char32_t c : scratch.text) utf8::append(c, scratch.normalized_utf8);
-  normalized_tokens_.split(scratch.normalized_utf8, scratch.splits);
-  const std::vector<AddedTokenSplit> splits = scratch.splits;
-  for (const AddedTokenSplit& s : splits) {
+  normalized_tokens_.split(scratch.normalized_utf8, scratch.normalized_splits);
+  for (const AddedTokenSplit& s : scratch.normalized_splits) {
     if (s.id >= 0) {
       out.push_back(s.id);
       continue;
@@ -65,9 +64,8 @@ void PipelineTokenizer::encode(std::string_view text, std::vector<int32_t>& out)
     encode_plain(text, true, scratch, out);
     return;
   }
-  raw_tokens_.split(text, scratch.splits);
-  const std::vector<AddedTokenSplit> splits = scratch.splits;
-  for (const AddedTokenSplit& s : splits) {
+  raw_tokens_.split(text, scratch.raw_splits);
+  for (const AddedTokenSplit& s : scratch.raw_splits) {
     if (s.id >= 0) {
       out.push_back(s.id);
     } else {

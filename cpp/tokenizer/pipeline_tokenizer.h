@@ -42,7 +42,7 @@ class PipelineTokenizer final : public Tokenizer {
   struct Scratch {
     std::u32string text, normalizer_scratch, piece;
     std::string normalized_utf8;
-    std::vector<AddedTokenSplit> splits;
+    std::vector<AddedTokenSplit> raw_splits, normalized_splits;
     PreTokenizedWords words;
   };
   // Appends the ids of `text`: added tokens split out, each stretch between them through the other stages.
