@@ -10,7 +10,7 @@
 
 #include "test_support.h"
 #include "tokenizer/nfx_normalizer.h"
-#include "tokenizer/normalizer_json.h"
+#include "tokenizer/pipeline_json.h"
 
 namespace {
 
@@ -20,7 +20,9 @@ std::u32string parse_hexes(const std::string& field) {
   std::u32string out;
   if (field == "-") return out;
   std::istringstream ss(field);
-  for (std::string part; std::getline(ss, part, '.');) out.push_back(static_cast<char32_t>(std::stoul(part, nullptr, 16)));
+  for (std::string part; std::getline(ss, part, '.');) {
+    out.push_back(static_cast<char32_t>(std::stoul(part, nullptr, 16)));
+  }
   return out;
 }
 
@@ -80,7 +82,7 @@ TEST(NfxNormalizer, ReadFromTokenizerJson) {
   read(R"({"type": "NFKD"})")->normalize(text, scratch);
   EXPECT_EQ(text, U"e\u0301fi");
   ce::test::expect_error([&] { read(R"({"type": "Wobble"})"); }, ce::ErrorCode::UnsupportedTokenizer,
-                         {"normalizer type", "'Wobble'"});
+                         {"normalizer", "'Wobble'"});
   ce::test::expect_error([&] { read(R"({"kind": "NFC"})"); }, ce::ErrorCode::InvalidTokenizer, {"\"type\""});
 }
 

@@ -268,7 +268,7 @@ class FourSpecialTemplate final : public ce::PostProcessor {
 ce::TokenizerParts bert_parts(std::unique_ptr<const ce::PostProcessor> post_processor) {
   const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", ",", "a", "b"};
   ce::TokenizerParts parts;
-  parts.added_tokens = ce::AddedTokens({{"[SEP]", 3}});
+  parts.added_tokens = ce::AddedTokens(std::vector<std::pair<std::string, int32_t>>{{"[SEP]", 3}});
   parts.normalizer = std::make_unique<const ce::BertNormalizer>(ce::NormalizerFlags{});
   parts.pre_tokenizer = std::make_unique<const ce::BertPreTokenizer>();
   parts.model = std::make_unique<const ce::WordPiece>(vocab, "[UNK]", "##", 100);

@@ -40,14 +40,22 @@ class PipelineTokenizer final : public Tokenizer {
  private:
   // Buffers of one encode() call, reused by each stretch of text between added tokens.
   struct Scratch {
-    std::u32string text, normalizer_scratch;
+    std::u32string text, normalizer_scratch, piece;
+    std::string normalized_utf8;
+    std::vector<AddedTokenSplit> splits;
     PreTokenizedWords words;
   };
   // Appends the ids of `text`: added tokens split out, each stretch between them through the other stages.
   void encode(std::string_view text, std::vector<int32_t>& out) const;
-  void encode_plain(std::string_view text, Scratch& scratch, std::vector<int32_t>& out) const;
+  // One stretch without raw added tokens: normalized, normalized added tokens split out, pre-tokenized, modelled.
+  // `at_text_start`: the stretch begins the text (Metaspace's prepend_scheme "first").
+  void encode_plain(std::string_view text, bool at_text_start, Scratch& scratch, std::vector<int32_t>& out) const;
+  void encode_normalized(const std::u32string& text, bool at_text_start, Scratch& scratch,
+                         std::vector<int32_t>& out) const;
 
   TokenizerParts parts_;
+  AddedTokens raw_tokens_;         // parts_.added_tokens with normalized: false, matched in the original text
+  AddedTokens normalized_tokens_;  // those with normalized: true, their contents normalized, matched after
 };
 
 }  // namespace ce

@@ -1,17 +1,15 @@
-// read_pre_tokenizer: each supported pre-tokenizer type as a split step, its fields validated.
+// read_split_pre_tokenizer_node: ByteLevel, Split, Digits and Punctuation nodes, their fields validated.
 #include "tokenizer/pre_tokenizer_json.h"
 
 #include "tokenizer/byte_level.h"
 #include "tokenizer/split_patterns.h"
-#include "tokenizer/split_steps.h"
+#include "tokenizer/split_pre_tokenizer.h"
 #include "tokenizer/utf8.h"
 
 namespace ce {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kSupported = "ByteLevel, Split, Digits, Punctuation, Sequence";
 
 SplitBehavior behavior_of(const TokenizerJson& t, const json& pre, const std::string& where, SplitBehavior fallback) {
   auto it = pre.find("behavior");
@@ -50,42 +48,26 @@ std::unique_ptr<const SplitPattern> split_pattern(const TokenizerJson& t, const 
   return pattern;
 }
 
-std::unique_ptr<const SplitStep> read_step(const TokenizerJson& t, const json& pre, const std::string& where) {
+}  // namespace
+
+std::unique_ptr<const PreTokenizer> read_split_pre_tokenizer_node(const TokenizerJson& t, const json& pre,
+                                                                  const std::string& where) {
   const std::string type = tokenizer_json_component_type(t, pre, where.c_str());
   if (type == "ByteLevel") {
     // tokenizers' defaults for fields an older file lacks.
     const bool add_prefix_space = optional_bool(pre, "add_prefix_space", t.path).value_or(true);
     const bool use_regex = optional_bool(pre, "use_regex", t.path).value_or(true);
-    return std::make_unique<const ByteLevelStep>(add_prefix_space, use_regex);
+    return std::make_unique<const ByteLevelPreTokenizer>(add_prefix_space, use_regex);
   }
   if (type == "Split") {
-    auto behavior_it = pre.find("behavior");
-    if (behavior_it == pre.end()) throw tokenizer_json_invalid(t, where + " has no \"behavior\"");
-    return std::make_unique<const PatternSplitStep>(split_pattern(t, pre, where),
-                                                    behavior_of(t, pre, where, SplitBehavior::Isolated),
-                                                    optional_bool(pre, "invert", t.path).value_or(false));
+    if (pre.find("behavior") == pre.end()) throw tokenizer_json_invalid(t, where + " has no \"behavior\"");
+    return std::make_unique<const SplitPreTokenizer>(split_pattern(t, pre, where),
+                                                     behavior_of(t, pre, where, SplitBehavior::Isolated),
+                                                     optional_bool(pre, "invert", t.path).value_or(false));
   }
-  if (type == "Digits") return digits_step(optional_bool(pre, "individual_digits", t.path).value_or(false));
-  if (type == "Punctuation") return punctuation_step(behavior_of(t, pre, where, SplitBehavior::Isolated));
-  if (type == "Sequence") {
-    auto list = pre.find("pretokenizers");
-    if (list == pre.end() || !list->is_array()) throw tokenizer_json_invalid(t, where + ".pretokenizers is not an array");
-    std::vector<std::unique_ptr<const SplitStep>> steps;
-    for (size_t i = 0; i < list->size(); ++i) {
-      steps.push_back(read_step(t, (*list)[i], where + ".pretokenizers[" + std::to_string(i) + "]"));
-    }
-    return std::make_unique<const SequenceStep>(std::move(steps));
-  }
-  throw tokenizer_json_unsupported(t, where + " type", type, kSupported);
-}
-
-}  // namespace
-
-std::unique_ptr<const PreTokenizer> read_pre_tokenizer(const TokenizerJson& tokenizer) {
-  std::vector<std::unique_ptr<const SplitStep>> steps;
-  auto pre = tokenizer.doc.find("pre_tokenizer");
-  if (pre != tokenizer.doc.end() && !pre->is_null()) steps.push_back(read_step(tokenizer, *pre, "pre_tokenizer"));
-  return std::make_unique<const SplitStepsPreTokenizer>(std::move(steps));
+  if (type == "Digits") return digits_pre_tokenizer(optional_bool(pre, "individual_digits", t.path).value_or(false));
+  if (type == "Punctuation") return punctuation_pre_tokenizer(behavior_of(t, pre, where, SplitBehavior::Isolated));
+  return nullptr;
 }
 
 }  // namespace ce

@@ -131,9 +131,61 @@ TokenizerJson parse_tokenizer_json(const std::string& text, const std::string& p
   std::string keys[4];  // the last key seen at depths 1..3
   bool in_vocab = false;
   auto& entries = out.vocab_entries;
+  // Unigram's array vocab: the current [piece, score] entry's fields, counted.
+  bool in_piece_array = false;
+  size_t entry_fields = 0;
+  bool entry_ok = true;
+  std::pair<std::string, double> entry;
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
     using E = json::parse_event_t;
     if (event == E::key && depth <= 3) keys[depth] = parsed.get<std::string>();
+    if (event == E::array_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
+      in_piece_array = out.has_piece_entries = true;
+      out.piece_entries.clear();
+      out.bad_piece_entry.reset();
+      return true;
+    }
+    if (in_piece_array) {
+      if (event == E::array_end && depth == 2) {
+        in_piece_array = false;
+        return true;
+      }
+      if (depth == 3 && event == E::array_start) {
+        entry_fields = 0;
+        entry_ok = true;
+        return true;  // kept, so that its fields reach this callback
+      }
+      if (depth == 4 && event == E::value) {
+        if (entry_fields == 0 && parsed.is_string()) {
+          entry.first = parsed.get<std::string>();
+        } else if (entry_fields == 1 && parsed.is_number()) {
+          entry.second = parsed.get<double>();
+        } else {
+          entry_ok = false;
+        }
+        ++entry_fields;
+        return false;
+      }
+      if (depth == 4) {  // a nested object or array inside an entry
+        entry_ok = false;
+        return false;
+      }
+      if (depth == 3 && event == E::array_end) {
+        if (entry_ok && entry_fields == 2) {
+          out.piece_entries.push_back(std::move(entry));
+        } else if (!out.bad_piece_entry) {
+          out.bad_piece_entry = out.piece_entries.size();
+        }
+        return false;
+      }
+      if (depth == 3) {  // an entry that is not an array (or anything nested deeper): not a piece
+        if (!out.bad_piece_entry && (event == E::value || event == E::object_start)) {
+          out.bad_piece_entry = out.piece_entries.size();
+        }
+        return false;
+      }
+      return false;
+    }
     if (event == E::object_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
       in_vocab = true;
       entries.clear();  // a repeated "vocab" (or "model") key: the last one wins, as in the document

@@ -17,6 +17,11 @@ struct TokenizerJson {
   std::string path;  // for messages
   nlohmann::json doc;  // the document, except that model.vocab is left empty when it is an object...
   std::vector<std::pair<std::string, nlohmann::json>> vocab_entries;  // ...whose entries are here, in file order
+  // When model.vocab is an array (Unigram's [[piece, score], ...]) it is left empty in the document too, and its
+  // entries are here; an entry that is not [string, number] is recorded by index (first one) for the message.
+  bool has_piece_entries = false;
+  std::vector<std::pair<std::string, double>> piece_entries;
+  std::optional<size_t> bad_piece_entry;
 };
 
 // Parses the text of `path`. Throws ce::Error(InvalidTokenizer) for malformed JSON or a top level that is not an
