@@ -158,6 +158,8 @@ TEST(SplitPatterns, Gpt2) {
   EXPECT_EQ(split(*p, "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xd9\xa3\xd9\xa4 \xe2\x85\xa7"),
             (Words{"caf\xc3\xa9", " \xe4\xb8\xad\xe6\x96\x87", " \xd9\xa3\xd9\xa4", " \xe2\x85\xa7"}));
   EXPECT_EQ(split(*p, "a\xe3\x80\x80" "b"), (Words{"a", "\xe3\x80\x80", "b"}));  // U+3000 is \s, not ' '
+  // Oniguruma's classes are Unicode 16.0: U+1C89 (a letter) and U+10D40 (a digit) are new in 16.0.
+  EXPECT_EQ(split(*p, "a\xe1\xb2\x89" "b 1\xf0\x90\xb5\x80"), (Words{"a\xe1\xb2\x89" "b", " 1\xf0\x90\xb5\x80"}));
 }
 
 TEST(SplitPatterns, Cl100k) {
