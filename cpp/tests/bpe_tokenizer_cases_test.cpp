@@ -6,11 +6,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "test_support.h"
 #include "tokenizer/tokenizer_files.h"
 
 namespace {
@@ -49,17 +52,20 @@ std::shared_ptr<const ce::Tokenizer> load(const std::string& name) {
   return ce::load_tokenizer(kFixtures + "tokenizer/" + name);
 }
 
-TEST(BpeTokenizerCases, HardStringsMatchTransformers) {
+// Runs the cases of bpe_cases.jsonl for `only` (every tokenizer when empty) through `load_as`; returns the count.
+size_t run_hard_strings(const std::string& only, const std::function<std::shared_ptr<const ce::Tokenizer>(
+                                                     const std::string&)>& load_as) {
   std::ifstream in(kFixtures + "tokenizer/bpe_cases.jsonl");
-  ASSERT_TRUE(in);
+  EXPECT_TRUE(in);
   std::map<std::string, std::shared_ptr<const ce::Tokenizer>> tokenizers;
   size_t total = 0, failed = 0;
   std::string line;
   while (std::getline(in, line)) {
     const auto c = nlohmann::json::parse(line);
     const std::string name = c["tok"];
+    if (!only.empty() && name != only) continue;
     auto& tok = tokenizers[name];
-    if (!tok) tok = load(name);
+    if (!tok) tok = load_as(name);
     const std::string a = c["a"];
     const auto expected = c["ids"].get<std::vector<int32_t>>();
     ++total;
@@ -81,8 +87,22 @@ TEST(BpeTokenizerCases, HardStringsMatchTransformers) {
     }
   }
   std::printf("%zu hard-string cases, %zu mismatches\n", total, failed);
-  EXPECT_GT(total, 700u);
   EXPECT_EQ(failed, 0u);
+  return total;
+}
+
+TEST(BpeTokenizerCases, HardStringsMatchTransformers) { EXPECT_GT(run_hard_strings("", load), 1000u); }
+
+// RoBERTa as the hub ships it: tokenizer.json and a config.json with model_type "roberta", no tokenizer_config.json.
+// transformers 5 then builds RobertaTokenizer with its defaults, which gives the same ids as the fixture.
+TEST(BpeTokenizerCases, RobertaModelTypeWithoutTokenizerConfig) {
+  ce::test::TempDir dir;
+  std::filesystem::copy_file(kFixtures + "tokenizer/roberta-bpe/tokenizer.json", dir.path() / "tokenizer.json");
+  std::ofstream(dir.path() / "config.json") << R"({"model_type": "roberta"})";
+  const auto tok = ce::load_tokenizer(dir.str());
+  EXPECT_EQ(tok->num_special_tokens_pair(), 4u);
+  EXPECT_EQ(tok->model_max_length(), std::nullopt);
+  EXPECT_GT(run_hard_strings("roberta-bpe", [&](const std::string&) { return tok; }), 300u);
 }
 
 // pairs.jsonl.gz is read through gzip(1) (present wherever the tests run), so the core needs no zlib.
