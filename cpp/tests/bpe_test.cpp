@@ -3,6 +3,8 @@
 // merges, unsupported regexes and options.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "test_support.h"
 #include "tokenizer/bpe.h"
 #include "tokenizer/bpe_json.h"
@@ -181,6 +183,18 @@ TEST(SplitPatterns, LiteralAndBehaviours) {
   EXPECT_EQ(split(*dash, "a-b--c", ce::SplitBehavior::Removed, true), (Words{"-", "-", "-"}));
   EXPECT_EQ(split(*ce::literal_pattern(U""), "abc"), (Words{"a", "b", "c"}));
   EXPECT_EQ(split(*ce::literal_pattern(U"ab"), "aababab"), (Words{"a", "ab", "ab", "ab"}));
+}
+
+TEST(SplitPatterns, LiteralSearchIsLinear) {
+  // A literal from an untrusted file that a naive search would compare ~20k times at each of 200k positions.
+  const auto p = ce::literal_pattern(std::u32string(20000, U'a') + U"b");
+  const std::string text = std::string(200000, 'a') + "b";
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto words = split(*p, text);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(words.size(), 2u);
+  EXPECT_EQ(words[0].size(), 180000u);
+  EXPECT_LT(seconds, 2.0);
 }
 
 TEST(PreTokenizers, ByteLevelAlphabetAndPrefixSpace) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -69,6 +70,24 @@ TEST(NfxNormalizer, EveryCodePointAndSequenceMatchesTokenizers) {
   }
   std::printf("%zu normalizations checked, %zu mismatches\n", checked, failed);
   EXPECT_EQ(failed, 0u);
+}
+
+TEST(NfxNormalizer, LongRunsOfMarksAreSortedInLinearithmicTime) {
+  // 200k marks alternating U+0301 (class 230) and U+0316 (class 220): one run for canonical ordering.
+  std::u32string text = U"a";
+  for (int i = 0; i < 100000; ++i) text += U"\u0301\u0316";
+  const auto t0 = std::chrono::steady_clock::now();
+  std::u32string out;
+  ce::unicode_normalize(text, NormalizationForm::NFD, out);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(out.size(), text.size());
+  EXPECT_EQ(out.substr(0, 3), U"a\u0316\u0316");
+  EXPECT_EQ(out.substr(out.size() - 2), U"\u0301\u0301");
+  EXPECT_LT(seconds, 2.0);
+  // NFC: the first U+0301 is not blocked from the a (the marks between have a lower class): a + U+0301 = á.
+  ce::unicode_normalize(text, NormalizationForm::NFC, out);
+  EXPECT_EQ(out.substr(0, 2), U"\u00E1\u0316");
+  EXPECT_EQ(out.size(), text.size() - 1);
 }
 
 TEST(NfxNormalizer, ReadFromTokenizerJson) {
