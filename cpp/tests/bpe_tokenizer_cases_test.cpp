@@ -128,7 +128,11 @@ TEST(BpeTokenizerCases, RealPairsMatchTransformers) {
   std::ifstream in(kFixtures + "tokenizer/bpe_pairs.jsonl");
   ASSERT_TRUE(in);
   std::vector<nlohmann::json> goldens;
-  for (std::string line; std::getline(in, line);) goldens.push_back(nlohmann::json::parse(line));
+  // All of them natively; CE_GOLDEN_PAIRS fewer (the emulated cross-build suite), as the model goldens.
+  const size_t limit = ce::test::golden_pair_limit();
+  for (std::string line; goldens.size() < limit && std::getline(in, line);) {
+    goldens.push_back(nlohmann::json::parse(line));
+  }
   const auto pairs = read_pairs(goldens.size());
   ASSERT_EQ(pairs.size(), goldens.size()) << "pairs.jsonl.gz has fewer pairs than bpe_pairs.jsonl";
   for (const char* name : kTokenizers) {
