@@ -202,8 +202,8 @@ TEST_F(TokenizerFiles, TokenizerJsonVocabKeepsObjectSemantics) {
 
 // The factory: tokenizer.json's model type picks the family; what we lack is named, never replaced by BERT's.
 TEST_F(TokenizerFiles, UnsupportedModelTypeIsNamed) {
-  write("tokenizer.json", R"({"model": {"type": "Unigram", "unk_id": 3, "vocab": [["<s>", 0.0]]}})");
-  expect_error(ce::ErrorCode::UnsupportedTokenizer, {"tokenizer.json", "model type 'Unigram' is not supported yet"});
+  write("tokenizer.json", R"({"model": {"type": "WordLevel", "vocab": {"<s>": 0}, "unk_token": "<s>"}})");
+  expect_error(ce::ErrorCode::UnsupportedTokenizer, {"tokenizer.json", "model type 'WordLevel' is not supported yet"});
   write("tokenizer.json", R"({"model": {"vocab": {}}})");
   expect_error(ce::ErrorCode::InvalidTokenizer, {"tokenizer.json", "model has no string \"type\""});
   write("tokenizer.json", R"({"normalizer": null})");

@@ -23,11 +23,27 @@ void CollapseWhitespaceNormalizer::normalize(std::u32string& text, std::u32strin
     size_t run = i;
     while (run < text.size() && unicode::is_whitespace(text[run])) ++run;
     if (run - i >= 2) {
-      scratch.push_back(U' ');  // \s{2,} is tried first and is greedy
+      scratch += content_;  // \s{2,} is tried first and is greedy
       i = run;
     } else if (text[i] == U'\n' || text[i] == U'\r' || text[i] == U'\t') {
-      scratch.push_back(U' ');
+      scratch += content_;
       ++i;
+    } else {
+      scratch.push_back(text[i++]);
+    }
+  }
+  text.swap(scratch);
+}
+
+void SpaceRunsNormalizer::normalize(std::u32string& text, std::u32string& scratch) const {
+  if (text.find(U"  ") == std::u32string::npos) return;
+  scratch.clear();
+  for (size_t i = 0; i < text.size();) {
+    size_t run = i;
+    while (run < text.size() && text[run] == U' ') ++run;
+    if (run - i >= 2) {
+      scratch += content_;
+      i = run;
     } else {
       scratch.push_back(text[i++]);
     }

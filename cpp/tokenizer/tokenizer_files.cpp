@@ -12,6 +12,7 @@
 #include "tokenizer/bpe_tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
+#include "tokenizer/unigram_tokenizer.h"
 #include "tokenizer/utf8.h"
 
 namespace ce {
@@ -275,6 +276,31 @@ BpeTokenizerConfig resolve_bpe_config(const TokenizerFiles& files) {
   return config;
 }
 
+// A Unigram tokenizer.json as transformers 5 loads it: XLMRobertaTokenizer / DebertaV2Tokenizer (tokenizer_class,
+// or the model_type's default class) rebuild the pipeline from the pieces; TokenizersBackend / PreTrainedTokenizerFast
+// (or no class at all) run the file as serialized; other classes rebuild in ways not reproduced here: refused.
+std::shared_ptr<const Tokenizer> load_unigram(const TokenizerFiles& files) {
+  const fs::path config_json = files.path("tokenizer_config.json");
+  std::string cls;
+  if (files.tokenizer_config) {
+    auto it = files.tokenizer_config->find("tokenizer_class");
+    if (it != files.tokenizer_config->end() && it->is_string()) cls = it->get<std::string>();
+  }
+  const auto which = unigram_tokenizer_class(cls, cls.empty() ? config_model_type(files) : std::string());
+  if (!which) {
+    throw Error(ErrorCode::UnsupportedTokenizer,
+                config_json.string() + ": tokenizer_class \"" + cls +
+                    "\" over a Unigram tokenizer.json is not supported (supported: XLMRobertaTokenizer, "
+                    "DebertaV2Tokenizer, PreTrainedTokenizerFast, TokenizersBackend)");
+  }
+  UnigramTokenizerSources sources;
+  sources.tokenizer_json = &*files.tokenizer_json;
+  sources.tokenizer_config = files.tokenizer_config ? &*files.tokenizer_config : nullptr;
+  sources.special_tokens_map = files.special_tokens_map ? &*files.special_tokens_map : nullptr;
+  sources.tokenizer_config_path = config_json.string();
+  return make_unigram_tokenizer(sources, *which);
+}
+
 // Runs `load` with std::filesystem failures (e.g. a directory we may not list) reported as ours.
 template <class Load>
 auto reporting_filesystem_errors(const std::string& model_dir, Load load) {
@@ -306,8 +332,9 @@ std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& model_dir) {
       return make_bert_tokenizer(spec.vocab, spec.options);
     }
     if (files.model_type == "BPE") return make_bpe_tokenizer(*files.tokenizer_json, resolve_bpe_config(files));
+    if (files.model_type == "Unigram") return load_unigram(files);
     throw Error(ErrorCode::UnsupportedTokenizer, files.tokenizer_json->path + ": model type '" + files.model_type +
-                                                     "' is not supported yet (supported: WordPiece, BPE)");
+                                                     "' is not supported yet (supported: WordPiece, BPE, Unigram)");
   });
 }
 

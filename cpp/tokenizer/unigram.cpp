@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
 
 #include "common/error.h"
 
@@ -46,19 +45,12 @@ std::vector<std::pair<std::string, double>> validated(std::vector<std::pair<std:
     throw bad("unk_id " + std::to_string(*options.unk_id) + " is outside the vocab of " +
               std::to_string(pieces.size()) + " pieces");
   }
-  std::unordered_map<std::string_view, size_t> seen;
-  seen.reserve(pieces.size());
   for (size_t id = 0; id < pieces.size(); ++id) {
     const auto& [piece, score] = pieces[id];
     if (piece.empty()) throw bad("vocab[" + std::to_string(id) + "] is an empty piece");
     if (!std::isfinite(score)) throw bad("vocab[" + std::to_string(id) + "] (\"" + piece + "\") has a score that is not finite");
-    auto [it, inserted] = seen.emplace(piece, id);
-    if (!inserted) {
-      throw bad("vocab has the piece \"" + piece + "\" twice (ids " + std::to_string(it->second) + " and " +
-                std::to_string(id) + ")");
-    }
   }
-  return pieces;
+  return pieces;  // repeated pieces are found while the trie is built
 }
 }  // namespace
 
@@ -67,6 +59,11 @@ Unigram::Unigram(std::vector<std::pair<std::string, double>> pieces, const Unigr
     : pieces_(validated(std::move(pieces), options, where)),
       options_(options),
       trie_(piece_views(pieces_)) {
+  if (const auto dup = trie_.duplicate()) {
+    throw Error(ErrorCode::InvalidTokenizer, where + ": Unigram vocab has the piece \"" + pieces_[dup->first].first +
+                                                 "\" twice (ids " + std::to_string(dup->first) + " and " +
+                                                 std::to_string(dup->second) + ")");
+  }
   double min_score = INFINITY;
   for (const auto& p : pieces_) min_score = std::min(min_score, p.second);
   unk_score_ = min_score - kUnkPenalty;

@@ -116,7 +116,7 @@ def make_xlmr(dest, charsmap):
     edit_added_tokens(os.path.join(tmp, "tokenizer.json"), lambda tokens: [
         dict(t, lstrip=True) if t["content"] == "<mask>" else t for t in tokens])
     os.makedirs(dest, exist_ok=True)
-    with open(os.path.join(tmp, "tokenizer.json"), "rb") as f, gzip.open(os.path.join(dest, "tokenizer.json.gz"), "wb", 9) as g:
+    with open(os.path.join(tmp, "tokenizer.json"), "rb") as f, gzip.GzipFile(os.path.join(dest, "tokenizer.json.gz"), "wb", 9, mtime=0) as g:
         g.write(f.read())
     shutil.copy(os.path.join(tmp, "tokenizer_config.json"), dest)
     return tmp  # the uncompressed directory, for the goldens
@@ -179,7 +179,9 @@ def cases_for(name, tok_dir, texts, text_ids, pairs, rng):
         out.append({"tok": name, "a": i, "ids": tok(texts[i], add_special_tokens=False)["input_ids"]})
     for n, (ai, a_chars, bi) in enumerate(pairs):
         max_length = 512 if n % 2 == 0 else rng.choice([8, 12, 16, 24, 40, 64, 96])
-        enc = tok(texts[ai][:a_chars], texts[bi], truncation="longest_first", max_length=max_length)
+        # Batched, as CrossEncoder calls it: a lone call would drop an empty second text (tok(a, "") is single).
+        enc = tok([texts[ai][:a_chars]], [texts[bi]], truncation="longest_first", max_length=max_length)
+        enc = {k: v[0] for k, v in enc.items()}
         type_ids = enc.get("token_type_ids") or [0] * len(enc["input_ids"])
         # Type ids are 0s then 1s: stored as where the 1s begin.
         first_one = type_ids.index(1) if 1 in type_ids else len(type_ids)
@@ -218,10 +220,10 @@ def main():
     sample = sorted(set(rng.sample(range(len(lines)), 1500)) | set(edge_ids))
     cases += cases_for("xlmr-json", xjson, texts, sample, pairs[:400], rng)
     cases += cases_for("debv3", debv3_dir, texts, all_ids, pairs, rng)
-    with gzip.open(os.path.join(FIX, "spm_goldens.jsonl.gz"), "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write(json.dumps({"texts": texts}, ensure_ascii=False) + "\n")
+    with gzip.GzipFile(os.path.join(FIX, "spm_goldens.jsonl.gz"), "wb", 9, mtime=0) as f:
+        f.write((json.dumps({"texts": texts}, ensure_ascii=False) + "\n").encode("utf-8"))
         for c in cases:
-            f.write(json.dumps(c, separators=(",", ":")) + "\n")
+            f.write((json.dumps(c, separators=(",", ":")) + "\n").encode("utf-8"))
     counts = {}
     for c in cases:
         key = c["tok"] + ("/pair" if "b" in c else "/text")
