@@ -8,7 +8,8 @@ namespace ce {
 
 const char* const kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 const char* const kCl100kPattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*)"
+    R"(|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 namespace {
 
@@ -112,9 +113,17 @@ class Cl100kPattern final : public SplitPattern {
   }
 };
 
+// Occurrences are found with Knuth-Morris-Pratt: the literal comes from an untrusted file, and a naive search is
+// O(text x literal) on inputs like "aaa...a" against "aa...ab".
 class LiteralPattern final : public SplitPattern {
  public:
-  explicit LiteralPattern(std::u32string literal) : literal_(std::move(literal)) {}
+  explicit LiteralPattern(std::u32string literal) : literal_(std::move(literal)), failure_(literal_.size(), 0) {
+    for (size_t i = 1, k = 0; i < literal_.size(); ++i) {
+      while (k > 0 && literal_[i] != literal_[k]) k = failure_[k - 1];
+      if (literal_[i] == literal_[k]) ++k;
+      failure_[i] = k;
+    }
+  }
   void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
     out.clear();
     size_t prev = 0;
@@ -127,12 +136,16 @@ class LiteralPattern final : public SplitPattern {
       out.push_back({s.size(), s.size(), true});
       return;
     }
-    {
-      for (size_t at = s.find(literal_); at != std::u32string_view::npos; at = s.find(literal_, at)) {
+    // Non-overlapping, leftmost first: after a match the search restarts from its end.
+    for (size_t i = 0, k = 0; i < s.size(); ++i) {
+      while (k > 0 && s[i] != literal_[k]) k = failure_[k - 1];
+      if (s[i] == literal_[k]) ++k;
+      if (k == literal_.size()) {
+        const size_t at = i + 1 - k;
         if (at > prev) out.push_back({prev, at, false});
-        out.push_back({at, at + literal_.size(), true});
-        at += literal_.size();
-        prev = at;
+        out.push_back({at, i + 1, true});
+        prev = i + 1;
+        k = 0;
       }
     }
     if (prev < s.size()) out.push_back({prev, s.size(), false});
@@ -140,6 +153,7 @@ class LiteralPattern final : public SplitPattern {
 
  private:
   std::u32string literal_;
+  std::vector<size_t> failure_;  // KMP: length of the longest proper border of literal_[0, i]
 };
 
 class CharPattern final : public SplitPattern {
