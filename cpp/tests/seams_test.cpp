@@ -21,6 +21,9 @@ TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
       family_for_config(json{{"architectures", {"X", "BertForSequenceClassification"}}}, "c").name, "bert");
   EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}}, "c").name, "bert");
   EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}, {"architectures", nullptr}}, "c").name, "bert");
+  EXPECT_STREQ(family_for_config(json{{"architectures", {"DebertaV2ForSequenceClassification"}}}, "c").name,
+               "deberta-v2");
+  EXPECT_STREQ(family_for_config(json{{"model_type", "deberta-v2"}}, "c").name, "deberta-v2");
   // Every registered family has a name, something to match and both functions.
   for (const ModelFamily* f : model_families()) {
     EXPECT_NE(f->name, nullptr);
@@ -34,8 +37,8 @@ TEST(ModelRegistry, UnknownOrMalformedConfigsAreNamed) {
   test::expect_error([] { family_for_config(json{{"architectures", {"RobertaForSequenceClassification"}}}, "d/config.json"); },
                      ErrorCode::UnsupportedArchitecture,
                      {"d/config.json", "RobertaForSequenceClassification is not supported", "BertForSequenceClassification"});
-  test::expect_error([] { family_for_config(json{{"model_type", "deberta-v2"}}, "c"); },
-                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta-v2\"", "supported: bert"});
+  test::expect_error([] { family_for_config(json{{"model_type", "deberta"}}, "c"); },
+                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta\"", "supported: bert, deberta-v2"});
   test::expect_error([] { family_for_config(json::object(), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
   test::expect_error([] { family_for_config(json{{"architectures", json::array()}}, "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "empty"});

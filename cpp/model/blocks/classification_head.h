@@ -10,8 +10,9 @@
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// shape, other names); ELECTRA and ModernBERT use other activations (and a norm), added with their families.
-enum class HeadActivation { Tanh };
+// shape, other names); DeBERTa's ContextPooler: pooler.dense -> pooler_hidden_act (GELU by default) -> classifier.
+// Gelu is the exact (erf) form, GeluTanh the tanh approximation, as in HiddenActivation.
+enum class HeadActivation { Tanh, Gelu, GeluTanh, Relu };
 
 struct ClassificationHead {
   PackedLinear dense;  // hidden -> hidden
