@@ -112,9 +112,9 @@ struct HeadScratch {
   std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero lanes past head_dim
   std::vector<float> p2c;     // [p2c rows used][kv_pad]: k_j . pos_query[row] for each key j
   std::vector<float> pkt;     // [head_dim][c2p_pad]: the c2p rows used of pos_key, transposed
-  std::vector<float> c2p;     // [c2p_pad]: q_i . pos_key[row] of the current query row
-  std::vector<float> scores;  // [kv_pad]
-  std::vector<float> ctx;     // [hd_pad]
+  std::vector<float> c2p;     // [kGroupRows][c2p_pad]: q_i . pos_key[row] of the current query rows
+  std::vector<float> scores;  // [kGroupRows][kv_pad]
+  std::vector<float> ctx;     // [kGroupRows][hd_pad]
 };
 
 // The range [lo, hi] of rows `index` holds for distances i - j, i in [0, queries), j in [0, keys).
@@ -128,13 +128,23 @@ void used_rows(const int32_t* index, size_t last, size_t queries, size_t keys, s
   *hi = static_cast<size_t>(mx);
 }
 
-// dst[jb..] = sum_d a[d] * bt[d][jb..] for jb over `pad` columns (16 at a time, d in order).
-__attribute__((always_inline)) inline void row_times_transposed(const float* a, const float* bt, size_t depth,
-                                                                size_t pad, float* dst) {
+// Rows per group: R query rows (or position rows) at once give every vector load R independent multiply-add chains;
+// one row alone is a single chain per vector and runs at the FMA latency, not its throughput (5x slower measured).
+// Each value's chain is the same whatever R, so results do not depend on how rows are grouped.
+constexpr int kGroupRows = 8;
+
+// dst[r][jb..] = sum_d a[r][d] * bt[d][jb..] for R rows and `pad` columns (16 at a time, d in order).
+template <int R>
+__attribute__((always_inline)) inline void rows_times_transposed(const float* const* a, const float* bt, size_t depth,
+                                                                 size_t pad, float* dst, size_t dst_stride) {
   for (size_t jb = 0; jb < pad; jb += kLanes) {
-    Vec16 acc{};
-    for (size_t d = 0; d < depth; ++d) acc += a[d] * load_vec16(bt + d * pad + jb);
-    store_vec16(dst + jb, acc);
+    Vec16 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+    for (size_t d = 0; d < depth; ++d) {
+      const Vec16 b = load_vec16(bt + d * pad + jb);
+      for (int r = 0; r < R; ++r) acc[r] += a[r][d] * b;
+    }
+    for (int r = 0; r < R; ++r) store_vec16(dst + r * dst_stride + jb, acc[r]);
   }
 }
 
@@ -151,6 +161,63 @@ __attribute__((always_inline)) inline void softmax_row(float* s, size_t n, size_
   for (size_t l = 0; l < kLanes; ++l) sum += vs[l];
   const float inv = 1.0f / sum;
   for (size_t jb = 0; jb < pad; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
+}
+
+// What one (sequence, head) task's row groups share.
+struct HeadGeometry {
+  size_t hidden, col, hd, hd_pad, kvn, kv_pad;
+  size_t last;  // index of distance 0 in the tables
+  float scale;
+  size_t c_lo, c_pad, p_lo;  // first c2p row held (and the padded count), first p2c row held
+};
+
+// Query positions [i0, i0 + R) of one head (q and out point at the sequence's first row).
+template <int R>
+__attribute__((always_inline)) inline void query_rows(const HeadGeometry& g, const RelativeAttention& rel,
+                                                      const float* q, size_t i0, HeadScratch& w, float* out) {
+  const float* qi[R];
+  for (int r = 0; r < R; ++r) qi[r] = q + (i0 + r) * g.hidden + g.col;
+  float* sc = w.scores.data();
+  rows_times_transposed<R>(qi, w.kt.data(), g.hd, g.kv_pad, sc, g.kv_pad);
+  if (rel.pos_key != nullptr) rows_times_transposed<R>(qi, w.pkt.data(), g.hd, g.c_pad, w.c2p.data(), g.c_pad);
+  for (int r = 0; r < R; ++r) {
+    float* s = sc + r * g.kv_pad;
+    const float* c2p = w.c2p.data() + r * g.c_pad;
+    // The relative terms in HF's order: content / scale + (c2p / scale + p2c / scale). Entry [-j] of the tables
+    // below is distance i - j.
+    const int32_t* c2p_at = rel.c2p_index + g.last + i0 + r;
+    const int32_t* p2c_at = rel.p2c_index + g.last + i0 + r;
+    const float scale = g.scale;
+    if (rel.pos_key != nullptr && rel.pos_query != nullptr) {
+      for (size_t j = 0; j < g.kvn; ++j) {
+        const float c = c2p[static_cast<size_t>(c2p_at[-static_cast<ptrdiff_t>(j)]) - g.c_lo] / scale;
+        const float p = w.p2c[(static_cast<size_t>(p2c_at[-static_cast<ptrdiff_t>(j)]) - g.p_lo) * g.kv_pad + j] / scale;
+        s[j] = s[j] / scale + (c + p);
+      }
+    } else if (rel.pos_key != nullptr) {
+      for (size_t j = 0; j < g.kvn; ++j)
+        s[j] = s[j] / scale + c2p[static_cast<size_t>(c2p_at[-static_cast<ptrdiff_t>(j)]) - g.c_lo] / scale;
+    } else if (rel.pos_query != nullptr) {
+      for (size_t j = 0; j < g.kvn; ++j)
+        s[j] = s[j] / scale +
+               w.p2c[(static_cast<size_t>(p2c_at[-static_cast<ptrdiff_t>(j)]) - g.p_lo) * g.kv_pad + j] / scale;
+    } else {
+      for (size_t j = 0; j < g.kvn; ++j) s[j] = s[j] / scale;
+    }
+    softmax_row(s, g.kvn, g.kv_pad);
+  }
+  // ctx[r] = sum_j p_rj v_j, over keys in order, 16 head dimensions at a time.
+  for (size_t db = 0; db < g.hd_pad; db += kLanes) {
+    Vec16 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+    for (size_t j = 0; j < g.kvn; ++j) {
+      const Vec16 vv = load_vec16(w.vp.data() + j * g.hd_pad + db);
+      for (int r = 0; r < R; ++r) acc[r] += sc[r * g.kv_pad + j] * vv;
+    }
+    for (int r = 0; r < R; ++r) store_vec16(w.ctx.data() + r * g.hd_pad + db, acc[r]);
+  }
+  for (int r = 0; r < R; ++r)
+    std::memcpy(out + (i0 + r) * g.hidden + g.col, w.ctx.data() + r * g.hd_pad, g.hd * sizeof(float));
 }
 
 __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& layout, const RelativeAttention& rel,
@@ -170,8 +237,8 @@ __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& 
   // past head_dim) and of the transposed c2p rows, which must be zero.
   w.kt.assign(hd * kv_pad, 0.0f);
   w.vp.assign(kvn * hd_pad, 0.0f);
-  w.scores.resize(kv_pad);
-  w.ctx.resize(hd_pad);
+  w.scores.resize(kGroupRows * kv_pad);
+  w.ctx.resize(kGroupRows * hd_pad);
   for (size_t j = 0; j < kvn; ++j) {
     const float* kj = k + (kv0 + j) * layout.hidden + col;
     for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
@@ -184,9 +251,16 @@ __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& 
   if (rel.pos_query != nullptr) {
     used_rows(rel.p2c_index, last, qn, kvn, &p_lo, &p_hi);
     w.p2c.resize((p_hi - p_lo + 1) * kv_pad);
-    for (size_t r = p_lo; r <= p_hi; ++r)
-      row_times_transposed(rel.pos_query + (r - rel.first_row) * layout.hidden + col, w.kt.data(), hd, kv_pad,
-                           w.p2c.data() + (r - p_lo) * kv_pad);
+    const float* rows[kGroupRows];
+    size_t r = p_lo;
+    for (; r + kGroupRows <= p_hi + 1; r += kGroupRows) {
+      for (int g = 0; g < kGroupRows; ++g) rows[g] = rel.pos_query + (r + g - rel.first_row) * layout.hidden + col;
+      rows_times_transposed<kGroupRows>(rows, w.kt.data(), hd, kv_pad, w.p2c.data() + (r - p_lo) * kv_pad, kv_pad);
+    }
+    for (; r <= p_hi; ++r) {
+      rows[0] = rel.pos_query + (r - rel.first_row) * layout.hidden + col;
+      rows_times_transposed<1>(rows, w.kt.data(), hd, kv_pad, w.p2c.data() + (r - p_lo) * kv_pad, kv_pad);
+    }
   }
   // c2p: the rows of pos_key this sequence reads, transposed, so each query row's products are one vector loop.
   size_t c_lo = 0, c_hi = 0, c_pad = 0;
@@ -198,42 +272,13 @@ __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& 
       const float* pk = rel.pos_key + (r - rel.first_row) * layout.hidden + col;
       for (size_t d = 0; d < hd; ++d) w.pkt[d * c_pad + (r - c_lo)] = pk[d];
     }
-    w.c2p.resize(c_pad);
+    w.c2p.resize(kGroupRows * c_pad);
   }
 
-  float* sc = w.scores.data();
-  for (size_t i = 0; i < qn; ++i) {
-    const float* qi = q + (q0 + i) * layout.hidden + col;
-    row_times_transposed(qi, w.kt.data(), hd, kv_pad, sc);
-    if (rel.pos_key != nullptr) row_times_transposed(qi, w.pkt.data(), hd, c_pad, w.c2p.data());
-    // The relative terms in HF's order: content / scale + (c2p / scale + p2c / scale).
-    const int32_t* c2p_at = rel.c2p_index + last + i;  // [-j]: distance i - j
-    const int32_t* p2c_at = rel.p2c_index + last + i;
-    if (rel.pos_key != nullptr && rel.pos_query != nullptr) {
-      for (size_t j = 0; j < kvn; ++j) {
-        const float c = w.c2p[static_cast<size_t>(c2p_at[-static_cast<ptrdiff_t>(j)]) - c_lo] / scale;
-        const float p = w.p2c[(static_cast<size_t>(p2c_at[-static_cast<ptrdiff_t>(j)]) - p_lo) * kv_pad + j] / scale;
-        sc[j] = sc[j] / scale + (c + p);
-      }
-    } else if (rel.pos_key != nullptr) {
-      for (size_t j = 0; j < kvn; ++j)
-        sc[j] = sc[j] / scale + w.c2p[static_cast<size_t>(c2p_at[-static_cast<ptrdiff_t>(j)]) - c_lo] / scale;
-    } else if (rel.pos_query != nullptr) {
-      for (size_t j = 0; j < kvn; ++j)
-        sc[j] = sc[j] / scale +
-                w.p2c[(static_cast<size_t>(p2c_at[-static_cast<ptrdiff_t>(j)]) - p_lo) * kv_pad + j] / scale;
-    } else {
-      for (size_t j = 0; j < kvn; ++j) sc[j] = sc[j] / scale;
-    }
-    softmax_row(sc, kvn, kv_pad);
-    // ctx = sum_j p_j v_j, over keys in order, 16 head dimensions at a time.
-    for (size_t db = 0; db < hd_pad; db += kLanes) {
-      Vec16 acc{};
-      for (size_t j = 0; j < kvn; ++j) acc += sc[j] * load_vec16(w.vp.data() + j * hd_pad + db);
-      store_vec16(w.ctx.data() + db, acc);
-    }
-    std::memcpy(out + (q0 + i) * layout.hidden + col, w.ctx.data(), hd * sizeof(float));
-  }
+  const HeadGeometry g{layout.hidden, col, hd, hd_pad, kvn, kv_pad, last, scale, c_lo, c_pad, p_lo};
+  size_t i = 0;
+  for (; i + kGroupRows <= qn; i += kGroupRows) query_rows<kGroupRows>(g, rel, q + q0 * layout.hidden, i, w, out + q0 * layout.hidden);
+  for (; i < qn; ++i) query_rows<1>(g, rel, q + q0 * layout.hidden, i, w, out + q0 * layout.hidden);
 }
 
 CE_ISA_VARIANTS(one_head,

@@ -37,9 +37,9 @@ void disentangled_attention_reference(const AttentionLayout& layout, const Relat
                                       const float* k, const float* v, float* out);
 
 // Fast: per (sequence, head) on the pool, keys transposed into zero-padded scratch so the content scores, the c2p
-// row and the p2c table run on whole 16-float vectors; one query row's scores at a time, so working memory grows
-// with the sequence length, never its square (the p2c table is [used positions][keys], at most 2 * span rows).
-// Each output depends only on its own sequence and head, bitwise.
+// rows and the p2c table run on whole 16-float vectors, eight query rows at a time; working memory grows with the
+// sequence length, never its square (the p2c table is [used positions][keys], at most 2 * span rows). Each output
+// depends only on its own sequence and head, bitwise (not on how rows are grouped or the pool splits the work).
 void disentangled_attention_forward(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
                                     const float* k, const float* v, float* out, ThreadPool* pool);
 
