@@ -40,8 +40,7 @@ void validate_packed_batch(const PackedBatch& batch, const BatchLimits& limits) 
     if (batch.input_ids[i] < 0 || batch.input_ids[i] >= limits.vocab_size)
       fail("input_ids[" + std::to_string(i) + "] = " + std::to_string(batch.input_ids[i]) +
            " is outside the vocabulary [0, " + std::to_string(limits.vocab_size) + ")");
-    // type_vocab_size 0 (DeBERTa-v3): the model has no token-type embeddings and never reads the ids.
-    if (limits.type_vocab_size > 0 && (batch.token_type_ids[i] < 0 || batch.token_type_ids[i] >= limits.type_vocab_size))
+    if (batch.token_type_ids[i] < 0 || batch.token_type_ids[i] >= limits.type_vocab_size)
       fail("token_type_ids[" + std::to_string(i) + "] = " + std::to_string(batch.token_type_ids[i]) +
            " is outside [0, type_vocab_size " + std::to_string(limits.type_vocab_size) + ")");
   }

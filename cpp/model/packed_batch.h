@@ -15,8 +15,7 @@ struct PackedBatch {
   size_t num_sequences() const { return seq_offsets.empty() ? 0 : seq_offsets.size() - 1; }
 };
 
-// What a model accepts: ids below vocab_size, type ids below type_vocab_size (any, when 0: a model without
-// token-type embeddings ignores them), at most max_sequence_length tokens.
+// What a model accepts: ids below vocab_size, type ids below type_vocab_size, at most max_sequence_length tokens.
 struct BatchLimits {
   int64_t vocab_size = 0;
   int64_t type_vocab_size = 0;

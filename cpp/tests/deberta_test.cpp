@@ -222,14 +222,24 @@ TEST(DebertaModel, MatchesPyTorchGoldens) {
       test::append_golden_logits(p, want);
     }
     ASSERT_EQ(want.size(), b.num_sequences() * static_cast<size_t>(m.config().num_labels));
-    std::vector<float> fast(want.size()), ref(want.size());
+    std::vector<float> fast(want.size());
     m.forward(b, fast.data(), &pool);
-    m.forward_reference(b, ref.data());
+    // The scalar reference on the first pairs only (it is most of this test's time; FastMatchesReference and the
+    // long sequences compare the two on more).
+    PackedBatch head = b;
+    const size_t ref_seqs = std::min<size_t>(10, b.num_sequences());
+    head.seq_offsets.resize(ref_seqs + 1);
+    head.input_ids.resize(static_cast<size_t>(head.seq_offsets.back()));
+    head.token_type_ids.resize(head.input_ids.size());
+    std::vector<float> ref(ref_seqs * static_cast<size_t>(m.config().num_labels));
+    m.forward_reference(head, ref.data());
     double worst = 0, worst_ref = 0;
     for (size_t i = 0; i < want.size(); ++i) {
       EXPECT_NEAR(fast[i], want[i], 1e-4) << "logit " << i;
-      EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
       worst = std::max(worst, std::fabs(double(fast[i]) - want[i]));
+    }
+    for (size_t i = 0; i < ref.size(); ++i) {
+      EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
       worst_ref = std::max(worst_ref, std::fabs(double(ref[i]) - want[i]));
     }
     std::printf("%s: %zu logits, max |fast - torch| = %.3g, max |reference - torch| = %.3g\n", golden.name.c_str(),
@@ -268,7 +278,9 @@ TEST(DebertaModel, LongSequencesMatchPyTorch) {
     }
     std::printf("%s long sequences: max |fast - torch| = %.3g\n", name, worst);
   }
-  if (test::golden_pair_limit() == static_cast<size_t>(-1)) EXPECT_GE(longest, 1024u);
+  if (test::golden_pair_limit() == static_cast<size_t>(-1)) {
+    EXPECT_GE(longest, 1024u);
+  }
 }
 
 TEST(DebertaModel, FastMatchesReference) {
@@ -436,7 +448,7 @@ TEST(DebertaConfig, RejectsWhatItCannotRunByName) {
       {"max_position_embeddings", 1 << 21, ErrorCode::InvalidConfig, "max_position_embeddings"},
       {"model_type", "deberta", ErrorCode::UnsupportedArchitecture, "model_type \"deberta\""},
       {"architectures", {"DebertaForSequenceClassification"}, ErrorCode::UnsupportedArchitecture,
-       "DebertaForSequenceClassification is not supported"},
+       "none of \"architectures\" is supported"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.key);

@@ -6,21 +6,20 @@
 namespace ce {
 
 void ClassificationHead::run(const Ops& ops, const float* pooled, size_t rows, float* work, float* logits) const {
-  ops.linear(dense, pooled, rows, work);
-  const size_t n = rows * static_cast<size_t>(dense.out_features);
-  // A few values per sequence: the scalar (libm) forms in both op sets.
   switch (activation) {
     case HeadActivation::Tanh:
-      tanh_inplace(work, n);
+      ops.linear(dense, pooled, rows, work);
+      tanh_inplace(work, rows * static_cast<size_t>(dense.out_features));
       break;
-    case HeadActivation::Gelu:
-      hidden_activation_reference(HiddenActivation::GeluErf, work, n);
+    case HeadActivation::GeluErf:
+      // The same fused GEMM + activation as the encoder's feed-forward (torch's default erf GELU).
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluErf);
       break;
     case HeadActivation::GeluTanh:
-      hidden_activation_reference(HiddenActivation::GeluTanh, work, n);
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluTanh);
       break;
     case HeadActivation::Relu:
-      hidden_activation_reference(HiddenActivation::Relu, work, n);
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::Relu);
       break;
   }
   ops.linear(out, work, rows, logits);

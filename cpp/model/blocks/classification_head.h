@@ -1,5 +1,5 @@
-// The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence ->
-// dense -> activation -> output projection -> logits.
+// The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence (the
+// first token's) -> dense -> activation -> output projection -> logits.
 #pragma once
 
 #include <cstddef>
@@ -10,9 +10,9 @@
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// shape, other names); DeBERTa's ContextPooler: pooler.dense -> pooler_hidden_act (GELU by default) -> classifier.
-// Gelu is the exact (erf) form, GeluTanh the tanh approximation, as in HiddenActivation.
-enum class HeadActivation { Tanh, Gelu, GeluTanh, Relu };
+// maths, other names); ELECTRA: classifier.dense -> GELU (erf) -> classifier.out_proj; DeBERTa's ContextPooler:
+// pooler.dense -> pooler_hidden_act (GELU-erf by default; tanh form, ReLU, tanh) -> classifier.
+enum class HeadActivation { Tanh, GeluErf, GeluTanh, Relu };
 
 struct ClassificationHead {
   PackedLinear dense;  // hidden -> hidden

@@ -1,11 +1,13 @@
 // Parses config.json into a DebertaConfig, rejecting anything the DeBERTa runtime cannot run faithfully.
 #include "model/deberta/deberta_config.h"
 
+#include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/untrusted_json.h"
+#include "model/config_fields.h"
 
 namespace ce {
 
@@ -15,33 +17,26 @@ using nlohmann::json;
 
 constexpr const char* kArchitecture = "DebertaV2ForSequenceClassification";
 
-class Reader {
+// DeBERTa's own keys (booleans, "a|b" lists, integers where negative means unset) on top of the shared readers.
+class Reader : public ConfigFields {
  public:
-  Reader(const json& j, const std::string& source) : j_(j), source_(source) {}
-
-  [[noreturn]] void invalid(const std::string& what) const {
-    throw Error(ErrorCode::InvalidConfig, source_ + ": " + what);
-  }
-  [[noreturn]] void unsupported(const std::string& what) const {
-    throw Error(ErrorCode::UnsupportedArchitecture, source_ + ": " + what);
-  }
+  Reader(const json& j, const std::string& source) : ConfigFields(j, source), j_(j) {}
 
   const json* find(const char* key) const {
     auto it = j_.find(key);
     return it == j_.end() || it->is_null() ? nullptr : &*it;
   }
 
-  // An integer in [min, max]; absent or null takes DebertaV2Config's default. The caps keep a hostile config from
-  // requesting absurd allocations.
+  // An integer in [min, max] (absent or null: the default), for keys where a negative value means "unset".
   int integer(const char* key, int64_t default_value, int64_t min, int64_t max) const {
     const json* v = find(key);
     if (v == nullptr) return static_cast<int>(default_value);
     if (!v->is_number_integer()) invalid(quote(key) + " must be an integer, got " + describe_json(*v));
     const bool too_big = v->is_number_unsigned() ? v->get<uint64_t>() > static_cast<uint64_t>(max)
                                                  : v->get<int64_t>() > max;
-    if (too_big) invalid(quote(key) + " = " + describe_json(*v) + " exceeds the limit " + std::to_string(max));
-    if (v->get<int64_t>() < min)
-      invalid(quote(key) + " must be at least " + std::to_string(min) + ", got " + describe_json(*v));
+    if (too_big || v->get<int64_t>() < min)
+      invalid(quote(key) + " = " + describe_json(*v) + " is outside [" + std::to_string(min) + ", " +
+              std::to_string(max) + "]");
     return static_cast<int>(v->get<int64_t>());
   }
 
@@ -53,10 +48,9 @@ class Reader {
   }
 
   std::string string(const char* key, const std::string& default_value) const {
-    const json* v = find(key);
-    if (v == nullptr) return default_value;
-    if (!v->is_string()) invalid(quote(key) + " must be a string, got " + describe_json(*v));
-    return v->get<std::string>();
+    bool present = false;
+    std::string value = optional_string(key, &present);
+    return present ? value : default_value;
   }
 
   // HF's "a|b" strings and ["a", "b"] lists alike, each entry trimmed and lower-cased (DebertaV2Config does so).
@@ -94,99 +88,16 @@ class Reader {
 
  private:
   const json& j_;
-  const std::string& source_;
 };
-
-void parse_architecture(const Reader& r, DebertaConfig& cfg) {
-  // The registry routed this config here by `architectures` or `model_type`; check both the way it does.
-  if (const json* a = r.find("architectures")) {
-    if (!a->is_array() || a->empty()) r.invalid("\"architectures\" must be a non-empty array of strings");
-    bool found = false;
-    for (const auto& e : *a) {
-      if (!e.is_string()) r.invalid("\"architectures\" must be an array of strings, got " + describe_json(*a));
-      found = found || e.get<std::string>() == kArchitecture;
-    }
-    if (!found)
-      r.unsupported(bounded_excerpt((*a)[0].get<std::string>()) + " is not supported; supported: " + kArchitecture);
-  }
-  const std::string model_type = r.string("model_type", "");
-  if (model_type != "deberta-v2")
-    r.unsupported("model_type " + bounded_quote(model_type, '"') + " is not a DeBERTa-v2/v3 config (expected \"deberta-v2\")");
-  cfg.architecture = kArchitecture;
-}
-
-HiddenActivation hidden_activation(const Reader& r) {
-  const std::string act = r.string("hidden_act", "gelu");
-  if (act == "gelu") return HiddenActivation::GeluErf;
-  if (act == "gelu_new" || act == "gelu_pytorch_tanh") return HiddenActivation::GeluTanh;
-  if (act == "relu") return HiddenActivation::Relu;
-  r.unsupported("hidden_act " + bounded_quote(act, '"') + " is not supported; supported: gelu, gelu_new, "
-                "gelu_pytorch_tanh, relu");
-}
 
 HeadActivation pooler_activation(const Reader& r) {
   const std::string act = r.string("pooler_hidden_act", "gelu");
-  if (act == "gelu") return HeadActivation::Gelu;
+  if (act == "gelu") return HeadActivation::GeluErf;
   if (act == "gelu_new" || act == "gelu_pytorch_tanh") return HeadActivation::GeluTanh;
   if (act == "tanh") return HeadActivation::Tanh;
   if (act == "relu") return HeadActivation::Relu;
   r.unsupported("pooler_hidden_act " + bounded_quote(act, '"') + " is not supported; supported: gelu, gelu_new, "
                 "gelu_pytorch_tanh, tanh, relu");
-}
-
-float layer_norm_eps(const Reader& r) {
-  const json* v = r.find("layer_norm_eps");
-  if (v == nullptr) return 1e-7f;  // DebertaV2Config's default
-  if (!v->is_number()) r.invalid("\"layer_norm_eps\" must be a number, got " + describe_json(*v));
-  const double eps = v->get<double>();
-  // Must stay positive after narrowing to float, or the LayerNorm could divide by zero.
-  if (!(eps > 0) || !std::isfinite(eps) || !(static_cast<float>(eps) > 0) || eps >= 1.0)
-    r.invalid("\"layer_norm_eps\" must be a small positive number, got " + describe_json(*v));
-  return static_cast<float>(eps);
-}
-
-// Labels come from id2label (keys "0".."n-1"), else from "num_labels", else a single label.
-void parse_labels(const Reader& r, DebertaConfig& cfg) {
-  constexpr int64_t kMaxLabels = 1 << 20;
-  if (const json* m = r.find("id2label")) {
-    if (!m->is_object() || m->empty()) r.invalid("\"id2label\" must be a non-empty object, got " + describe_json(*m));
-    if (static_cast<int64_t>(m->size()) > kMaxLabels) r.invalid("\"id2label\" has too many entries");
-    const size_t n = m->size();
-    std::vector<std::string> labels(n);
-    for (auto e = m->begin(); e != m->end(); ++e) {
-      const std::string& key = e.key();
-      // Canonical decimal only ("0", "12"; not "01", "+1"), so each id maps to exactly one key; n distinct ids
-      // below n then cover every id.
-      bool ok = !key.empty() && key.size() <= 9 && (key == "0" || key[0] != '0');
-      for (char c : key) ok = ok && c >= '0' && c <= '9';
-      const size_t id = ok ? std::stoul(key) : n;
-      if (id >= n) r.invalid("\"id2label\" key " + bounded_quote(key, '"') + " is not an id in 0.." + std::to_string(n - 1));
-      if (!e.value().is_string())
-        r.invalid("\"id2label\"[\"" + key + "\"] must be a string, got " + describe_json(e.value()));
-      labels[id] = e.value().get<std::string>();
-    }
-    cfg.num_labels = static_cast<int>(n);
-    cfg.labels = std::move(labels);
-    return;
-  }
-  cfg.num_labels = r.integer("num_labels", 1, 1, kMaxLabels);
-  cfg.labels.clear();
-  for (int i = 0; i < cfg.num_labels; ++i) cfg.labels.push_back("LABEL_" + std::to_string(i));
-}
-
-// sentence-transformers >= 4 stores {"sentence_transformers": {"activation_fn": ...}}; older releases stored
-// "sbert_ce_default_activation_function". The newer key wins.
-std::string st_activation(const Reader& r) {
-  if (const json* st = r.find("sentence_transformers")) {
-    if (!st->is_object()) r.invalid("\"sentence_transformers\" must be an object, got " + describe_json(*st));
-    auto fn = st->find("activation_fn");
-    if (fn != st->end() && !fn->is_null()) {
-      if (!fn->is_string())
-        r.invalid("\"sentence_transformers.activation_fn\" must be a string, got " + describe_json(*fn));
-      return fn->get<std::string>();
-    }
-  }
-  return r.string("sbert_ce_default_activation_function", "");
 }
 
 void parse_relative_attention(const Reader& r, DebertaConfig& cfg) {
@@ -234,15 +145,18 @@ float DebertaConfig::attention_scale() const {
 DebertaConfig deberta_config_from_json(const json& j, const std::string& source) {
   const Reader r(j, source);
   DebertaConfig cfg;
-  parse_architecture(r, cfg);
-  cfg.vocab_size = r.integer("vocab_size", 128100, 1, 10'000'000);
-  cfg.hidden_size = r.integer("hidden_size", 1536, 1, 65536);
-  cfg.num_hidden_layers = r.integer("num_hidden_layers", 24, 1, 1024);
-  cfg.num_attention_heads = r.integer("num_attention_heads", 24, 1, 65536);
-  cfg.intermediate_size = r.integer("intermediate_size", 6144, 1, 1 << 20);
-  cfg.max_position_embeddings = r.integer("max_position_embeddings", 512, 1, 1 << 20);
-  cfg.type_vocab_size = r.integer("type_vocab_size", 0, 0, 65536);
-  cfg.embedding_size = r.integer("embedding_size", cfg.hidden_size, 1, 65536);
+  cfg.architecture = r.architecture({{kArchitecture, "deberta-v2"}});
+  // DeBERTa (v1) configs share the class names' prefix but not the maths (no buckets, other defaults).
+  if (const std::string type = r.string("model_type", "deberta-v2"); type != "deberta-v2")
+    r.unsupported("model_type " + bounded_quote(type, '"') + " is not supported by this family; supported: deberta-v2");
+  cfg.vocab_size = r.positive_int("vocab_size", 128100, 10'000'000);
+  cfg.hidden_size = r.positive_int("hidden_size", 1536, 65536);
+  cfg.num_hidden_layers = r.positive_int("num_hidden_layers", 24, 1024);
+  cfg.num_attention_heads = r.positive_int("num_attention_heads", 24, 65536);
+  cfg.intermediate_size = r.positive_int("intermediate_size", 6144, 1 << 20);
+  cfg.max_position_embeddings = r.positive_int("max_position_embeddings", 512, 1 << 20);
+  cfg.type_vocab_size = r.non_negative_int("type_vocab_size", 0, 65536);
+  cfg.embedding_size = r.positive_int("embedding_size", cfg.hidden_size, 65536);
   cfg.position_biased_input = r.boolean("position_biased_input", true);
   if (cfg.hidden_size % cfg.num_attention_heads != 0)
     r.invalid("\"hidden_size\" " + std::to_string(cfg.hidden_size) + " is not a multiple of \"num_attention_heads\" " +
@@ -256,12 +170,12 @@ DebertaConfig deberta_config_from_json(const json& j, const std::string& source)
   if (const json* p = r.find("pooler_hidden_size"); p != nullptr && (!p->is_number_integer() || p->get<int64_t>() != cfg.hidden_size))
     r.invalid("\"pooler_hidden_size\" " + describe_json(*p) + " must equal hidden_size " + std::to_string(cfg.hidden_size) +
               " (the pooler reads the hidden state)");
-  cfg.hidden_act = hidden_activation(r);
+  cfg.hidden_act = r.hidden_act();
   cfg.pooler_act = pooler_activation(r);
-  cfg.layer_norm_eps = layer_norm_eps(r);
+  cfg.layer_norm_eps = r.layer_norm_eps(1e-7f);  // DebertaV2Config's default
   parse_relative_attention(r, cfg);
-  parse_labels(r, cfg);
-  cfg.st_activation_fn = st_activation(r);
+  r.labels(&cfg.num_labels, &cfg.labels);
+  cfg.st_activation_fn = r.st_activation_fn();
   return cfg;
 }
 

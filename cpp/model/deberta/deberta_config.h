@@ -31,7 +31,7 @@ struct DebertaConfig {
   bool c2p = false, p2c = false;   // pos_att_type
   bool share_att_key = false;      // c2p / p2c reuse key_proj / query_proj instead of pos_key_proj / pos_query_proj
   bool norm_rel_embeddings = false;  // norm_rel_ebd contains "layer_norm"
-  HeadActivation pooler_act = HeadActivation::Gelu;
+  HeadActivation pooler_act = HeadActivation::GeluErf;
   int num_labels = 1;
   std::vector<std::string> labels;  // id2label in id order; "LABEL_i" when absent
   std::string st_activation_fn;     // sentence-transformers' activation class name, empty when none

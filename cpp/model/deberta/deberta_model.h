@@ -3,6 +3,7 @@
 
 #include "model/deberta/deberta_config.h"
 #include "model/deberta/deberta_weights.h"
+#include "model/deberta/disentangled_attention_variant.h"
 #include "model/deberta/relative_positions.h"
 #include "model/sequence_classifier.h"
 
@@ -12,7 +13,8 @@ class DebertaModel final : public SequenceClassifier {
  public:
   // Checks every tensor's size against `config` (ce::Error InvalidArgument naming it otherwise).
   DebertaModel(DebertaConfig config, DebertaWeights weights);
-  DebertaModel(DebertaModel&&) noexcept;
+  // Not movable: the attention variant refers to this object's members.
+  DebertaModel(DebertaModel&&) = delete;
   ~DebertaModel() override;
   const DebertaConfig& config() const { return config_; }
 
@@ -23,6 +25,8 @@ class DebertaModel final : public SequenceClassifier {
   DebertaConfig config_;
   DebertaWeights weights_;
   RelativePositionIndex positions_;  // empty without relative attention
+  EncoderShape shape_;
+  DisentangledAttentionVariant attention_;  // refers to the members above
 };
 
 // The model-neutral description of a DeBERTa config (labels, limits, activation name).

@@ -46,7 +46,7 @@ class Reader {
     return pack(base + ".weight", base + ".bias", out, in);
   }
 
-  DebertaNorm norm(const std::string& base, int64_t width) const {
+  LayerNormWeights norm(const std::string& base, int64_t width) const {
     return {read(base + ".weight", {width}), read(base + ".bias", {width})};
   }
 
@@ -82,22 +82,24 @@ void load_embeddings(const Reader& r, const SafetensorsCheckpoint& file, const D
     const int64_t rows = c.relative_embedding_rows();
     w.rel_embeddings = r.read("encoder.rel_embeddings.weight", {rows, h});
     if (c.norm_rel_embeddings) {
-      const DebertaNorm n = r.norm("encoder.LayerNorm", h);
+      const LayerNormWeights n = r.norm("encoder.LayerNorm", h);
       layer_norm_reference(w.rel_embeddings.data(), static_cast<size_t>(rows), static_cast<size_t>(h), n.gamma.data(),
                            n.beta.data(), c.layer_norm_eps);
     }
   }
 }
 
-void load_layer(const Reader& r, const DebertaConfig& c, size_t index, DebertaLayerWeights& l) {
+// DebertaV2Layer: the post-norm encoder layer, its attention projections named query_proj / key_proj / value_proj.
+void load_layer(const Reader& r, const DebertaConfig& c, size_t index, EncoderLayerWeights& l,
+                DebertaRelativeProjections& rel) {
   const int64_t h = c.hidden_size;
   const std::string p = "encoder.layer." + std::to_string(index) + ".";
   l.query = r.linear(p + "attention.self.query_proj", h, h);
   l.key = r.linear(p + "attention.self.key_proj", h, h);
   l.value = r.linear(p + "attention.self.value_proj", h, h);
   if (c.relative_attention && !c.share_att_key) {
-    if (c.c2p) l.pos_key = r.linear(p + "attention.self.pos_key_proj", h, h);
-    if (c.p2c) l.pos_query = r.linear(p + "attention.self.pos_query_proj", h, h);
+    if (c.c2p) rel.pos_key = r.linear(p + "attention.self.pos_key_proj", h, h);
+    if (c.p2c) rel.pos_query = r.linear(p + "attention.self.pos_query_proj", h, h);
   }
   l.attention_output = r.linear(p + "attention.output.dense", h, h);
   l.attention_norm = r.norm(p + "attention.output.LayerNorm", h);
@@ -113,6 +115,7 @@ DebertaWeights load_deberta_weights(const SafetensorsCheckpoint& file, const Deb
   const size_t layers = static_cast<size_t>(config.num_hidden_layers);
   DebertaWeights w;
   w.layers.resize(layers);
+  w.relative.resize(layers);
   // Part 0: embeddings (and relative embeddings); 1..layers: encoder layers; layers + 1: pooler and classifier.
   // Each part has its own reader (and scratch), so parts can run on different threads.
   auto load_part = [&](size_t part) {
@@ -120,7 +123,7 @@ DebertaWeights load_deberta_weights(const SafetensorsCheckpoint& file, const Deb
     if (part == 0) {
       load_embeddings(r, file, config, embeddings_in_memory, w);
     } else if (part <= layers) {
-      load_layer(r, config, part - 1, w.layers[part - 1]);
+      load_layer(r, config, part - 1, w.layers[part - 1], w.relative[part - 1]);
     } else {
       w.head.dense = r.linear_top("pooler.dense", config.hidden_size, config.hidden_size);
       w.head.activation = config.pooler_act;

@@ -7,6 +7,8 @@
 #include "kernels/gemm.h"
 #include "model/blocks/classification_head.h"
 #include "model/blocks/embedding_table.h"
+#include "model/blocks/layer_norm_weights.h"
+#include "model/blocks/post_norm_encoder.h"
 #include "model/deberta/deberta_config.h"
 
 namespace ce {
@@ -14,14 +16,10 @@ namespace ce {
 class SafetensorsCheckpoint;
 class ThreadPool;
 
-struct DebertaNorm { std::vector<float> gamma, beta; };
-
-struct DebertaLayerWeights {
-  PackedLinear query, key, value;
-  // Separate relative-position projections (share_att_key false): pos_key_proj for c2p, pos_query_proj for p2c.
+// share_att_key false: a layer's own projections of the relative embeddings (pos_key_proj for c2p,
+// pos_query_proj for p2c); with share_att_key the layer's key / query projections serve instead.
+struct DebertaRelativeProjections {
   std::optional<PackedLinear> pos_key, pos_query;
-  PackedLinear attention_output, intermediate, output;
-  DebertaNorm attention_norm, output_norm;
 };
 
 struct DebertaWeights {
@@ -29,11 +27,12 @@ struct DebertaWeights {
   std::vector<float> position_embeddings;                 // [max_positions][embedding_size] (position_biased_input)
   std::vector<float> token_type_embeddings;               // [type_vocab_size][embedding_size] (when > 0)
   std::optional<PackedLinear> embed_proj;                 // embedding_size -> hidden, no bias
-  DebertaNorm embedding_norm;                             // [hidden]
+  LayerNormWeights embedding_norm;                        // [hidden]
   // encoder.rel_embeddings [2 * span][hidden], already through encoder.LayerNorm when norm_rel_ebd asks for it
   // (a constant: HF normalises it on every pass). Empty without relative attention.
   std::vector<float> rel_embeddings;
-  std::vector<DebertaLayerWeights> layers;
+  std::vector<EncoderLayerWeights> layers;               // query_proj/key_proj/value_proj as query/key/value
+  std::vector<DebertaRelativeProjections> relative;      // one per layer
   ClassificationHead head;  // pooler.dense -> pooler_hidden_act -> classifier
 };
 
