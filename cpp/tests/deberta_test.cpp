@@ -68,7 +68,10 @@ PackedBatch slice(const PackedBatch& b, size_t s) {
   return one;
 }
 
+// The fixtures with pair goldens; tiny-deberta-norel-f32 (relative_attention false) has long-sequence goldens only.
 const char* const kFixtures[] = {"tiny-deberta-1label-f32", "tiny-deberta-3label-f16", "tiny-deberta-1label-bf16"};
+const char* const kAllFixtures[] = {"tiny-deberta-1label-f32", "tiny-deberta-3label-f16", "tiny-deberta-1label-bf16",
+                                    "tiny-deberta-norel-f32"};
 
 // --- relative positions ---------------------------------------------------------------------------------------
 
@@ -254,7 +257,7 @@ TEST(DebertaModel, LongSequencesMatchPyTorch) {
   const json doc = read_json(kGoldens / "tiny-deberta-long.json");
   ThreadPool pool(2);
   size_t longest = 0;
-  for (const char* name : kFixtures) {
+  for (const char* name : kAllFixtures) {
     SCOPED_TRACE(name);
     const DebertaModel m = load_fixture(name);
     double worst = 0;
@@ -285,7 +288,7 @@ TEST(DebertaModel, LongSequencesMatchPyTorch) {
 
 TEST(DebertaModel, FastMatchesReference) {
   ThreadPool pool(2);
-  for (const char* name : kFixtures) {
+  for (const char* name : kAllFixtures) {
     SCOPED_TRACE(name);
     const DebertaModel m = load_fixture(name);
     const int labels = m.config().num_labels;

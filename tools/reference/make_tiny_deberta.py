@@ -1,6 +1,6 @@
 """Builds the seeded tiny random DebertaV2ForSequenceClassification fixtures and their extra goldens.
 
-Writes test/fixtures/models/tiny-deberta-{1label-f32,3label-f16,1label-bf16}/ (config, safetensors, a tokenizer
+Writes test/fixtures/models/tiny-deberta-{1label-f32,3label-f16,1label-bf16,norel-f32}/ (config, safetensors, a tokenizer
 our loader reads: the cased WordPiece tokenizer of tiny-1label-bf16, until a DeBERTa-v3 Unigram one is
 supported), test/fixtures/goldens/deberta-log-buckets.json (make_log_bucket_position as transformers computes
 it, for the bucket settings below) and test/fixtures/goldens/tiny-deberta-long.json (fp32 logits of sequences
@@ -65,6 +65,13 @@ FIXTURES = {
         max_relative_positions=-1, pos_att_type=["c2p"], share_att_key=True, norm_rel_ebd="layer_norm",
         position_biased_input=False, hidden_act="gelu", pooler_hidden_act="gelu", layer_norm_eps=1e-7,
         num_labels=1), torch.bfloat16, 403, 256),
+    # No relative attention (DebertaV2Config's defaults): plain attention, yet HF still counts pos_att_type in the
+    # scale (sqrt(2d) here); absolute positions, relu feed-forward. Only long-sequence goldens (no pair goldens).
+    "tiny-deberta-norel-f32": (dict(
+        vocab_size=VOCAB, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=48,
+        max_position_embeddings=200, type_vocab_size=2, relative_attention=False, pos_att_type=["c2p"],
+        position_biased_input=True, hidden_act="relu", pooler_hidden_act="gelu", layer_norm_eps=1e-7,
+        num_labels=2, id2label={0: "no", 1: "yes"}, label2id={"no": 0, "yes": 1}), None, 404, 200),
 }
 
 # (bucket_size, max_position) pairs whose bucket tables the C++ test compares against: the fixtures', and
