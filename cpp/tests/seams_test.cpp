@@ -38,7 +38,7 @@ TEST(ModelRegistry, UnknownOrMalformedConfigsAreNamed) {
                      ErrorCode::UnsupportedArchitecture,
                      {"d/config.json", "RobertaForSequenceClassification is not supported", "BertForSequenceClassification"});
   test::expect_error([] { family_for_config(json{{"model_type", "deberta"}}, "c"); },
-                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta\"", "supported: bert, deberta-v2"});
+                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta\"", "supported: ", "deberta-v2"});
   test::expect_error([] { family_for_config(json::object(), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
   test::expect_error([] { family_for_config(json{{"architectures", json::array()}}, "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "empty"});
