@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { CrossEncoder } from '../lib/index';
 import { nativeAddonPath } from '../lib/native';
 import { type FixturePair, type GoldenLine, type GoldenMeta, readJsonLinesGz } from './helpers/jsonl';
-import { DEMO_MODEL_DIR, GOLDENS_DIR, modelDirFor, PAIRS_FILE, TINY_MODELS } from './helpers/paths';
+import { DEMO_MODEL_DIR, GOLDENS_DIR, modelDirFor, PAIRS_FILE, TINY_DEBERTA_MODELS, TINY_MODELS } from './helpers/paths';
 
 const LOGIT_TOLERANCE = 1e-4;
-const GOLDEN_MODELS = [...TINY_MODELS, 'debian-packages-mini', 'minilm-ce'] as const;
+const GOLDEN_MODELS = [...TINY_MODELS, ...TINY_DEBERTA_MODELS, 'debian-packages-mini', 'minilm-ce'] as const;
 // MiniLM (6 layers, 384 wide, up to 512 tokens) on all pairs takes minutes on a 2-core CI runner: score
 // every Nth pair instead, with N chosen so that at least this many pairs are checked. CE_PARITY_FULL=1
 // scores them all.

@@ -55,12 +55,18 @@ void reference_layer_norm(float* x, size_t rows, size_t width, const float* gamm
   layer_norm_reference(x, rows, width, gamma, beta, eps);
 }
 
+void reference_disentangled_attention(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
+                                      const float* k, const float* v, float* out, ThreadPool*) {
+  disentangled_attention_reference(layout, rel, q, k, v, out);
+}
+
 }  // namespace
 
 const OpsTable kFastOps = {"fast",          fast_linear,      fast_linear_activation, fast_linear_residual,
-                           attention_forward, layer_norm,     true};
+                           attention_forward, layer_norm,     disentangled_attention_forward, true};
 
 const OpsTable kReferenceOps = {"reference",         reference_linear,     reference_linear_activation,
-                                reference_linear_residual, reference_attention, reference_layer_norm, false};
+                                reference_linear_residual, reference_attention, reference_layer_norm,
+                                reference_disentangled_attention, false};
 
 }  // namespace ce

@@ -7,6 +7,7 @@
 
 #include "kernels/activations.h"
 #include "kernels/attention.h"
+#include "kernels/disentangled_attention.h"
 #include "kernels/gemm.h"
 
 namespace ce {
@@ -28,6 +29,9 @@ struct OpsTable {
                     ThreadPool* pool);
   void (*layer_norm)(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps,
                      ThreadPool* pool);
+  // DeBERTa's attention variant: content scores plus c2p / p2c relative-position terms.
+  void (*disentangled_attention)(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
+                                 const float* k, const float* v, float* out, ThreadPool* pool);
   // Whether the last layer may compute only the rows the head reads (its [CLS] rows): a pure saving of the fast
   // set; the reference set computes every row, as PyTorch does.
   bool head_rows_only;
@@ -60,6 +64,10 @@ class Ops {
   }
   void layer_norm(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps) const {
     table_->layer_norm(x, rows, width, gamma, beta, eps, pool_);
+  }
+  void disentangled_attention(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
+                              const float* k, const float* v, float* out) const {
+    table_->disentangled_attention(layout, rel, q, k, v, out, pool_);
   }
 
  private:

@@ -12,10 +12,11 @@ extern const ModelFamily kBertFamily;
 extern const ModelFamily kRobertaFamily;
 extern const ModelFamily kXlmRobertaFamily;
 extern const ModelFamily kElectraFamily;
+extern const ModelFamily kDebertaV2Family;
 
 const std::vector<const ModelFamily*>& model_families() {
   static const std::vector<const ModelFamily*> families = {&kBertFamily, &kRobertaFamily, &kXlmRobertaFamily,
-                                                           &kElectraFamily};
+                                                           &kElectraFamily, &kDebertaV2Family};
   return families;
 }
 

@@ -310,7 +310,7 @@ TEST(BertWeights, ShapeMismatchAgainstConfigFails) {
 // Every golden file with its model: ids come from the goldens, logits from PyTorch fp32.
 TEST(BertModel, MatchesPyTorchGoldens) {
   int checked = 0;
-  for (const test::GoldenSample& golden : test::golden_samples()) {
+  for (const test::GoldenSample& golden : test::golden_samples("bert")) {
     SCOPED_TRACE(golden.name);
     const std::string config_path = (golden.model_dir / "config.json").string();
     const BertConfig c = parse_bert_config(read_file_to_string(config_path, "config.json"), config_path);

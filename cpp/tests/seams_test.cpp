@@ -26,6 +26,9 @@ TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
                "xlm-roberta");
   EXPECT_STREQ(family_for_config(json{{"model_type", "xlm-roberta"}}, "c").name, "xlm-roberta");
   EXPECT_STREQ(family_for_config(json{{"model_type", "electra"}}, "c").name, "electra");
+  EXPECT_STREQ(family_for_config(json{{"architectures", {"DebertaV2ForSequenceClassification"}}}, "c").name,
+               "deberta-v2");
+  EXPECT_STREQ(family_for_config(json{{"model_type", "deberta-v2"}}, "c").name, "deberta-v2");
   // Every registered family has a name, something to match and both functions.
   for (const ModelFamily* f : model_families()) {
     EXPECT_NE(f->name, nullptr);
@@ -42,6 +45,8 @@ TEST(ModelRegistry, UnknownOrMalformedConfigsAreNamed) {
                       "XLMRobertaForSequenceClassification"});
   test::expect_error([] { family_for_config(json{{"model_type", "gpt2"}}, "c"); },
                      ErrorCode::UnsupportedArchitecture, {"model_type \"gpt2\"", "supported: bert", "electra"});
+  test::expect_error([] { family_for_config(json{{"model_type", "deberta"}}, "c"); },
+                     ErrorCode::UnsupportedArchitecture, {"model_type \"deberta\"", "supported: ", "deberta-v2"});
   test::expect_error([] { family_for_config(json::object(), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
   test::expect_error([] { family_for_config(json{{"architectures", json::array()}}, "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "empty"});

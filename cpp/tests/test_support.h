@@ -22,6 +22,8 @@
 #include "common/file_io.h"
 #include "model/bert/bert_config.h"
 #include "model/bert/bert_tensors.h"
+#include "model/config_json.h"
+#include "model/registry.h"
 
 namespace ce::test {
 
@@ -142,9 +144,10 @@ struct GoldenSample {
   nlohmann::json doc;
 };
 
-// Every golden sample file with its model. A golden whose model is missing (e.g. minilm-ce not built by
-// scripts/setup.sh) is a test failure, never a silent skip.
-inline std::vector<GoldenSample> golden_samples() {
+// Every golden sample file with its model (only those whose config.json the registry gives to `family`, e.g.
+// "bert", when one is named). A golden whose model is missing (e.g. minilm-ce not built by scripts/setup.sh) is a
+// test failure, never a silent skip.
+inline std::vector<GoldenSample> golden_samples(const std::string& family = "") {
   namespace fs = std::filesystem;
   const fs::path root = CE_SOURCE_DIR;
   const fs::path goldens = root / "test/fixtures/goldens";
@@ -163,6 +166,9 @@ inline std::vector<GoldenSample> golden_samples() {
       ADD_FAILURE() << "model for golden " << file << " not found (run scripts/setup.sh)";
       continue;
     }
+    const std::string config_path = (model_dir / "config.json").string();
+    const nlohmann::json config = parse_config_json(read_file_to_string(config_path, "config.json"), config_path);
+    if (!family.empty() && family_for_config(config, config_path).name != family) continue;
     out.push_back({name, model_dir, nlohmann::json::parse(read_file_to_string(entry.path().string(), file))});
   }
   return out;

@@ -8,7 +8,9 @@ export const PAIRS_FILE = path.join(FIXTURES_DIR, 'pairs.jsonl.gz');
 export const CACHE_DIR = path.join(REPO_ROOT, 'test', '.cache');
 
 export const TINY_MODELS = ['tiny-1label-f32', 'tiny-3label-f16', 'tiny-1label-bf16'] as const;
-export type TinyModel = (typeof TINY_MODELS)[number];
+/** DebertaV2ForSequenceClassification fixtures (tools/reference/make_tiny_deberta.py). */
+export const TINY_DEBERTA_MODELS = ['tiny-deberta-1label-f32', 'tiny-deberta-3label-f16', 'tiny-deberta-1label-bf16'] as const;
+export type TinyModel = (typeof TINY_MODELS)[number] | (typeof TINY_DEBERTA_MODELS)[number];
 
 export function fixtureModelDir(name: TinyModel): string {
   return path.join(FIXTURES_DIR, 'models', name);
@@ -22,7 +24,7 @@ export const MINILM_DIR = path.join(CACHE_DIR, 'models', 'minilm-ce');
 
 /** Model directory for a golden's model name. */
 export function modelDirFor(name: string): string {
-  if ((TINY_MODELS as readonly string[]).includes(name)) return fixtureModelDir(name as TinyModel);
+  if ([...TINY_MODELS, ...TINY_DEBERTA_MODELS].includes(name as TinyModel)) return fixtureModelDir(name as TinyModel);
   if (name === 'minilm-ce') return MINILM_DIR;
   if (name === 'debian-packages-mini') return DEMO_MODEL_DIR;
   throw new Error(`no model directory known for golden '${name}'`);

@@ -46,6 +46,9 @@ def model_paths() -> dict[str, Path]:
         "tiny-1label-f32": MODELS / "tiny-1label-f32",
         "tiny-3label-f16": MODELS / "tiny-3label-f16",
         "tiny-1label-bf16": MODELS / "tiny-1label-bf16",
+        "tiny-deberta-1label-f32": MODELS / "tiny-deberta-1label-f32",
+        "tiny-deberta-3label-f16": MODELS / "tiny-deberta-3label-f16",
+        "tiny-deberta-1label-bf16": MODELS / "tiny-deberta-1label-bf16",
         "debian-packages-mini": DEMO_MODEL,
         "minilm-ce": MINILM_CE,
     }

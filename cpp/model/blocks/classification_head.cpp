@@ -15,6 +15,12 @@ void ClassificationHead::run(const Ops& ops, const float* pooled, size_t rows, f
       // The same fused GEMM + activation as the encoder's feed-forward (torch's default erf GELU).
       ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluErf);
       break;
+    case HeadActivation::GeluTanh:
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluTanh);
+      break;
+    case HeadActivation::Relu:
+      ops.linear_activation(dense, pooled, rows, work, HiddenActivation::Relu);
+      break;
   }
   ops.linear(out, work, rows, logits);
 }

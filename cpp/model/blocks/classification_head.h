@@ -10,8 +10,9 @@
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// maths, other names); ELECTRA: classifier.dense -> GELU (erf) -> classifier.out_proj.
-enum class HeadActivation { Tanh, GeluErf };
+// maths, other names); ELECTRA: classifier.dense -> GELU (erf) -> classifier.out_proj; DeBERTa's ContextPooler:
+// pooler.dense -> pooler_hidden_act (GELU-erf by default; tanh form, ReLU, tanh) -> classifier.
+enum class HeadActivation { Tanh, GeluErf, GeluTanh, Relu };
 
 struct ClassificationHead {
   PackedLinear dense;  // hidden -> hidden

@@ -58,7 +58,8 @@ constexpr size_t kFeedForwardRows = 448;
 
 class Encoder {
  public:
-  Encoder(const Ops& ops, const EncoderShape& shape, ForwardScratch& s) : ops_(ops), c_(shape), h_(shape.hidden), s_(s) {}
+  Encoder(const Ops& ops, const EncoderShape& shape, ForwardScratch& s, const AttentionVariant* attention)
+      : ops_(ops), c_(shape), h_(shape.hidden), s_(s), attention_(attention) {}
 
   const float* run(const std::vector<EncoderLayerWeights>& layers, const std::vector<int32_t>& offsets) {
     const size_t seqs = offsets.size() - 1;
@@ -71,7 +72,7 @@ class Encoder {
       // After the last layer only each sequence's first row feeds the head, so (where the op set allows) that
       // layer computes queries, attention output and feed-forward for those rows alone (keys/values stay full).
       const bool first_only = ops_.head_rows_only() && l + 1 == layers.size();
-      hs = layer(layers[l], offsets, hs, rows, first_only);
+      hs = layer(l, layers[l], offsets, hs, rows, first_only);
       first_rows_only = first_only;
     }
     return first_rows_only ? hs : gather_first(hs, offsets, s_.slot(kCls).get(seqs * h_));
@@ -85,8 +86,8 @@ class Encoder {
   }
 
   // Runs one layer on hs (`rows` rows, in slot kHs) and returns its output, which is left in slot kHs.
-  float* layer(const EncoderLayerWeights& lw, const std::vector<int32_t>& offsets, float* hs, size_t rows,
-               bool first_only) {
+  float* layer(size_t index, const EncoderLayerWeights& lw, const std::vector<int32_t>& offsets, float* hs,
+               size_t rows, bool first_only) {
     const size_t seqs = offsets.size() - 1;
     float* k = s_.slot(kKvA).get(rows * h_);
     float* v = s_.slot(kKvB).get(rows * h_);
@@ -100,7 +101,11 @@ class Encoder {
 
     float* ctx = s_.slot(kCtx).get(qrows * h_);
     const AttentionLayout layout{first_only ? &first_offsets_ : &offsets, &offsets, h_, c_.heads};
-    ops_.attention(layout, q, k, v, ctx);
+    if (attention_ != nullptr) {
+      attention_->attend(ops_, index, lw, layout, q, k, v, ctx, s_);
+    } else {
+      ops_.attention(layout, q, k, v, ctx);
+    }
 
     // Keys and values are consumed: their buffers take the attention output and the layer output.
     float* attn = k;
@@ -127,6 +132,7 @@ class Encoder {
   const EncoderShape& c_;
   size_t h_;
   ForwardScratch& s_;
+  const AttentionVariant* attention_;
   std::vector<int32_t> first_offsets_;
 };
 
@@ -134,8 +140,9 @@ class Encoder {
 
 const float* run_post_norm_encoder(const Ops& ops, const EncoderShape& shape,
                                    const std::vector<EncoderLayerWeights>& layers,
-                                   const std::vector<int32_t>& offsets, ForwardScratch& scratch) {
-  return Encoder(ops, shape, scratch).run(layers, offsets);
+                                   const std::vector<int32_t>& offsets, ForwardScratch& scratch,
+                                   const AttentionVariant* attention) {
+  return Encoder(ops, shape, scratch, attention).run(layers, offsets);
 }
 
 }  // namespace ce

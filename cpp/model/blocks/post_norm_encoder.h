@@ -1,4 +1,5 @@
-// The post-norm transformer encoder of BERT, RoBERTa, XLM-R and ELECTRA: per layer, self-attention with biases
+// The post-norm transformer encoder of BERT, RoBERTa, XLM-R, ELECTRA and DeBERTa (with its attention variant): per
+// layer, self-attention with biases
 // -> output dense + residual -> LayerNorm -> feed-forward (dense, activation, dense) + residual -> LayerNorm.
 #pragma once
 
@@ -60,11 +61,23 @@ void check_encoder_layers(const EncoderShape& shape, const std::vector<EncoderLa
 // Throws InvalidArgument unless `l` is a packed out x in layer with a bias.
 void check_linear(const PackedLinear& l, int64_t out, int64_t in, const std::string& name, const char* model);
 
+// A self-attention other than scaled dot-product over the layer's projected queries, keys and values (DeBERTa's
+// disentangled attention): writes the context rows of `layout`'s query rows. Called once per layer with that
+// layer's index and weights, so it may read weights of its own per layer.
+class AttentionVariant {
+ public:
+  virtual ~AttentionVariant() = default;
+  virtual void attend(const Ops& ops, size_t layer, const EncoderLayerWeights& weights, const AttentionLayout& layout,
+                      const float* q, const float* k, const float* v, float* ctx, ForwardScratch& scratch) const = 0;
+};
+
 // Runs every layer over the hidden states in scratch slot kHs (`offsets`: the batch's sequences) and returns
 // each sequence's first-token row of the last layer's output ([sequences][hidden]). Where the op set allows,
-// the last layer computes queries, attention output and feed-forward for those rows alone.
+// the last layer computes queries, attention output and feed-forward for those rows alone. `attention` null:
+// scaled dot-product attention (ops.attention).
 const float* run_post_norm_encoder(const Ops& ops, const EncoderShape& shape,
                                    const std::vector<EncoderLayerWeights>& layers,
-                                   const std::vector<int32_t>& offsets, ForwardScratch& scratch);
+                                   const std::vector<int32_t>& offsets, ForwardScratch& scratch,
+                                   const AttentionVariant* attention = nullptr);
 
 }  // namespace ce

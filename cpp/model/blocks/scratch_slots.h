@@ -9,6 +9,7 @@ namespace ce::scratch_slots {
 // after attention has consumed keys and values), kQ, kCtx, kInter (one feed-forward chunk), kCls (gathered
 // first-token rows); the head works in kPooled; embeddings narrower than the hidden state (ELECTRA) are built in
 // kEmbed before their projection. Five hidden-state-sized buffers live at once.
-enum Slot : size_t { kHs, kKvA, kKvB, kQ, kCtx, kInter, kCls, kPooled, kEmbed };
+// An attention variant may use kVariantA / kVariantB (DeBERTa: the layer's relative-position projections).
+enum Slot : size_t { kHs, kKvA, kKvB, kQ, kCtx, kInter, kCls, kPooled, kEmbed, kVariantA, kVariantB };
 
 }  // namespace ce::scratch_slots
