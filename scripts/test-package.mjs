@@ -105,15 +105,16 @@ function fromSourceFallback(work, tarball, smokeArgs) {
 }
 
 // The system's nlohmann-json (headers and CMake package) hidden from a command: a private mount namespace with
-// empty folders bound over its directories (root only, as in CI), so neither CMake nor the compiler's default
-// include path can reach it. Returns the command's output; it must fail.
+// empty folders bound over its directories (as root, as in CI; otherwise inside a user namespace too), so neither
+// CMake nor the compiler's default include path can reach it. Returns the command's output; it must fail.
 const SYSTEM_JSON_DIRS = ['/usr/include/nlohmann', '/usr/share/cmake/nlohmann_json', '/usr/local/include/nlohmann'];
 function withoutSystemJson(work, command, args, options) {
   const empty = join(work, 'empty');
   mkdirSync(empty, { recursive: true });
   const mounts = SYSTEM_JSON_DIRS.filter((dir) => existsSync(dir)).map((dir) => `mount --bind '${empty}' '${dir}'`);
   const script = `${mounts.join(' && ') || 'true'} && exec "$@"`;
-  return run('unshare', ['--mount', 'sh', '-c', script, 'sh', command, ...args], { ...options, mustFail: true });
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+  return run('unshare', [...userNamespace, '--mount', 'sh', '-c', script, 'sh', command, ...args], { ...options, mustFail: true });
 }
 
 function onPath(name, pathValue) {
@@ -131,7 +132,7 @@ if (process.argv.includes('--from-source-only')) {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, quiet: true }))[0];
   const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
   rmSync(work, { recursive: true, force: true });
-  log(`OK: built from source on install (no ninja, after a failed configure): ${source.trim()}`);
+  log(`OK: built from source on install (no ninja; after a configure without nlohmann-json and a broken one): ${source.trim()}`);
   process.exit(0);
 }
 
