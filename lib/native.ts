@@ -201,7 +201,8 @@ export function native(): NativeAddon {
     found = nativeAddonPath();
   } catch (cause) {
     const where = ['build/Release', 'build/Debug', `prebuilds/${process.platform}-${process.arch}`];
-    throw loadFailure(where.map((dir) => path.join(PACKAGE_ROOT, dir)), cause);
+    const override = process.env[ADDON_OVERRIDE_ENV];
+    throw loadFailure(override ? [override] : where.map((dir) => path.join(PACKAGE_ROOT, dir)), cause);
   }
   try {
     addon = require(found) as NativeAddon;
@@ -211,7 +212,19 @@ export function native(): NativeAddon {
   return addon;
 }
 
+/**
+ * CROSS_ENCODER_ADDON names a .node file to load instead of the package's own: the ASan build the Node tests run
+ * against (scripts/test-asan-node.mjs), or a local debug build. Unset (or empty) means the usual resolution.
+ */
+export const ADDON_OVERRIDE_ENV = 'CROSS_ENCODER_ADDON';
+
 /** The file native() loads (or would load); for `info` and diagnostics. */
 export function nativeAddonPath(): string {
+  const override = process.env[ADDON_OVERRIDE_ENV];
+  if (override) {
+    const file = path.resolve(override);
+    if (!fs.existsSync(file)) throw new Error(`${ADDON_OVERRIDE_ENV} is set to ${override}, which does not exist`);
+    return file;
+  }
   return nodeGypBuild.path(PACKAGE_ROOT);
 }

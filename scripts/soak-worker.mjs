@@ -131,36 +131,44 @@ async function loadDisposeCycle() {
   counters.ops += 2;
 }
 
-// Linux splits RSS into anonymous memory (heap, stacks: where a leak shows) and mapped files (the weights).
-function rssParts() {
+// Linux splits RSS into anonymous memory (heap, stacks: where a leak shows) and mapped files (the weights, Node's
+// own binary: pages the kernel may drop and fault back in under memory pressure); Threads counts live threads.
+function procStatus() {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    const kib = (field) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) * 1024;
-    return { rssAnon: kib('RssAnon'), rssFile: kib('RssFile') };
+    const field = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
+    return { rssAnon: field('RssAnon') * 1024, rssFile: field('RssFile') * 1024, threads: field('Threads') };
   } catch {
-    return { rssAnon: NaN, rssFile: NaN };
+    return { rssAnon: NaN, rssFile: NaN, threads: NaN };
   }
 }
 
-function sample() {
+// Taken between rounds, when only the long-lived model exists and no call is in flight: a sample taken mid-round
+// would also count the cycle's second model (its packed weights, ~20 MiB for the demo model) and the buffers of
+// the calls running, so RSS would depend on where in a round the timer fell (measured: +-10% between samples).
+async function sample() {
   globalThis.gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  process.send({ type: 'sample', elapsedMs: Date.now() - started, rss, heapUsed, ...rssParts(), ...counters });
+  // Node-API finalizers of collected handles may run on the next turn of the loop: let them free native memory.
+  await new Promise((resolve) => setImmediate(resolve));
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  process.send({ type: 'sample', elapsedMs: Date.now() - started, rss, heapUsed, heapTotal, external, ...procStatus(), ...counters });
 }
 
 const model = await CrossEncoder.load('demo', { threads: 2 });
 counters.loads++;
-const sampler = setInterval(sample, sampleMs);
+let nextSampleMs = 0;
 try {
   while (Date.now() - started < durationMs) {
     await Promise.all([fixedScores(model), rankSmall(model), rankSmall(model), predictLong(model), aborted(model),
       badArguments(model), loadDisposeCycle()]);
+    if (Date.now() - started >= nextSampleMs) {
+      await sample();
+      nextSampleMs = Date.now() - started + sampleMs;
+    }
   }
 } catch (error) {
   if (!process.exitCode) fail(`unexpected: ${describe(error)}\n${error?.stack ?? ''}`);
-} finally {
-  clearInterval(sampler);
 }
-sample();
+await sample();
 await model.dispose();
 process.disconnect();

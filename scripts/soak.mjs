@@ -2,7 +2,7 @@
 // its RSS every few seconds; fails when the child crashes, any call fails in an unexpected way, a score
 // changes, or RSS grows more than 5% from the end of warm-up to the end. `npm run test:soak` is the 2-minute
 // CI version. The addon it loads is the one the package would (build/Release first: npm run build:native).
-//   node scripts/soak.mjs [--minutes 30] [--sample-seconds N] [--max-growth 0.05] [--default-arenas]
+//   node scripts/soak.mjs [--minutes 30] [--sample-seconds N] [--max-growth 0.05] [--default-malloc]
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '30' },
     'sample-seconds': { type: 'string' },
     'max-growth': { type: 'string', default: '0.05' },
-    'default-arenas': { type: 'boolean', default: false },
+    'default-malloc': { type: 'boolean', default: false },
+    'default-arenas': { type: 'boolean', default: false },  // the old name of --default-malloc
   },
 });
 const minutes = Number(values.minutes);
@@ -47,12 +48,23 @@ const started = Date.now();
 const samples = [];
 let failure = null;
 
-// glibc gives new threads their own malloc arenas (up to 8 per core) and never returns them; every load starts a
-// thread pool, so with the default the arenas' high-water marks rise in steps of several MiB for minutes (measured
-// here: 166 -> 185 MiB in 4 min, 840 load/dispose cycles), which says nothing about leaks. Two arenas keep RSS
-// a measure of live memory (same run: 140-147 MiB). --default-arenas measures the allocator as users get it.
+// The soak measures live memory, so two glibc malloc behaviours that keep freed memory resident are pinned
+// (--default-malloc measures the allocator as users get it instead):
+// - arenas: glibc gives new threads their own (up to 8 per core) and never returns them; every load starts a
+//   thread pool, so their high-water marks rise in steps of several MiB for minutes (measured: 166 -> 185 MiB in
+//   4 min, 840 load/dispose cycles). MALLOC_ARENA_MAX=2.
+// - the mmap threshold: glibc serves blocks >= 128 KiB with mmap (returned on free) until such a block is freed,
+//   then raises the threshold to that block's size (up to 32 MiB), so later buffers of that size come from the
+//   heap and stay resident after free, by an amount that depends on the order of frees. With only the arenas
+//   pinned, quiescent samples of one run went 147-152 MiB (anon 100-105) in its first minute and 139.5 after
+//   three; with the thresholds pinned too (which turns the adjustment off) the same load measured 98.4-99.5 MiB
+//   (anon 51.1-52.1) from the first minute on. A leak still shows: leaked blocks stay mapped either way.
 const env = { ...process.env };
-if (!values['default-arenas']) env.MALLOC_ARENA_MAX ??= '2';
+if (!values['default-malloc'] && !values['default-arenas']) {
+  env.MALLOC_ARENA_MAX ??= '2';
+  env.MALLOC_MMAP_THRESHOLD_ ??= '131072';
+  env.MALLOC_TRIM_THRESHOLD_ ??= '131072';
+}
 const child = fork(join(here, 'soak-worker.mjs'), [String(durationMs), String(sampleMs)], {
   env,
   execArgv: ['--import', 'tsx', '--expose-gc'],
@@ -64,7 +76,8 @@ child.on('message', (message) => {
     const phase = inWarmup(message) ? 'warm-up' : '';
     console.log(`soak: ${(message.elapsedMs / 1000).toFixed(0).padStart(5)} s  rss ${mib(message.rss).padStart(7)} MiB  ` +
       `(anon ${mib(message.rssAnon).padStart(6)}, file ${mib(message.rssFile).padStart(5)})  ` +
-      `heap ${mib(message.heapUsed).padStart(6)} MiB  ops ${String(message.ops).padStart(7)}  ` +
+      `heap ${mib(message.heapUsed).padStart(6)} MiB  ext ${mib(message.external).padStart(5)}  ` +
+      `threads ${String(message.threads).padStart(3)}  ops ${String(message.ops).padStart(7)}  ` +
       `loads ${String(message.loads).padStart(4)}  aborts ${String(message.aborts).padStart(5)}  ${phase}`);
   } else if (message.type === 'failure') {
     failure ??= message.error;

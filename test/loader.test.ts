@@ -79,6 +79,36 @@ describe('native addon loader', () => {
     assert.ok(result.message.includes(path.join(dir, PREBUILD)), result.message);
     assert.match(result.message, /Cause: /);
   });
+
+  // CROSS_ENCODER_ADDON: how the Node tests run against the ASan build (scripts/test-asan-node.mjs).
+  const LOADED_FROM = `
+const { CrossEncoder } = require('./dist/cjs/index.js');
+const { nativeAddonPath } = require('./dist/cjs/native.js');
+CrossEncoder.load('demo').then(async (m) => {
+  const loaded = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
+  console.log(JSON.stringify({ path: nativeAddonPath(), loaded }));
+  await m.dispose();
+}, (e) => { console.log(JSON.stringify({ code: e.code, message: e.message })); });
+`;
+
+  test('CROSS_ENCODER_ADDON names the addon file to load instead of the package\'s own', () => {
+    const dir = installedPackage('none');
+    const copy = path.join(dir, 'elsewhere', 'addon-copy.node');
+    mkdirSync(path.dirname(copy));
+    copyFileSync(BUILT_ADDON, copy);
+    const out = node(['-e', LOADED_FROM], dir, { ...process.env, CROSS_ENCODER_ADDON: copy });
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), { path: copy, loaded: [copy] });
+  });
+
+  test('CROSS_ENCODER_ADDON naming a missing file: ERR_ADDON_NOT_FOUND naming that file, no fallback', () => {
+    const dir = installedPackage('addon');
+    const missing = path.join(dir, 'no-such.node');
+    const result = JSON.parse(node(['-e', RANK_DEMO], dir, { ...process.env, CROSS_ENCODER_ADDON: missing }).stdout);
+    assert.equal(result.code, 'ERR_ADDON_NOT_FOUND');
+    assert.ok(result.message.includes(`Looked in: ${missing}.`), result.message);
+    assert.match(result.message, /CROSS_ENCODER_ADDON is set to/);
+  });
 });
 
 describe('install hook (scripts/install.mjs)', () => {
