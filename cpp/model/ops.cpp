@@ -55,12 +55,25 @@ void reference_layer_norm(float* x, size_t rows, size_t width, const float* gamm
   layer_norm_reference(x, rows, width, gamma, beta, eps);
 }
 
+void reference_gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out, ThreadPool*) {
+  gated_activation_reference(act, x, rows, width, out);
+}
+
+// RoPE is a handful of products per element with no reduction: one implementation serves both sets (the reference
+// simply runs it on one thread).
+void reference_rotary(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden,
+                      ThreadPool*) {
+  apply_rotary(table, x, offsets, hidden, nullptr);
+}
+
 }  // namespace
 
 const OpsTable kFastOps = {"fast",          fast_linear,      fast_linear_activation, fast_linear_residual,
-                           attention_forward, layer_norm,     true};
+                           attention_forward, layer_norm,     gated_activation,       apply_rotary,
+                           true};
 
 const OpsTable kReferenceOps = {"reference",         reference_linear,     reference_linear_activation,
-                                reference_linear_residual, reference_attention, reference_layer_norm, false};
+                                reference_linear_residual, reference_attention, reference_layer_norm,
+                                reference_gated_activation, reference_rotary, false};
 
 }  // namespace ce

@@ -4,10 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "kernels/activations.h"
 #include "kernels/attention.h"
+#include "kernels/gated_activation.h"
 #include "kernels/gemm.h"
+#include "kernels/rotary.h"
 
 namespace ce {
 
@@ -28,6 +32,11 @@ struct OpsTable {
                     ThreadPool* pool);
   void (*layer_norm)(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps,
                      ThreadPool* pool);
+  // Gated MLP activation (GeGLU): x rows of [input | gate] (2 * width), out = act(input) * gate; x is clobbered.
+  void (*gated_activation)(HiddenActivation act, float* x, size_t rows, size_t width, float* out, ThreadPool* pool);
+  // RoPE on packed q or k rows in place (see apply_rotary: row offsets[s] + t is position t).
+  void (*rotary)(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden,
+                 ThreadPool* pool);
   // Whether the last layer may compute only the rows the head reads (its [CLS] rows): a pure saving of the fast
   // set; the reference set computes every row, as PyTorch does.
   bool head_rows_only;
@@ -60,6 +69,12 @@ class Ops {
   }
   void layer_norm(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps) const {
     table_->layer_norm(x, rows, width, gamma, beta, eps, pool_);
+  }
+  void gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out) const {
+    table_->gated_activation(act, x, rows, width, out, pool_);
+  }
+  void rotary(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden) const {
+    table_->rotary(table, x, offsets, hidden, pool_);
   }
 
  private:

@@ -9,9 +9,10 @@ namespace ce {
 
 // One line per family; each is defined in its own folder (model/<family>/<family>_family.cpp).
 extern const ModelFamily kBertFamily;
+extern const ModelFamily kModernBertFamily;
 
 const std::vector<const ModelFamily*>& model_families() {
-  static const std::vector<const ModelFamily*> families = {&kBertFamily};
+  static const std::vector<const ModelFamily*> families = {&kBertFamily, &kModernBertFamily};
   return families;
 }
 

@@ -7,13 +7,12 @@
 #include "model/bert/bert_config.h"
 #include "model/blocks/classification_head.h"
 #include "model/blocks/embedding_table.h"
+#include "model/blocks/layer_norm_weights.h"
 
 namespace ce {
 
 class SafetensorsCheckpoint;
 class ThreadPool;
-
-struct LayerNormWeights { std::vector<float> gamma, beta; };
 
 struct BertLayerWeights {
   PackedLinear query, key, value, attention_output, intermediate, output;

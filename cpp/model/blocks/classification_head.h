@@ -1,21 +1,24 @@
 // The sequence-classification head, a stage of its own after the encoder: one pooled row per sequence ->
-// dense -> activation -> output projection -> logits.
+// dense -> activation -> (optional LayerNorm) -> output projection -> logits.
 #pragma once
 
 #include <cstddef>
 
 #include "kernels/gemm.h"
+#include "model/blocks/layer_norm_weights.h"
 #include "model/ops.h"
 
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// shape, other names); ELECTRA and ModernBERT use other activations (and a norm), added with their families.
-enum class HeadActivation { Tanh };
+// shape, other names); ModernBERT: head.dense -> classifier_activation (GELU) -> head.norm -> classifier.
+enum class HeadActivation { Tanh, GeluErf, GeluTanh, Relu };
 
 struct ClassificationHead {
   PackedLinear dense;  // hidden -> hidden
   HeadActivation activation = HeadActivation::Tanh;
+  LayerNormWeights norm;  // after the activation when gamma is not empty (ModernBertPredictionHead)
+  float norm_eps = 1e-5f;
   PackedLinear out;    // hidden -> num_labels
 
   // `pooled`: `rows` rows of dense.in_features; `work`: rows * dense.out_features floats of scratch;
