@@ -112,10 +112,10 @@ describe('model directory errors', () => {
   test('unsupported architecture', async () => {
     const dir = brokenCopy();
     editJson(path.join(dir, 'config.json'), (config) => {
-      config.architectures = ['RobertaForSequenceClassification'];
-      config.model_type = 'roberta';
+      config.architectures = ['GPT2ForSequenceClassification'];
+      config.model_type = 'gpt2';
     });
-    await assertLoadFails(dir, 'ERR_UNSUPPORTED_ARCHITECTURE', /roberta/i);
+    await assertLoadFails(dir, 'ERR_UNSUPPORTED_ARCHITECTURE', /GPT2ForSequenceClassification/);
   });
 
   test('unsupported activation class', async () => {

@@ -258,8 +258,8 @@ function caseList() {
   config('config-top-level-array', ERR_CFG, 'top level must be a JSON object', '[1, 2]');
   config('config-missing-model-type', ERR_CFG, 'missing "model_type"', (c) => delete c.model_type);
   config('config-model-type-number', ERR_CFG, '"model_type" must be a string, got 3', (c) => (c.model_type = 3));
-  config('config-unsupported-architecture', 'ERR_UNSUPPORTED_ARCHITECTURE', 'RobertaForSequenceClassification', (c) => {
-    c.architectures = ['RobertaForSequenceClassification'];
+  config('config-unsupported-architecture', 'ERR_UNSUPPORTED_ARCHITECTURE', 'GPT2ForSequenceClassification', (c) => {
+    c.architectures = ['GPT2ForSequenceClassification'];
   });
   config('config-hidden-size-negative', ERR_CFG, '"hidden_size" must be positive, got -32', (c) => (c.hidden_size = -32));
   config('config-hidden-size-zero', ERR_CFG, '"hidden_size" must be positive', (c) => (c.hidden_size = 0));

@@ -23,7 +23,10 @@ struct ModelInfo {
   std::vector<std::string> labels;  // id2label in id order; "LABEL_i" when absent
   size_t max_sequence_length = 0;   // tokens one sequence may have (BERT: max_position_embeddings)
   size_t vocab_size = 0;            // embedding rows: every token id must be below it
-  size_t type_vocab_size = 0;       // token type ids must be below it
+  size_t type_vocab_size = 0;       // token type ids must be below it (when used)
+  // false: the model reads no token type ids (RoBERTa, XLM-R: their HF tokenizers return none, so the model adds
+  // type row 0 to every token), and whatever ids the tokenizer computed are not checked against type_vocab_size.
+  bool uses_token_type_ids = true;
   // sentence-transformers' activation class name from config.json, empty when it names none.
   std::string st_activation_fn;
   WeightsSummary weights;

@@ -9,10 +9,14 @@ namespace ce {
 
 // One line per family; each is defined in its own folder (model/<family>/<family>_family.cpp).
 extern const ModelFamily kBertFamily;
+extern const ModelFamily kRobertaFamily;
+extern const ModelFamily kXlmRobertaFamily;
+extern const ModelFamily kElectraFamily;
 extern const ModelFamily kModernBertFamily;
 
 const std::vector<const ModelFamily*>& model_families() {
-  static const std::vector<const ModelFamily*> families = {&kBertFamily, &kModernBertFamily};
+  static const std::vector<const ModelFamily*> families = {&kBertFamily, &kRobertaFamily, &kXlmRobertaFamily,
+                                                           &kElectraFamily, &kModernBertFamily};
   return families;
 }
 

@@ -1,6 +1,7 @@
 // Batch validation and op-set selection shared by every family's forward pass.
 #include "model/sequence_classifier.h"
 
+#include <cstdint>
 #include <utility>
 
 namespace ce {
@@ -12,8 +13,10 @@ SequenceClassifier::~SequenceClassifier() = default;
 
 void SequenceClassifier::forward_with(const Ops& ops, const PackedBatch& batch, float* logits,
                                       ForwardScratch* scratch) const {
-  validate_packed_batch(batch, BatchLimits{static_cast<int64_t>(info_.vocab_size),
-                                           static_cast<int64_t>(info_.type_vocab_size),
+  // Type ids a model never reads need only be valid int32 values (the lower bound is still checked).
+  const int64_t type_limit = info_.uses_token_type_ids ? static_cast<int64_t>(info_.type_vocab_size)
+                                                       : static_cast<int64_t>(INT32_MAX) + 1;
+  validate_packed_batch(batch, BatchLimits{static_cast<int64_t>(info_.vocab_size), type_limit,
                                            static_cast<int64_t>(info_.max_sequence_length)});
   if (batch.num_sequences() == 0) return;
   ForwardScratch local;

@@ -239,8 +239,8 @@ TEST(BertWeights, WordEmbeddingsReadFromTheFileScoreLikeInMemory) {
       const fs::path file = dir.path() / "model.safetensors";
       write_f32_safetensors(file, t, data_start);
       BertWeights w = load_bert_weights(SafetensorsCheckpoint::open_file(file.string()), c, nullptr, in_memory);
-      EXPECT_EQ(w.word_embeddings.in_memory(), in_memory);
-      ASSERT_EQ(w.word_embeddings.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
+      EXPECT_EQ(w.embeddings.word.in_memory(), in_memory);
+      ASSERT_EQ(w.embeddings.word.size(), static_cast<size_t>(c.vocab_size * c.hidden_size));
       model.emplace(c, std::move(w));
     }  // the file is deleted here
     std::vector<float> out(3 * static_cast<size_t>(c.num_labels));

@@ -10,6 +10,8 @@
 
 namespace ce {
 
+// The hyper-parameters of a BERT-shaped encoder (BERT, RoBERTa, XLM-R and ELECTRA share them), with the
+// cross-encoder metadata.
 struct BertConfig {
   std::string architecture;  // "BertForSequenceClassification"
   int vocab_size = 0;
@@ -27,6 +29,17 @@ struct BertConfig {
   // `sbert_ce_default_activation_function`; empty when neither is present.
   std::string st_activation_fn;
 };
+
+class ConfigFields;
+
+// transformers' defaults of a config class for absent size keys (BertConfig: 30522, 768, 12, 12, 3072, 512, 2).
+struct EncoderSizeDefaults {
+  int vocab_size, hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, max_position_embeddings,
+      type_vocab_size;
+};
+// Reads the size keys every BERT-shaped config has (RoBERTa, XLM-R and ELECTRA reuse BertConfig for them) and
+// checks hidden_size % num_attention_heads == 0; InvalidConfig naming the key otherwise.
+void read_encoder_sizes(const ConfigFields& fields, BertConfig& config, const EncoderSizeDefaults& defaults);
 
 // Parses and validates config.json text (positive sizes, hidden % heads == 0, model_type "bert",
 // position_embedding_type "absolute", architecture BertForSequenceClassification).

@@ -1,13 +1,14 @@
-// BertForSequenceClassification forward pass on a packed batch of variable-length sequences (no padding).
+// BertForSequenceClassification: the shared encoder classifier with BERT's spec (positions from 0, token types,
+// pooler head).
 #pragma once
 
 #include "model/bert/bert_config.h"
 #include "model/bert/bert_weights.h"
-#include "model/sequence_classifier.h"
+#include "model/blocks/encoder_classifier.h"
 
 namespace ce {
 
-class BertModel final : public SequenceClassifier {
+class BertModel final : public EncoderClassifier {
  public:
   // Checks every tensor's shape against `config` (ce::Error InvalidArgument naming the layer otherwise).
   BertModel(BertConfig config, BertWeights weights);
@@ -15,12 +16,8 @@ class BertModel final : public SequenceClassifier {
   ~BertModel() override;
   const BertConfig& config() const { return config_; }
 
- protected:
-  void run(const Ops& ops, const PackedBatch& batch, float* logits, ForwardScratch& scratch) const override;
-
  private:
   BertConfig config_;
-  BertWeights weights_;
 };
 
 // The model-neutral description of a BERT config (labels, limits, activation name).

@@ -1,21 +1,18 @@
-// The BERT tensor table's shapes and its full list.
+// The BERT tensor names and their full list.
 #include "model/bert/bert_tensors.h"
+
+#include "model/blocks/post_norm_encoder.h"
 
 namespace ce::bert_tensors {
 
-int64_t size_of(Dim dim, const BertConfig& c) {
-  switch (dim) {
-    case Dim::Hidden: return c.hidden_size;
-    case Dim::Intermediate: return c.intermediate_size;
-    case Dim::Labels: return c.num_labels;
-    case Dim::Vocab: return c.vocab_size;
-    case Dim::Positions: return c.max_position_embeddings;
-    case Dim::TokenTypes: return c.type_vocab_size;
-  }
-  return 0;
+EncoderTensorNames names() {
+  EncoderTensorNames n;
+  n.base_prefix = kPrefix;
+  n.head_dense = kPooler;
+  n.head_dense_in_base = true;
+  n.head_out = kClassifier;
+  return n;
 }
-
-std::string layer_prefix(size_t layer) { return "encoder.layer." + std::to_string(layer) + "."; }
 
 std::vector<TensorSpec> all(const BertConfig& c) {
   const int64_t h = c.hidden_size;
@@ -33,11 +30,14 @@ std::vector<TensorSpec> all(const BertConfig& c) {
   t.push_back({p + kPositionEmbeddings, {c.max_position_embeddings, h}});
   t.push_back({p + kTokenTypeEmbeddings, {c.type_vocab_size, h}});
   norm(p + kEmbeddingNorm);
+  EncoderShape shape;
+  shape.hidden = static_cast<size_t>(c.hidden_size);
+  shape.intermediate = static_cast<size_t>(c.intermediate_size);
   for (size_t i = 0; i < static_cast<size_t>(c.num_hidden_layers); ++i) {
-    const std::string lp = p + layer_prefix(i);
-    for (const LayerTensorSpec& s : kLayerTensors) {
+    const std::string lp = p + encoder_tensors::layer_prefix(i);
+    for (const encoder_tensors::LayerTensorSpec& s : encoder_tensors::kLayerTensors) {
       if (s.linear != nullptr) {
-        linear(lp + s.name, size_of(s.out, c), size_of(s.in, c));
+        linear(lp + s.name, encoder_tensors::size_of(s.out, shape), encoder_tensors::size_of(s.in, shape));
       } else {
         norm(lp + s.name);
       }

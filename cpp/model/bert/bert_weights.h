@@ -1,38 +1,22 @@
-// BertForSequenceClassification weights in memory (Linear layers packed for the GEMM), and their loader.
+// BertForSequenceClassification weights in memory (the shared encoder-classifier blocks), and their loader.
 #pragma once
 
-#include <vector>
-
-#include "kernels/gemm.h"
 #include "model/bert/bert_config.h"
-#include "model/blocks/classification_head.h"
-#include "model/blocks/embedding_table.h"
-#include "model/blocks/layer_norm_weights.h"
+#include "model/blocks/encoder_classifier.h"
 
 namespace ce {
 
 class SafetensorsCheckpoint;
 class ThreadPool;
 
-struct BertLayerWeights {
-  PackedLinear query, key, value, attention_output, intermediate, output;
-  LayerNormWeights attention_norm, output_norm;
-};
+using BertLayerWeights = EncoderLayerWeights;
+using BertWeights = EncoderClassifierWeights;  // head: pooler.dense -> tanh -> classifier
 
-struct BertWeights {
-  EmbeddingTable word_embeddings;
-  std::vector<float> position_embeddings, token_type_embeddings;  // row-major [n][hidden]
-  LayerNormWeights embedding_norm;
-  std::vector<BertLayerWeights> layers;
-  ClassificationHead head;  // pooler.dense -> tanh -> classifier
-};
+// The blocks a BERT config selects: positions from 0, token types used, pooler head.
+EncoderClassifierSpec bert_spec(const BertConfig& config);
 
-// Reads every tensor of the table in bert_tensors.h by its HF name (`bert.` prefix optional; legacy LayerNorm
-// gamma/beta accepted), validates shapes against `config`, converts to fp32. Throws ce::Error naming the tensor on
-// mismatch. With a pool, the layers are converted and packed on its threads; the error reported is the one the
-// serial order (embeddings, layers in order, pooler, classifier) would have met first.
-// `embeddings_in_memory`: false reads an F32 word-embedding table from the file as needed (see EmbeddingTable);
-// true, and any F16/BF16 table, is converted into memory.
+// Reads every tensor of bert_tensors.h by its HF name (`bert.` prefix optional; legacy LayerNorm gamma/beta
+// accepted), validates shapes against `config`, converts to fp32 (see load_encoder_classifier_weights).
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
                               ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
 

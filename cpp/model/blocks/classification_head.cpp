@@ -12,6 +12,7 @@ void ClassificationHead::run(const Ops& ops, const float* pooled, size_t rows, f
       tanh_inplace(work, rows * static_cast<size_t>(dense.out_features));
       break;
     case HeadActivation::GeluErf:
+      // The same fused GEMM + activation as the encoder's feed-forward (torch's default erf GELU).
       ops.linear_activation(dense, pooled, rows, work, HiddenActivation::GeluErf);
       break;
     case HeadActivation::GeluTanh:

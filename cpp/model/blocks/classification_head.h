@@ -11,7 +11,8 @@
 namespace ce {
 
 // BERT: pooler.dense -> tanh -> classifier; (XLM-)RoBERTa: classifier.dense -> tanh -> classifier.out_proj (same
-// shape, other names); ModernBERT: head.dense -> classifier_activation (GELU) -> head.norm -> classifier.
+// maths, other names); ELECTRA: classifier.dense -> GELU (erf) -> classifier.out_proj; ModernBERT: head.dense ->
+// classifier_activation -> head.norm -> classifier.
 enum class HeadActivation { Tanh, GeluErf, GeluTanh, Relu };
 
 struct ClassificationHead {

@@ -1,12 +1,10 @@
-// A LayerNorm's parameters (zeros for beta when the norm has no bias, as ModernBERT's norm_bias=false).
+// A LayerNorm's parameters: gamma (HF `weight`, legacy `gamma`) and beta (`bias` / `beta`), [width] each.
 #pragma once
 
 #include <vector>
 
 namespace ce {
 
-struct LayerNormWeights {
-  std::vector<float> gamma, beta;
-};
+struct LayerNormWeights { std::vector<float> gamma, beta; };
 
 }  // namespace ce

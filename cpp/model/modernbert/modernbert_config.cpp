@@ -1,12 +1,12 @@
 // Parses config.json into a ModernBertConfig, rejecting anything the ModernBERT runtime cannot run faithfully.
 #include "model/modernbert/modernbert_config.h"
 
-#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/untrusted_json.h"
+#include "model/config_fields.h"
 
 namespace ce {
 
@@ -14,36 +14,20 @@ namespace {
 
 using nlohmann::json;
 
+// ConfigFields (the readers every family shares) plus what ModernBERT's config adds: booleans, nested objects,
+// positive reals.
 class Reader {
  public:
-  Reader(const json& j, const std::string& source) : j_(j), source_(source) {}
+  Reader(const json& j, const std::string& source) : j_(j), fields_(j, source) {}
 
-  [[noreturn]] void invalid(const std::string& what) const { throw Error(ErrorCode::InvalidConfig, source_ + ": " + what); }
-  [[noreturn]] void unsupported(const std::string& what) const {
-    throw Error(ErrorCode::UnsupportedArchitecture, source_ + ": " + what);
-  }
+  const ConfigFields& fields() const { return fields_; }
+  [[noreturn]] void invalid(const std::string& what) const { fields_.invalid(what); }
+  [[noreturn]] void unsupported(const std::string& what) const { fields_.unsupported(what); }
 
   // The value of `key`, or null when absent (transformers treats null like unset).
   const json* find(const json& obj, const char* key) const {
     auto it = obj.find(key);
     return it == obj.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  // An integer in [min, max]; absent takes transformers' default. Caps keep a hostile config from asking for
-  // absurd allocations.
-  int integer(const char* key, int64_t default_value, int64_t min, int64_t max) const {
-    const json* v = find(j_, key);
-    if (v == nullptr) return static_cast<int>(default_value);
-    if (!v->is_number_integer()) invalid(std::string("\"") + key + "\" must be an integer, got " + describe_json(*v));
-    // nlohmann stores non-negative literals as unsigned: compare those as unsigned (one above INT64_MAX would wrap).
-    const bool outside = v->is_number_unsigned()
-                             ? v->get<uint64_t>() > static_cast<uint64_t>(max) ||
-                                   v->get<uint64_t>() < static_cast<uint64_t>(std::max<int64_t>(min, 0))
-                             : v->get<int64_t>() > max || v->get<int64_t>() < min;
-    if (outside)
-      invalid(std::string("\"") + key + "\" = " + describe_json(*v) + " is outside [" + std::to_string(min) + ", " +
-              std::to_string(max) + "]");
-    return static_cast<int>(v->get<int64_t>());
   }
 
   bool boolean(const char* key, bool default_value) const {
@@ -78,7 +62,7 @@ class Reader {
 
  private:
   const json& j_;
-  const std::string& source_;
+  ConfigFields fields_;
 };
 
 // transformers' ACT2FN names this runtime computes exactly.
@@ -120,7 +104,7 @@ void parse_layer_types(const Reader& r, ModernBertConfig& c) {
     }
     return;
   }
-  const int every = r.integer("global_attn_every_n_layers", 3, 1, 1 << 20);
+  const int every = r.fields().positive_int("global_attn_every_n_layers", 3, 1 << 20);
   for (int i = 0; i < c.num_hidden_layers; ++i) c.global_layers[static_cast<size_t>(i)] = i % every == 0;
 }
 
@@ -154,49 +138,6 @@ void parse_rope(const Reader& r, ModernBertConfig& c) {
   }
 }
 
-// Labels come from id2label (keys "0".."n-1"), else from "num_labels", else a single label.
-void parse_labels(const Reader& r, ModernBertConfig& c) {
-  constexpr int64_t kMaxLabels = 1 << 20;
-  const json* map = r.find(r.root(), "id2label");
-  if (map == nullptr) {
-    c.num_labels = r.integer("num_labels", 1, 1, kMaxLabels);
-    c.labels.clear();
-    for (int i = 0; i < c.num_labels; ++i) c.labels.push_back("LABEL_" + std::to_string(i));
-    return;
-  }
-  if (!map->is_object()) r.invalid("\"id2label\" must be an object, got " + describe_json(*map));
-  if (map->empty()) r.invalid("\"id2label\" is empty");
-  if (static_cast<int64_t>(map->size()) > kMaxLabels) r.invalid("\"id2label\" has too many entries");
-  const size_t n = map->size();
-  std::vector<std::string> labels(n);
-  for (auto e = map->begin(); e != map->end(); ++e) {
-    const std::string& key = e.key();
-    // Canonical decimal only ("0", "12"; not "01", "+1"): n distinct ids below n cover every id.
-    bool ok = !key.empty() && key.size() <= 9 && (key == "0" || key[0] != '0');
-    for (char ch : key) ok = ok && ch >= '0' && ch <= '9';
-    const size_t id = ok ? std::stoul(key) : n;
-    if (id >= n) r.invalid("\"id2label\" key " + bounded_quote(key, '"') + " is not an id in 0.." + std::to_string(n - 1));
-    if (!e.value().is_string())
-      r.invalid("\"id2label\"[\"" + key + "\"] must be a string, got " + describe_json(e.value()));
-    labels[id] = e.value().get<std::string>();
-  }
-  c.num_labels = static_cast<int>(n);
-  c.labels = std::move(labels);
-}
-
-// sentence-transformers >= 4: {"sentence_transformers": {"activation_fn": ...}}; older releases:
-// "sbert_ce_default_activation_function". The newer key wins.
-void parse_st_activation(const Reader& r, ModernBertConfig& c) {
-  if (const json* st = r.find(r.root(), "sentence_transformers")) {
-    if (!st->is_object()) r.invalid("\"sentence_transformers\" must be an object, got " + describe_json(*st));
-    if (r.find(*st, "activation_fn") != nullptr) {
-      c.st_activation_fn = r.string(*st, "sentence_transformers.", "activation_fn", "");
-      return;
-    }
-  }
-  c.st_activation_fn = r.string("sbert_ce_default_activation_function", "");
-}
-
 }  // namespace
 
 ModernBertConfig modernbert_config_from_json(const json& j, const std::string& source) {
@@ -206,12 +147,13 @@ ModernBertConfig modernbert_config_from_json(const json& j, const std::string& s
   if (type == nullptr) r.invalid("missing \"model_type\" (expected \"modernbert\")");
   if (!type->is_string() || type->get<std::string>() != "modernbert")
     r.unsupported("model_type " + describe_json(*type) + " is not supported by the modernbert family");
-  c.vocab_size = r.integer("vocab_size", 50368, 1, 10'000'000);
-  c.hidden_size = r.integer("hidden_size", 768, 1, 65536);
-  c.intermediate_size = r.integer("intermediate_size", 1152, 1, 1 << 20);
-  c.num_hidden_layers = r.integer("num_hidden_layers", 22, 1, 1024);
-  c.num_attention_heads = r.integer("num_attention_heads", 12, 1, 65536);
-  c.max_position_embeddings = r.integer("max_position_embeddings", 8192, 1, 1'000'000);
+  const ConfigFields& f = r.fields();
+  c.vocab_size = f.positive_int("vocab_size", 50368, 10'000'000);
+  c.hidden_size = f.positive_int("hidden_size", 768, 65536);
+  c.intermediate_size = f.positive_int("intermediate_size", 1152, 1 << 20);
+  c.num_hidden_layers = f.positive_int("num_hidden_layers", 22, 1024);
+  c.num_attention_heads = f.positive_int("num_attention_heads", 12, 65536);
+  c.max_position_embeddings = f.positive_int("max_position_embeddings", 8192, 1'000'000);
   if (c.hidden_size % c.num_attention_heads != 0 || c.head_dim() % 2 != 0)
     r.invalid("\"hidden_size\" " + std::to_string(c.hidden_size) + " / \"num_attention_heads\" " +
               std::to_string(c.num_attention_heads) + " must be a whole, even head size (RoPE rotates pairs)");
@@ -232,9 +174,9 @@ ModernBertConfig modernbert_config_from_json(const json& j, const std::string& s
   }
   // transformers' config.sliding_window is local_attention // 2 (a property; setting it sets local_attention).
   constexpr int kMaxWindow = 1 << 21;
-  c.local_attention = r.integer("local_attention", 128, 0, kMaxWindow);
+  c.local_attention = f.non_negative_int("local_attention", 128, kMaxWindow);
   if (r.find(j, "sliding_window") != nullptr) {
-    const int half = r.integer("sliding_window", 64, 0, kMaxWindow / 2);
+    const int half = f.non_negative_int("sliding_window", 64, kMaxWindow / 2);
     if (r.find(j, "local_attention") == nullptr) {
       c.local_attention = 2 * half;
     } else if (c.local_attention / 2 != half) {
@@ -244,8 +186,8 @@ ModernBertConfig modernbert_config_from_json(const json& j, const std::string& s
   }
   parse_layer_types(r, c);
   parse_rope(r, c);
-  parse_labels(r, c);
-  parse_st_activation(r, c);
+  r.fields().labels(&c.num_labels, &c.labels);
+  c.st_activation_fn = r.fields().st_activation_fn();
   return c;
 }
 

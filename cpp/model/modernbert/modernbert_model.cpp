@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <string>
 #include <utility>
 
@@ -179,9 +178,9 @@ ModelInfo modernbert_model_info(const ModernBertConfig& c) {
   info.labels = c.labels;
   info.max_sequence_length = static_cast<size_t>(c.max_position_embeddings);
   info.vocab_size = static_cast<size_t>(c.vocab_size);
-  // ModernBERT has no token-type embeddings and transformers' tokenizer does not return type ids: whatever the
-  // tokenizer's template assigns is accepted and ignored.
-  info.type_vocab_size = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+  // ModernBERT has no token-type embeddings and its tokenizers return no type ids: whatever the tokenizer's
+  // template assigns is ignored.
+  info.uses_token_type_ids = false;
   info.st_activation_fn = c.st_activation_fn;
   return info;
 }

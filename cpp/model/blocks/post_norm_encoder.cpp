@@ -1,0 +1,141 @@
+// The post-norm encoder stack over packed sequences, written once against an op set (fast or reference).
+#include "model/blocks/post_norm_encoder.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/error.h"
+#include "model/blocks/scratch_slots.h"
+
+namespace ce {
+
+namespace encoder_tensors {
+std::string layer_prefix(size_t layer) { return "encoder.layer." + std::to_string(layer) + "."; }
+}  // namespace encoder_tensors
+
+void check_linear(const PackedLinear& l, int64_t out, int64_t in, const std::string& name, const char* model) {
+  if (l.out_features != out || l.in_features != in || l.bias.size() != static_cast<size_t>(out) ||
+      l.packed.size_bytes() != packed_weights_bytes(l.format(), static_cast<int>(out), static_cast<int>(in)))
+    throw Error(ErrorCode::InvalidArgument, std::string(model) + ": layer " + name + " is " +
+                                                std::to_string(l.out_features) + "x" + std::to_string(l.in_features) +
+                                                " (or unpacked), expected " + std::to_string(out) + "x" +
+                                                std::to_string(in));
+}
+
+void check_encoder_layers(const EncoderShape& s, const std::vector<EncoderLayerWeights>& layers,
+                          size_t expected_layers, const char* model) {
+  if (s.hidden == 0 || s.heads == 0 || s.hidden % s.heads != 0)
+    throw Error(ErrorCode::InvalidArgument, std::string(model) + ": hidden_size " + std::to_string(s.hidden) +
+                                                " is not a positive multiple of num_attention_heads " +
+                                                std::to_string(s.heads));
+  if (layers.size() != expected_layers)
+    throw Error(ErrorCode::InvalidArgument, std::string(model) + ": " + std::to_string(layers.size()) +
+                                                " layers of weights but num_hidden_layers is " +
+                                                std::to_string(expected_layers));
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const std::string p = "layer " + std::to_string(i) + " ";
+    for (const encoder_tensors::LayerTensorSpec& t : encoder_tensors::kLayerTensors) {
+      if (t.linear != nullptr) {
+        check_linear(layers[i].*t.linear, encoder_tensors::size_of(t.out, s), encoder_tensors::size_of(t.in, s),
+                     p + t.name, model);
+      } else {
+        const LayerNormWeights& n = layers[i].*t.norm;
+        if (n.gamma.size() != s.hidden || n.beta.size() != s.hidden)
+          throw Error(ErrorCode::InvalidArgument, std::string(model) + ": LayerNorm " + p + t.name +
+                                                      " does not have width " + std::to_string(s.hidden));
+      }
+    }
+  }
+}
+
+namespace {
+
+using namespace scratch_slots;
+
+// Rows per feed-forward chunk: 448 x 1536 floats (2.6 MB) for MiniLM's intermediate layer, and 8 GEMM row tasks
+// of 56 rows, an even split over 2 or 4 threads.
+constexpr size_t kFeedForwardRows = 448;
+
+class Encoder {
+ public:
+  Encoder(const Ops& ops, const EncoderShape& shape, ForwardScratch& s) : ops_(ops), c_(shape), h_(shape.hidden), s_(s) {}
+
+  const float* run(const std::vector<EncoderLayerWeights>& layers, const std::vector<int32_t>& offsets) {
+    const size_t seqs = offsets.size() - 1;
+    const size_t rows = static_cast<size_t>(offsets.back());
+    float* hs = s_.slot(kHs).data.get();
+    first_offsets_.resize(seqs + 1);
+    for (size_t s = 0; s <= seqs; ++s) first_offsets_[s] = static_cast<int32_t>(s);
+    bool first_rows_only = false;
+    for (size_t l = 0; l < layers.size(); ++l) {
+      // After the last layer only each sequence's first row feeds the head, so (where the op set allows) that
+      // layer computes queries, attention output and feed-forward for those rows alone (keys/values stay full).
+      const bool first_only = ops_.head_rows_only() && l + 1 == layers.size();
+      hs = layer(layers[l], offsets, hs, rows, first_only);
+      first_rows_only = first_only;
+    }
+    return first_rows_only ? hs : gather_first(hs, offsets, s_.slot(kCls).get(seqs * h_));
+  }
+
+ private:
+  float* gather_first(const float* hs, const std::vector<int32_t>& offsets, float* out) const {
+    const size_t seqs = offsets.size() - 1;
+    for (size_t s = 0; s < seqs; ++s) std::copy_n(hs + static_cast<size_t>(offsets[s]) * h_, h_, out + s * h_);
+    return out;
+  }
+
+  // Runs one layer on hs (`rows` rows, in slot kHs) and returns its output, which is left in slot kHs.
+  float* layer(const EncoderLayerWeights& lw, const std::vector<int32_t>& offsets, float* hs, size_t rows,
+               bool first_only) {
+    const size_t seqs = offsets.size() - 1;
+    float* k = s_.slot(kKvA).get(rows * h_);
+    float* v = s_.slot(kKvB).get(rows * h_);
+    ops_.linear(lw.key, hs, rows, k);
+    ops_.linear(lw.value, hs, rows, v);
+
+    const float* input = first_only ? gather_first(hs, offsets, s_.slot(kCls).get(seqs * h_)) : hs;
+    const size_t qrows = first_only ? seqs : rows;
+    float* q = s_.slot(kQ).get(qrows * h_);
+    ops_.linear(lw.query, input, qrows, q);
+
+    float* ctx = s_.slot(kCtx).get(qrows * h_);
+    const AttentionLayout layout{first_only ? &first_offsets_ : &offsets, &offsets, h_, c_.heads};
+    ops_.attention(layout, q, k, v, ctx);
+
+    // Keys and values are consumed: their buffers take the attention output and the layer output.
+    float* attn = k;
+    ops_.linear_residual(lw.attention_output, ctx, input, qrows, attn);
+    ops_.layer_norm(attn, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(), c_.layer_norm_eps);
+
+    // Feed-forward in row chunks: the intermediate activations (4x wider than the hidden state) of one chunk
+    // stay in cache between the two GEMMs and scratch stays small. Rows are independent in both GEMMs and in
+    // the activation, so chunking changes no bits.
+    float* inter = s_.slot(kInter).get(std::min(qrows, kFeedForwardRows) * c_.intermediate);
+    float* out = v;
+    for (size_t r0 = 0; r0 < qrows; r0 += kFeedForwardRows) {
+      const size_t n = std::min(kFeedForwardRows, qrows - r0);
+      ops_.linear_activation(lw.intermediate, attn + r0 * h_, n, inter, c_.activation);
+      ops_.linear_residual(lw.output, inter, attn + r0 * h_, n, out + r0 * h_);
+    }
+    ops_.layer_norm(out, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps);
+    // The output becomes the next layer's input buffer; the old input buffer takes the next values.
+    std::swap(s_.slot(kHs), s_.slot(kKvB));
+    return out;
+  }
+
+  const Ops& ops_;
+  const EncoderShape& c_;
+  size_t h_;
+  ForwardScratch& s_;
+  std::vector<int32_t> first_offsets_;
+};
+
+}  // namespace
+
+const float* run_post_norm_encoder(const Ops& ops, const EncoderShape& shape,
+                                   const std::vector<EncoderLayerWeights>& layers,
+                                   const std::vector<int32_t>& offsets, ForwardScratch& scratch) {
+  return Encoder(ops, shape, scratch).run(layers, offsets);
+}
+
+}  // namespace ce
