@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "tokenizer/bert_normalizer.h"
-#include "tokenizer/bert_pair_template.h"
+#include "tokenizer/template_processing.h"
 #include "tokenizer/bert_pre_tokenizer.h"
 #include "tokenizer/bert_tokenizer.h"
 #include "tokenizer/pipeline_tokenizer.h"
@@ -268,7 +268,7 @@ class FourSpecialTemplate final : public ce::PostProcessor {
 ce::TokenizerParts bert_parts(std::unique_ptr<const ce::PostProcessor> post_processor) {
   const std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", ",", "a", "b"};
   ce::TokenizerParts parts;
-  parts.added_tokens = ce::AddedTokens({{"[SEP]", 3}});
+  parts.added_tokens = ce::AddedTokens(std::vector<std::pair<std::string, int32_t>>{{"[SEP]", 3}});
   parts.normalizer = std::make_unique<const ce::BertNormalizer>(ce::NormalizerFlags{});
   parts.pre_tokenizer = std::make_unique<const ce::BertPreTokenizer>();
   parts.model = std::make_unique<const ce::WordPiece>(vocab, "[UNK]", "##", 100);
@@ -278,7 +278,7 @@ ce::TokenizerParts bert_parts(std::unique_ptr<const ce::PostProcessor> post_proc
 }
 
 TEST(PipelineTokenizer, BertPartsComposeToTheBertTokenizer) {
-  const ce::PipelineTokenizer composed(bert_parts(std::make_unique<const ce::BertPairTemplate>(2, 3)));
+  const ce::PipelineTokenizer composed(bert_parts(std::make_unique<const ce::TemplateProcessing>(ce::bert_processing("[CLS]", 2, "[SEP]", 3))));
   const auto built = tiny_tokenizer();
   for (const char* text : {"Hello, worlds", "a[SEP]b", "HELLO   world\u00e9s", "", "\xff\xfe a"}) {
     EXPECT_EQ(composed.encode_text(text), built->encode_text(text)) << text;

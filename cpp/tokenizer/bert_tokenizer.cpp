@@ -3,9 +3,9 @@
 
 #include "common/error.h"
 #include "tokenizer/bert_normalizer.h"
-#include "tokenizer/bert_pair_template.h"
 #include "tokenizer/bert_pre_tokenizer.h"
 #include "tokenizer/pipeline_tokenizer.h"
+#include "tokenizer/template_processing.h"
 #include "tokenizer/wordpiece.h"
 
 namespace ce {
@@ -55,7 +55,8 @@ std::shared_ptr<const Tokenizer> make_bert_tokenizer(const std::vector<std::stri
   }
   parts.pre_tokenizer = std::make_unique<const BertPreTokenizer>();
   parts.model = std::move(wordpiece);
-  parts.post_processor = std::make_unique<const BertPairTemplate>(cls_id, sep_id);
+  parts.post_processor = std::make_unique<const TemplateProcessing>(
+      bert_processing(options.cls_token, cls_id, options.sep_token, sep_id));
   parts.model_max_length = options.model_max_length;
   return std::make_shared<const PipelineTokenizer>(std::move(parts));
 }

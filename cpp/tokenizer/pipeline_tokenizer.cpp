@@ -10,30 +10,70 @@ PipelineTokenizer::PipelineTokenizer(TokenizerParts parts) : parts_(std::move(pa
   if (!parts_.pre_tokenizer || !parts_.model || !parts_.post_processor) {
     throw Error(ErrorCode::Internal, "tokenizer pipeline built without a pre-tokenizer, model or post-processor");
   }
+  std::vector<AddedToken> raw, normalized;
+  std::u32string text, scratch;
+  for (const AddedToken& token : parts_.added_tokens.tokens()) {
+    if (!token.normalized) {
+      raw.push_back(token);
+      continue;
+    }
+    // tokenizers matches a normalized token by its normalized content.
+    AddedToken n = token;
+    if (parts_.normalizer) {
+      utf8::decode(token.content, text);
+      parts_.normalizer->normalize(text, scratch);
+      n.content.clear();
+      for (const char32_t c : text) utf8::append(c, n.content);
+    }
+    normalized.push_back(std::move(n));
+  }
+  raw_tokens_ = AddedTokens(std::move(raw));
+  normalized_tokens_ = AddedTokens(std::move(normalized));
 }
 
-void PipelineTokenizer::encode_plain(std::string_view utf8_text, Scratch& scratch, std::vector<int32_t>& out) const {
+void PipelineTokenizer::encode_normalized(const std::u32string& text, bool at_text_start, Scratch& scratch,
+                                          std::vector<int32_t>& out) const {
+  parts_.pre_tokenizer->pre_tokenize_piece(text, at_text_start, scratch.words);
+  for (size_t i = 0; i < scratch.words.size(); ++i) parts_.model->encode_word(scratch.words[i], out);
+}
+
+void PipelineTokenizer::encode_plain(std::string_view utf8_text, bool at_text_start, Scratch& scratch,
+                                     std::vector<int32_t>& out) const {
   utf8::decode(utf8_text, scratch.text);
   if (parts_.normalizer) parts_.normalizer->normalize(scratch.text, scratch.normalizer_scratch);
-  parts_.pre_tokenizer->pre_tokenize(scratch.text, scratch.words);
-  for (size_t i = 0; i < scratch.words.size(); ++i) parts_.model->encode_word(scratch.words[i], out);
+  if (normalized_tokens_.empty()) {
+    encode_normalized(scratch.text, at_text_start, scratch, out);
+    return;
+  }
+  scratch.normalized_utf8.clear();
+  for (const char32_t c : scratch.text) utf8::append(c, scratch.normalized_utf8);
+  normalized_tokens_.split(scratch.normalized_utf8, scratch.splits);
+  const std::vector<AddedTokenSplit> splits = scratch.splits;
+  for (const AddedTokenSplit& s : splits) {
+    if (s.id >= 0) {
+      out.push_back(s.id);
+      continue;
+    }
+    utf8::decode(std::string_view(scratch.normalized_utf8).substr(s.begin, s.end - s.begin), scratch.piece);
+    encode_normalized(scratch.piece, at_text_start && s.begin == 0, scratch, out);
+  }
 }
 
 void PipelineTokenizer::encode(std::string_view text, std::vector<int32_t>& out) const {
   Scratch scratch;
-  size_t segment = 0;
-  if (!parts_.added_tokens.empty()) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      int32_t id = -1;
-      if (const size_t length = parts_.added_tokens.match_at(text, i, id)) {
-        encode_plain(text.substr(segment, i - segment), scratch, out);
-        out.push_back(id);
-        i += length - 1;
-        segment = i + 1;
-      }
+  if (raw_tokens_.empty()) {
+    encode_plain(text, true, scratch, out);
+    return;
+  }
+  raw_tokens_.split(text, scratch.splits);
+  const std::vector<AddedTokenSplit> splits = scratch.splits;
+  for (const AddedTokenSplit& s : splits) {
+    if (s.id >= 0) {
+      out.push_back(s.id);
+    } else {
+      encode_plain(text.substr(s.begin, s.end - s.begin), s.begin == 0, scratch, out);
     }
   }
-  encode_plain(text.substr(segment), scratch, out);
 }
 
 std::vector<int32_t> PipelineTokenizer::encode_text(std::string_view utf8) const {

@@ -39,6 +39,12 @@ class PreTokenizer {
   virtual ~PreTokenizer() = default;
   // Replaces `words` with the words of the normalized `text`.
   virtual void pre_tokenize(const std::u32string& text, PreTokenizedWords& words) const = 0;
+  // The same for one piece of a text that added tokens split: `at_text_start` says whether the piece begins the
+  // original text (tokenizers' offsets_original().0 == 0, which Metaspace's prepend_scheme "first" asks).
+  virtual void pre_tokenize_piece(const std::u32string& text, bool at_text_start, PreTokenizedWords& words) const {
+    (void)at_text_start;
+    pre_tokenize(text, words);
+  }
 };
 
 }  // namespace ce

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/untrusted_json.h"
+#include "tokenizer/bpe_tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
 #include "tokenizer/utf8.h"
@@ -213,6 +214,66 @@ BertTokenizerSpec resolve_bert_spec(const TokenizerFiles& files) {
   return spec;
 }
 
+// tokenizer_config.json's model_max_length when it is a real limit (transformers writes ~1e30 for "unknown").
+std::optional<size_t> config_model_max_length(const TokenizerFiles& files) {
+  if (!files.tokenizer_config) return std::nullopt;
+  auto m = files.tokenizer_config->find("model_max_length");
+  if (m == files.tokenizer_config->end() || !m->is_number()) return std::nullopt;
+  const double v = m->get<double>();
+  return v >= 1 && v <= 1e9 ? std::optional<size_t>(static_cast<size_t>(v)) : std::nullopt;
+}
+
+// config.json's model_type, "" when absent or unreadable (a broken config.json is the model loader's to report).
+std::string config_model_type(const TokenizerFiles& files) {
+  const auto text = read_if_present(files.path("config.json"), "config.json", kSmallJsonMaxBytes);
+  if (!text) return "";
+  try {
+    check_json_depth(*text, "config.json", ErrorCode::InvalidConfig);
+    const json mc = json::parse(*text);
+    if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) return mc["model_type"];
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
+// Which pipeline transformers 5 builds for a BPE tokenizer.json: RobertaTokenizer (tokenizer_class, or
+// model_type "roberta" without one) rebuilds it from the vocab and merges with its own settings;
+// PreTrainedTokenizerFast / TokenizersBackend (or no class) use the file as serialized. Other classes rebuild
+// in ways not reproduced here: refused.
+BpeTokenizerConfig resolve_bpe_config(const TokenizerFiles& files) {
+  BpeTokenizerConfig config;
+  config.model_max_length = config_model_max_length(files);
+  const fs::path config_json = files.path("tokenizer_config.json");
+  std::string cls;
+  if (files.tokenizer_config) {
+    auto it = files.tokenizer_config->find("tokenizer_class");
+    if (it != files.tokenizer_config->end() && it->is_string()) cls = it->get<std::string>();
+  }
+  const bool roberta = cls == "RobertaTokenizer" || cls == "RobertaTokenizerFast" ||
+                       (cls.empty() && config_model_type(files) == "roberta");
+  if (roberta) {
+    RobertaRebuild r;
+    for (const std::optional<json>* source : {&files.special_tokens_map, &files.tokenizer_config}) {
+      if (!*source) continue;
+      const fs::path file = source == &files.tokenizer_config ? config_json : files.path("special_tokens_map.json");
+      if (auto t = token_name(**source, "cls_token", file)) r.cls_token = *t;
+      if (auto t = token_name(**source, "sep_token", file)) r.sep_token = *t;
+    }
+    if (files.tokenizer_config) {
+      r.add_prefix_space = optional_bool(*files.tokenizer_config, "add_prefix_space", config_json.string()).value_or(false);
+    }
+    config.roberta = r;
+    return config;
+  }
+  if (!cls.empty() && cls != "PreTrainedTokenizerFast" && cls != "TokenizersBackend") {
+    throw Error(ErrorCode::UnsupportedTokenizer,
+                config_json.string() + ": tokenizer_class \"" + cls +
+                    "\" over a BPE tokenizer.json is not supported (supported: RobertaTokenizer, "
+                    "PreTrainedTokenizerFast, TokenizersBackend)");
+  }
+  return config;
+}
+
 // Runs `load` with std::filesystem failures (e.g. a directory we may not list) reported as ours.
 template <class Load>
 auto reporting_filesystem_errors(const std::string& model_dir, Load load) {
@@ -243,8 +304,9 @@ std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& model_dir) {
       const BertTokenizerSpec spec = resolve_bert_spec(files);
       return make_bert_tokenizer(spec.vocab, spec.options);
     }
+    if (files.model_type == "BPE") return make_bpe_tokenizer(*files.tokenizer_json, resolve_bpe_config(files));
     throw Error(ErrorCode::UnsupportedTokenizer, files.tokenizer_json->path + ": model type '" + files.model_type +
-                                                     "' is not supported yet (supported: WordPiece)");
+                                                     "' is not supported yet (supported: WordPiece, BPE)");
   });
 }
 

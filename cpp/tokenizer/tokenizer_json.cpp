@@ -11,22 +11,15 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(const TokenizerJson& t, const std::string& what) {
-  return Error(ErrorCode::InvalidTokenizer, t.path + ": " + what);
-}
+Error invalid(const TokenizerJson& t, const std::string& what) { return tokenizer_json_invalid(t, what); }
 
 Error unsupported(const TokenizerJson& t, const std::string& component, const std::string& type,
                   const std::string& supported) {
-  return Error(ErrorCode::UnsupportedTokenizer, t.path + ": " + component + " '" + type +
-                                                    "' is not supported yet (supported: " + supported + ")");
+  return tokenizer_json_unsupported(t, component, type, supported);
 }
 
-// The "type" of a pipeline component object; throws InvalidTokenizer when it has none.
 std::string component_type(const TokenizerJson& t, const json& component, const char* name) {
-  if (!component.is_object()) throw invalid(t, std::string(name) + " is not an object");
-  auto type = component.find("type");
-  if (type == component.end() || !type->is_string()) throw invalid(t, std::string(name) + " has no string \"type\"");
-  return type->get<std::string>();
+  return tokenizer_json_component_type(t, component, name);
 }
 
 const json& model_of(const TokenizerJson& t) {
@@ -103,6 +96,25 @@ void read_template_processing(const TokenizerJson& t, const json& pp, BertTokeni
 
 }  // namespace
 
+Error tokenizer_json_invalid(const TokenizerJson& t, const std::string& what) {
+  return Error(ErrorCode::InvalidTokenizer, t.path + ": " + what);
+}
+
+Error tokenizer_json_unsupported(const TokenizerJson& t, const std::string& component, const std::string& type,
+                                 const std::string& supported) {
+  return Error(ErrorCode::UnsupportedTokenizer, t.path + ": " + component + " '" + type +
+                                                    "' is not supported yet (supported: " + supported + ")");
+}
+
+std::string tokenizer_json_component_type(const TokenizerJson& t, const json& component, const char* name) {
+  if (!component.is_object()) throw tokenizer_json_invalid(t, std::string(name) + " is not an object");
+  auto type = component.find("type");
+  if (type == component.end() || !type->is_string()) {
+    throw tokenizer_json_invalid(t, std::string(name) + " has no string \"type\"");
+  }
+  return type->get<std::string>();
+}
+
 std::optional<bool> optional_bool(const json& obj, const char* key, const std::string& file) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
@@ -119,9 +131,61 @@ TokenizerJson parse_tokenizer_json(const std::string& text, const std::string& p
   std::string keys[4];  // the last key seen at depths 1..3
   bool in_vocab = false;
   auto& entries = out.vocab_entries;
+  // Unigram's array vocab: the current [piece, score] entry's fields, counted.
+  bool in_piece_array = false;
+  size_t entry_fields = 0;
+  bool entry_ok = true;
+  std::pair<std::string, double> entry;
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
     using E = json::parse_event_t;
     if (event == E::key && depth <= 3) keys[depth] = parsed.get<std::string>();
+    if (event == E::array_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
+      in_piece_array = out.has_piece_entries = true;
+      out.piece_entries.clear();
+      out.bad_piece_entry.reset();
+      return true;
+    }
+    if (in_piece_array) {
+      if (event == E::array_end && depth == 2) {
+        in_piece_array = false;
+        return true;
+      }
+      if (depth == 3 && event == E::array_start) {
+        entry_fields = 0;
+        entry_ok = true;
+        return true;  // kept, so that its fields reach this callback
+      }
+      if (depth == 4 && event == E::value) {
+        if (entry_fields == 0 && parsed.is_string()) {
+          entry.first = parsed.get<std::string>();
+        } else if (entry_fields == 1 && parsed.is_number()) {
+          entry.second = parsed.get<double>();
+        } else {
+          entry_ok = false;
+        }
+        ++entry_fields;
+        return false;
+      }
+      if (depth == 4) {  // a nested object or array inside an entry
+        entry_ok = false;
+        return false;
+      }
+      if (depth == 3 && event == E::array_end) {
+        if (entry_ok && entry_fields == 2) {
+          out.piece_entries.push_back(std::move(entry));
+        } else if (!out.bad_piece_entry) {
+          out.bad_piece_entry = out.piece_entries.size();
+        }
+        return false;
+      }
+      if (depth == 3) {  // an entry that is not an array (or anything nested deeper): not a piece
+        if (!out.bad_piece_entry && (event == E::value || event == E::object_start)) {
+          out.bad_piece_entry = out.piece_entries.size();
+        }
+        return false;
+      }
+      return false;
+    }
     if (event == E::object_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
       in_vocab = true;
       entries.clear();  // a repeated "vocab" (or "model") key: the last one wins, as in the document

@@ -54,6 +54,16 @@ bool is_mark_nonspacing(char32_t c) {
   return in_ranges(kMarkNonspacing, kMarkNonspacingSize, c);
 }
 
+bool is_letter(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return in_ranges(kLetter, kLetterSize, c);
+}
+
+bool is_number(char32_t c) {
+  if (c < 0x80) return c >= '0' && c <= '9';
+  return in_ranges(kNumber, kNumberSize, c);
+}
+
 bool is_chinese_char(char32_t c) {
   // The block list of HF's BertNormalizer (not a Unicode property, so not generated).
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||

@@ -1,4 +1,4 @@
-// Unicode property lookups for the BERT normalizer / pre-tokenizer, over the generated tables.
+// Unicode property lookups for the normalizers and pre-tokenizers, over the generated tables.
 #pragma once
 
 #include <string>
@@ -9,6 +9,8 @@ bool is_removed_by_clean_text(char32_t c);  // NUL, U+FFFD, control/format/priva
 bool is_whitespace(char32_t c);             // White_Space
 bool is_punctuation(char32_t c);            // ASCII punctuation or P* (HF's BertPreTokenizer definition)
 bool is_mark_nonspacing(char32_t c);        // Mn
+bool is_letter(char32_t c);                 // L* (regex \p{L})
+bool is_number(char32_t c);                 // N* (regex \p{N})
 bool is_chinese_char(char32_t c);           // HF's CJK ideograph ranges
 unsigned combining_class(char32_t c);       // canonical combining class, 0 for starters
 

@@ -30,6 +30,10 @@ extern const CodePointRange kPunctuation[];  // ASCII punctuation or P*
 extern const size_t kPunctuationSize;
 extern const CodePointRange kMarkNonspacing[];  // Mn
 extern const size_t kMarkNonspacingSize;
+extern const CodePointRange kLetter[];  // L* (regex \p{L})
+extern const size_t kLetterSize;
+extern const CodePointRange kNumber[];  // N* (regex \p{N})
+extern const size_t kNumberSize;
 
 // Sorted by cp; only non-zero classes.
 extern const CombiningClass kCombiningClass[];

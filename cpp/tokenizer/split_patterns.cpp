@@ -1,0 +1,244 @@
+// Hand-written matchers for the supported regexes: at each position the first alternative that matches wins
+// (Oniguruma's leftmost, ordered alternation); \s is White_Space, \p{L} / \p{N} the letter / number categories.
+#include "tokenizer/split_patterns.h"
+
+#include <algorithm>
+
+#include "tokenizer/unicode.h"
+
+namespace ce {
+
+const char* const kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+const char* const kCl100kPattern =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+
+namespace {
+
+using unicode::is_letter;
+using unicode::is_number;
+using unicode::is_whitespace;
+
+bool is_other(char32_t c) { return !is_whitespace(c) && !is_letter(c) && !is_number(c); }
+bool is_newline(char32_t c) { return c == '\r' || c == '\n'; }
+
+// End of the run of code points from `i` that satisfy `pred`.
+template <class Pred>
+size_t run_end(std::u32string_view s, size_t i, Pred pred) {
+  while (i < s.size() && pred(s[i])) ++i;
+  return i;
+}
+
+// Length of a contraction 's 't 're 've 'm 'll 'd at i (0 if none). `fold`: case-insensitive (Unicode simple
+// case folding, under which U+017F LATIN SMALL LETTER LONG S is also an s).
+size_t contraction(std::u32string_view s, size_t i, bool fold) {
+  if (s[i] != '\'' || i + 1 >= s.size()) return 0;
+  auto is = [&](size_t k, char lower) {
+    if (k >= s.size()) return false;
+    const char32_t c = s[k];
+    if (c == static_cast<char32_t>(lower)) return true;
+    if (!fold) return false;
+    return c == static_cast<char32_t>(lower - 32) || (lower == 's' && c == 0x17F);
+  };
+  if (is(i + 1, 's') || is(i + 1, 't') || is(i + 1, 'm') || is(i + 1, 'd')) return 2;
+  if ((is(i + 1, 'r') && is(i + 2, 'e')) || (is(i + 1, 'v') && is(i + 2, 'e')) || (is(i + 1, 'l') && is(i + 2, 'l'))) {
+    return 3;
+  }
+  return 0;
+}
+
+// \s+(?!\S)|\s+ at a whitespace position: the run, less its last code point when a non-space follows it and the
+// run is longer than one (so that the last space goes with the next word).
+size_t whitespace_tail(std::u32string_view s, size_t i) {
+  const size_t end = run_end(s, i, is_whitespace);
+  if (end < s.size() && end - i > 1) return end - 1 - i;
+  return end - i;
+}
+
+class Gpt2Pattern final : public SplitPattern {
+ public:
+  void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
+    out.clear();
+    for (size_t i = 0; i < s.size();) {
+      const size_t n = match_at(s, i);
+      out.push_back({i, i + n, true});
+      i += n;
+    }
+  }
+
+ private:
+  static size_t match_at(std::u32string_view s, size_t i) {
+    if (const size_t n = contraction(s, i, false)) return n;
+    const size_t j = (s[i] == ' ' && i + 1 < s.size()) ? i + 1 : i;  // the optional leading space
+    if (is_letter(s[j])) return run_end(s, j, is_letter) - i;
+    if (is_number(s[j])) return run_end(s, j, is_number) - i;
+    if (is_other(s[j])) return run_end(s, j, is_other) - i;
+    return whitespace_tail(s, i);  // s[i] is whitespace here
+  }
+};
+
+class Cl100kPattern final : public SplitPattern {
+ public:
+  void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
+    out.clear();
+    for (size_t i = 0; i < s.size();) {
+      const size_t n = match_at(s, i);
+      out.push_back({i, i + n, true});
+      i += n;
+    }
+  }
+
+ private:
+  static size_t match_at(std::u32string_view s, size_t i) {
+    if (const size_t n = contraction(s, i, true)) return n;
+    const char32_t c = s[i];
+    // [^\r\n\p{L}\p{N}]?\p{L}+
+    if (is_letter(c)) return run_end(s, i, is_letter) - i;
+    if (!is_newline(c) && !is_number(c) && i + 1 < s.size() && is_letter(s[i + 1])) {
+      return run_end(s, i + 1, is_letter) - i;
+    }
+    // \p{N}{1,3}
+    if (is_number(c)) {
+      size_t n = 1;
+      while (n < 3 && i + n < s.size() && is_number(s[i + n])) ++n;
+      return n;
+    }
+    // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
+    const size_t j = (c == ' ' && i + 1 < s.size() && is_other(s[i + 1])) ? i + 1 : i;
+    if (is_other(s[j])) return run_end(s, run_end(s, j, is_other), is_newline) - i;
+    // \s*[\r\n]+ : the whitespace run up to and including its last \r or \n
+    const size_t end = run_end(s, i, is_whitespace);
+    for (size_t k = end; k-- > i;) {
+      if (is_newline(s[k])) return k + 1 - i;
+    }
+    return whitespace_tail(s, i);
+  }
+};
+
+class LiteralPattern final : public SplitPattern {
+ public:
+  explicit LiteralPattern(std::u32string literal) : literal_(std::move(literal)) {}
+  void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
+    out.clear();
+    size_t prev = 0;
+    if (literal_.empty()) {
+      // tokenizers compiles the escaped literal as a regex: an empty one matches (emptily) at every position.
+      for (size_t i = 0; i < s.size(); ++i) {
+        out.push_back({i, i, true});
+        out.push_back({i, i + 1, false});
+      }
+      out.push_back({s.size(), s.size(), true});
+      return;
+    }
+    {
+      for (size_t at = s.find(literal_); at != std::u32string_view::npos; at = s.find(literal_, at)) {
+        if (at > prev) out.push_back({prev, at, false});
+        out.push_back({at, at + literal_.size(), true});
+        at += literal_.size();
+        prev = at;
+      }
+    }
+    if (prev < s.size()) out.push_back({prev, s.size(), false});
+  }
+
+ private:
+  std::u32string literal_;
+};
+
+class CharPattern final : public SplitPattern {
+ public:
+  explicit CharPattern(std::function<bool(char32_t)> predicate) : predicate_(std::move(predicate)) {}
+  void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
+    out.clear();
+    size_t prev = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!predicate_(s[i])) continue;
+      if (i > prev) out.push_back({prev, i, false});
+      out.push_back({i, i + 1, true});
+      prev = i + 1;
+    }
+    if (prev < s.size()) out.push_back({prev, s.size(), false});
+  }
+
+ private:
+  std::function<bool(char32_t)> predicate_;
+};
+
+}  // namespace
+
+void split_by_pattern(std::u32string_view text, const SplitPattern& pattern, SplitBehavior behavior, bool invert,
+                      std::vector<PatternMatch>& matches, std::vector<std::pair<size_t, size_t>>& out) {
+  if (text.empty()) return;
+  pattern.find_matches(text, matches);
+  if (invert) {
+    for (PatternMatch& m : matches) m.is_match = !m.is_match;
+  }
+  const size_t first = out.size();
+  bool previous_match = false;
+  switch (behavior) {
+    case SplitBehavior::Removed:
+      for (const PatternMatch& m : matches) {
+        if (!m.is_match) out.emplace_back(m.begin, m.end);
+      }
+      break;
+    case SplitBehavior::Isolated:
+      for (const PatternMatch& m : matches) out.emplace_back(m.begin, m.end);
+      break;
+    case SplitBehavior::MergedWithPrevious:
+      // A match joins the piece before it, unless that piece was itself a match.
+      for (const PatternMatch& m : matches) {
+        if (m.is_match && !previous_match && out.size() > first) {
+          out.back().second = m.end;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      break;
+    case SplitBehavior::MergedWithNext:
+      // A match joins the piece after it, unless that piece is itself a match (folded from the end).
+      for (size_t i = matches.size(); i-- > 0;) {
+        const PatternMatch& m = matches[i];
+        if (m.is_match && !previous_match && out.size() > first) {
+          out.back().first = m.begin;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      std::reverse(out.begin() + static_cast<ptrdiff_t>(first), out.end());
+      break;
+    case SplitBehavior::Contiguous:
+      // Runs of stretches of the same kind become one piece (tokenizers starts as if a non-match came first).
+      for (const PatternMatch& m : matches) {
+        if (m.is_match == previous_match && out.size() > first) {
+          out.back().second = m.end;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      break;
+  }
+  // Empty pieces (empty matches) are dropped, as tokenizers drops them.
+  out.erase(std::remove_if(out.begin() + static_cast<ptrdiff_t>(first), out.end(),
+                           [](const std::pair<size_t, size_t>& p) { return p.second <= p.first; }),
+            out.end());
+}
+
+std::unique_ptr<const SplitPattern> gpt2_pattern() { return std::make_unique<const Gpt2Pattern>(); }
+
+std::unique_ptr<const SplitPattern> regex_pattern(const std::string& regex) {
+  if (regex == kGpt2Pattern) return gpt2_pattern();
+  if (regex == kCl100kPattern) return std::make_unique<const Cl100kPattern>();
+  return nullptr;
+}
+
+std::unique_ptr<const SplitPattern> literal_pattern(const std::u32string& literal) {
+  return std::make_unique<const LiteralPattern>(literal);
+}
+
+std::unique_ptr<const SplitPattern> char_pattern(std::function<bool(char32_t)> predicate) {
+  return std::make_unique<const CharPattern>(std::move(predicate));
+}
+
+}  // namespace ce
