@@ -1,5 +1,6 @@
 // ModernBERT family tests: config parsing, weight loading, fast vs reference, batch/thread invariance, the sliding
-// window, long inputs, and PyTorch goldens (test/fixtures/goldens-modernbert, tools/reference/make_modernbert_fixtures.py).
+// window, long inputs, and PyTorch goldens (test/fixtures/goldens-modernbert, made by
+// tools/reference/make_modernbert_fixtures.py).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/cross_encoder.h"
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/safetensors_checkpoint.h"
@@ -93,7 +95,8 @@ PackedBatch random_batch(const ModernBertConfig& c, const std::vector<int>& leng
 PackedBatch slice(const PackedBatch& b, size_t s) {
   PackedBatch one;
   one.input_ids.assign(b.input_ids.begin() + b.seq_offsets[s], b.input_ids.begin() + b.seq_offsets[s + 1]);
-  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s], b.token_type_ids.begin() + b.seq_offsets[s + 1]);
+  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s],
+                            b.token_type_ids.begin() + b.seq_offsets[s + 1]);
   one.seq_offsets = {0, b.seq_offsets[s + 1] - b.seq_offsets[s]};
   return one;
 }
@@ -123,7 +126,8 @@ TEST(ModernBertModel, FastMatchesReference) {
         const PackedBatch b = random_batch(c, {1, 2, 7, 40, 13, 3, 100}, 3);
         ThreadPool pool(2);
         const auto fast = run_fast(*m, b, &pool), ref = run_reference(*m, b);
-        for (size_t i = 0; i < fast.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-4 * std::max(1.0f, std::fabs(ref[i]))) << i;
+        for (size_t i = 0; i < fast.size(); ++i)
+          EXPECT_NEAR(fast[i], ref[i], 1e-4 * std::max(1.0f, std::fabs(ref[i]))) << i;
         EXPECT_GT(std::fabs(ref[0] - ref[3]) + std::fabs(ref[1] - ref[4]), 1e-3);  // not degenerate
       }
     }
@@ -293,7 +297,8 @@ TEST(ModernBertConfig, ReadsLegacyAndCurrentForms) {
   ModernBertConfig c = parse(R"({"model_type": "modernbert", "num_hidden_layers": 4, "global_attn_every_n_layers": 2,
       "global_rope_theta": 80000.0, "local_rope_theta": 500.0, "classifier_pooling": "mean", "norm_bias": true,
       "hidden_activation": "gelu_pytorch_tanh", "classifier_activation": "relu", "norm_eps": 1e-6,
-      "id2label": {"1": "yes", "0": "no"}, "sentence_transformers": {"activation_fn": "torch.nn.modules.linear.Identity"}})");
+      "id2label": {"1": "yes", "0": "no"},
+      "sentence_transformers": {"activation_fn": "torch.nn.modules.linear.Identity"}})");
   EXPECT_EQ(c.global_layers, std::vector<bool>({true, false, true, false}));
   EXPECT_EQ(c.global_rope_theta, 80000.0);
   EXPECT_EQ(c.local_rope_theta, 500.0);
@@ -330,7 +335,8 @@ TEST(ModernBertConfig, RejectsWhatItCannotRunNamingTheKey) {
   bad(R"(, "rope_parameters": {"full_attention": {"rope_type": "yarn", "factor": 2}})",
       ErrorCode::UnsupportedArchitecture, "rope_type");
   bad(R"(, "rope_parameters": {"full_attention": {"rope_theta": -5}})", ErrorCode::InvalidConfig, "rope_theta");
-  bad(R"(, "rope_scaling": {"rope_type": "linear", "factor": 2.0})", ErrorCode::UnsupportedArchitecture, "rope_scaling");
+  bad(R"(, "rope_scaling": {"rope_type": "linear", "factor": 2.0})", ErrorCode::UnsupportedArchitecture,
+      "rope_scaling");
   bad(R"(, "hidden_size": 30, "num_attention_heads": 4)", ErrorCode::InvalidConfig, "hidden_size");
   bad(R"(, "hidden_size": 30, "num_attention_heads": 10)", ErrorCode::InvalidConfig, "even head size");
   bad(R"(, "norm_bias": "no")", ErrorCode::InvalidConfig, "norm_bias");
@@ -433,6 +439,38 @@ TEST(ModernBertGoldens, MatchPyTorch) {
     }
     const auto ref = run_reference(*m, b);
     for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(ref[i], want[i], 1e-4) << "reference logit " << i;
+  }
+}
+
+// Texts through the core API: the ModernBERT-style byte-level BPE tokenizer's ids, then the model, against
+// sentence-transformers (pairs of up to ~5000 tokens included; maxLength defaults to the tokenizer's 8192).
+TEST(ModernBertGoldens, TextPairsThroughTheCoreApi) {
+  for (const Golden& g : goldens()) {
+    SCOPED_TRACE(g.name);
+    LoadOptions o;
+    o.threads = 2;
+    const auto m = CrossEncoderModel::load(g.model_dir.string(), o);
+    EXPECT_EQ(m->max_length(), g.doc.at("max_length").get<size_t>());
+    std::vector<TextPair> pairs;
+    std::vector<float> want;
+    size_t longest = 0;
+    for (const auto& p : g.doc.at("pairs")) {
+      pairs.push_back({p.at("a").get<std::string>(), p.at("b").get<std::string>()});
+      const PairEncoding e = m->tokenize(pairs.back().a, pairs.back().b);
+      ASSERT_EQ(e.input_ids, p.at("input_ids").get<std::vector<int32_t>>()) << "pair " << pairs.size() - 1;
+      longest = std::max(longest, e.input_ids.size());
+      for (float v : p.at("logits")) want.push_back(v);
+    }
+    EXPECT_GT(longest, 4096u);
+    const auto got = m->predict(pairs, Activation::Identity, 8, nullptr);
+    ASSERT_EQ(got.size(), want.size());
+    double worst = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_NEAR(got[i], want[i], 1e-4) << "logit " << i;
+      worst = std::max(worst, std::fabs(double(got[i]) - want[i]));
+    }
+    std::printf("%s text pairs: %zu (longest %zu tokens), max |predict - torch| = %.3g\n", g.name.c_str(),
+                pairs.size(), longest, worst);
   }
 }
 

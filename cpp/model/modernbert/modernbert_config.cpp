@@ -37,13 +37,16 @@ class Reader {
     return v->get<bool>();
   }
 
-  std::string string(const json& obj, const std::string& path, const char* key, const std::string& default_value) const {
+  std::string string(const json& obj, const std::string& path, const char* key,
+                     const std::string& default_value) const {
     const json* v = find(obj, key);
     if (v == nullptr) return default_value;
     if (!v->is_string()) invalid("\"" + path + key + "\" must be a string, got " + describe_json(*v));
     return v->get<std::string>();
   }
-  std::string string(const char* key, const std::string& default_value) const { return string(j_, "", key, default_value); }
+  std::string string(const char* key, const std::string& default_value) const {
+    return string(j_, "", key, default_value);
+  }
 
   // A positive finite number (a RoPE theta, an epsilon) that stays positive as a float.
   double positive_number(const json& obj, const std::string& path, const char* key, double default_value,
@@ -98,8 +101,8 @@ void parse_layer_types(const Reader& r, ModernBertConfig& c) {
       const json& t = (*types)[i];
       const std::string name = t.is_string() ? t.get<std::string>() : std::string();
       if (name != "full_attention" && name != "sliding_attention")
-        r.invalid("\"layer_types\"[" + std::to_string(i) + "] must be \"full_attention\" or \"sliding_attention\", got " +
-                  describe_json(t));
+        r.invalid("\"layer_types\"[" + std::to_string(i) +
+                  "] must be \"full_attention\" or \"sliding_attention\", got " + describe_json(t));
       c.global_layers[i] = name == "full_attention";
     }
     return;
