@@ -15,6 +15,19 @@
 
 namespace ce {
 
+namespace {
+
+// The keys token t of an n-token sequence attends: [begin, end).
+struct KeyRange {
+  size_t begin, end;
+};
+inline KeyRange key_range(size_t t, size_t n, size_t window) {
+  if (window == kNoAttentionWindow) return {0, n};
+  return {t > window ? t - window : 0, window < n - t ? t + window + 1 : n};
+}
+
+}  // namespace
+
 void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v,
                          float* out) {
   const size_t hd = layout.hidden / layout.heads;
@@ -24,22 +37,24 @@ void attention_reference(const AttentionLayout& layout, const float* q, const fl
   std::vector<float> scores;
   for (size_t s = 0; s + 1 < qo.size(); ++s) {
     const size_t kv0 = ko[s], kvn = ko[s + 1] - ko[s];
-    scores.resize(kvn);
     for (size_t h = 0; h < layout.heads; ++h) {
       const size_t col = h * hd;
       for (size_t i = qo[s]; i < static_cast<size_t>(qo[s + 1]); ++i) {
+        const KeyRange keys = key_range(i - qo[s], kvn, layout.window);
+        const size_t count = keys.end - keys.begin;
+        scores.resize(count);
         const float* qi = q + i * layout.hidden + col;
-        for (size_t j = 0; j < kvn; ++j) {
-          const float* kj = k + (kv0 + j) * layout.hidden + col;
+        for (size_t j = 0; j < count; ++j) {
+          const float* kj = k + (kv0 + keys.begin + j) * layout.hidden + col;
           float dot = 0.0f;
           for (size_t d = 0; d < hd; ++d) dot += qi[d] * kj[d];
           scores[j] = dot * scale;
         }
-        softmax_rows(scores.data(), 1, kvn);
+        softmax_rows(scores.data(), 1, count);
         float* oi = out + i * layout.hidden + col;
         for (size_t d = 0; d < hd; ++d) {
           float sum = 0.0f;
-          for (size_t j = 0; j < kvn; ++j) sum += scores[j] * v[(kv0 + j) * layout.hidden + col + d];
+          for (size_t j = 0; j < count; ++j) sum += scores[j] * v[(kv0 + keys.begin + j) * layout.hidden + col + d];
           oi[d] = sum;
         }
       }
@@ -62,19 +77,30 @@ struct HeadScratch {
   std::vector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
 };
 
-// Query rows [i0, i0 + R) of one head. R rows at once give every k/v vector load R independent multiply-add
-// chains; one row alone is a single chain per vector and runs at the FMA latency, not its throughput. Each
-// value's chain (d order for scores, key order for the context) is the same whatever R, so results do not
-// depend on how rows are grouped. `sc` holds R rows of kv_pad scores, `ctx` R rows of hd_pad values.
+// Query rows [i0, i0 + R) of one head, tokens [t0, t0 + R) of the sequence. R rows at once give every k/v vector
+// load R independent multiply-add chains; one row alone is a single chain per vector and runs at the FMA latency,
+// not its throughput. Each value's chain (d order for scores, key order for the context) is the same whatever R,
+// so results do not depend on how rows are grouped. `sc` holds R rows of kv_pad scores (indexed by key), `ctx` R
+// rows of hd_pad values.
+// Only the keys the group's windows reach are scored: [jlo, jhi), jlo a multiple of 16, jhi padded to whole
+// vectors. A row's keys outside its own window get probability exactly 0, and the softmax sum runs lane-wise over
+// whole vectors from the 16-aligned jlo, so the extra zeros change no bits: a row's result is the same whatever
+// group (and range) it is computed in. Without a window the range is [0, kv_pad), as for BERT.
 template <int R>
-__attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t col,
-                                                      const float* q, const HeadScratch& w, size_t kvn,
+__attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t t0,
+                                                      size_t col, const float* q, const HeadScratch& w, size_t kvn,
                                                       size_t kv_pad, size_t hd, size_t hd_pad, float scale,
                                                       float* sc, float* ctx, float* out) {
   const float* qi[R];
-  for (int r = 0; r < R; ++r) qi[r] = q + (i0 + r) * layout.hidden + col;
+  KeyRange keys[R];
+  for (int r = 0; r < R; ++r) {
+    qi[r] = q + (i0 + r) * layout.hidden + col;
+    keys[r] = key_range(t0 + r, kvn, layout.window);
+  }
+  // Windows move right with the token: the first row's window starts leftmost, the last row's ends rightmost.
+  const size_t jlo = keys[0].begin / kLanes * kLanes, jhi = round_up(keys[R - 1].end);
   // scores[r][j] = (q_r . k_j) * scale, accumulated over d in order, 16 keys at a time.
-  for (size_t jb = 0; jb < kv_pad; jb += kLanes) {
+  for (size_t jb = jlo; jb < jhi; jb += kLanes) {
     Vec16 acc[R];
     for (int r = 0; r < R; ++r) acc[r] = Vec16{};
     for (size_t d = 0; d < hd; ++d) {
@@ -87,40 +113,43 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
       std::memcpy(sc + r * kv_pad + jb, &acc[r], sizeof acc[r]);
     }
   }
-  // Softmax over the kvn real keys. The max is exact in any order, so it is taken 16 lanes at a time (a scalar
-  // chain of compares ran at one key per 4 cycles). exp is vectorised; padding lanes are then zeroed so the sum
-  // runs over whole vectors, lane-wise in key order and then across the 16 lanes in lane order: a fixed order
-  // of Vec16 operations, the same in every ISA variant and for any batch.
+  // Softmax over each row's keys. The max is exact in any order, so it is taken 16 lanes at a time (a scalar
+  // chain of compares ran at one key per 4 cycles). exp is vectorised; lanes outside the row's keys are then zeroed
+  // so the sum runs over whole vectors, lane-wise in key order and then across the 16 lanes in lane order: a fixed
+  // order of Vec16 operations, the same in every ISA variant and for any batch.
   for (int r = 0; r < R; ++r) {
     float* s = sc + r * kv_pad;
-    const size_t full = kvn - kvn % kLanes;
-    float mx = s[0];
-    if (full > 0) {
-      Vec16 vm = load_vec16(s);
-      for (size_t jb = kLanes; jb < full; jb += kLanes) {
-        const Vec16 b = load_vec16(s + jb);
-        vm = b > vm ? b : vm;
+    const size_t a = keys[r].begin, b = keys[r].end;
+    const size_t full = a + (b - a) / kLanes * kLanes;
+    float mx = s[a];
+    if (full > a) {
+      Vec16 vm = load_vec16(s + a);
+      for (size_t jb = a + kLanes; jb < full; jb += kLanes) {
+        const Vec16 c = load_vec16(s + jb);
+        vm = c > vm ? c : vm;
       }
       for (size_t l = 0; l < kLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
     }
-    for (size_t j = full; j < kvn; ++j) mx = s[j] > mx ? s[j] : mx;
-    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
-    for (size_t j = kvn; j < kv_pad; ++j) s[j] = 0.0f;
-    Vec16 vs = load_vec16(s);
-    for (size_t jb = kLanes; jb < kv_pad; jb += kLanes) vs += load_vec16(s + jb);
+    for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
+    for (size_t jb = jlo; jb < jhi; jb += kLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
+    for (size_t j = jlo; j < a; ++j) s[j] = 0.0f;
+    for (size_t j = b; j < jhi; ++j) s[j] = 0.0f;
+    Vec16 vs = load_vec16(s + jlo);
+    for (size_t jb = jlo + kLanes; jb < jhi; jb += kLanes) vs += load_vec16(s + jb);
     float sum = 0.0f;
     for (size_t l = 0; l < kLanes; ++l) sum += vs[l];
     const float inv = 1.0f / sum;
-    for (size_t jb = 0; jb < kv_pad; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
+    for (size_t jb = jlo; jb < jhi; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
   }
-  // ctx[r] = sum_j p_rj v_j, accumulated over j in order, 16 head dimensions at a time. With head_dim a
-  // multiple of 16 (MiniLM's 32, BERT's 64) straight into the output rows; otherwise through ctx, whose
-  // padding lanes are dropped when copying out.
+  // ctx[r] = sum_j p_rj v_j, accumulated over j in order (the group's keys; zero probabilities add exact zeros),
+  // 16 head dimensions at a time. With head_dim a multiple of 16 (MiniLM's 32, BERT's 64) straight into the
+  // output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
+  const size_t ja = keys[0].begin, jb_end = keys[R - 1].end;
   const bool direct_out = hd == hd_pad;
   for (size_t db = 0; db < hd_pad; db += kLanes) {
     Vec16 acc[R];
     for (int r = 0; r < R; ++r) acc[r] = Vec16{};
-    for (size_t j = 0; j < kvn; ++j) {
+    for (size_t j = ja; j < jb_end; ++j) {
       Vec16 vv;
       std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
       for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
@@ -172,12 +201,15 @@ __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& 
     }
   }
   for (size_t d = 0; d < hd; ++d) std::fill(w.kt.data() + d * kv_pad + kvn, w.kt.data() + (d + 1) * kv_pad, 0.0f);
-  size_t i = static_cast<size_t>(qo[s]);
+  const size_t i_first = static_cast<size_t>(qo[s]);
   const size_t i1 = static_cast<size_t>(qo[s + 1]);
+  size_t i = i_first;
   for (; i + kQueryRows <= i1; i += kQueryRows)
-    query_rows<kQueryRows>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+    query_rows<kQueryRows>(layout, i, i - i_first, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(),
+                           w.ctx.data(), out);
   for (; i < i1; ++i)
-    query_rows<1>(layout, i, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(), out);
+    query_rows<1>(layout, i, i - i_first, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(),
+                  out);
 }
 
 // One copy per ISA, chosen at run time like the GEMM micro-kernel (isa_variants.h).

@@ -9,22 +9,32 @@ namespace ce {
 
 class ThreadPool;
 
+// `AttentionLayout::window` when every query sees every key of its sequence.
+inline constexpr size_t kNoAttentionWindow = static_cast<size_t>(-1);
+
 // Where each sequence's rows live: sequence s has query rows [q_offsets[s], q_offsets[s+1]) and key/value
-// rows [kv_offsets[s], kv_offsets[s+1]). Query rows may be a subset (e.g. only [CLS]) of the sequence.
+// rows [kv_offsets[s], kv_offsets[s+1]). Query rows may be a prefix of the sequence (e.g. only [CLS]): query row
+// q_offsets[s] + t is the sequence's token t.
 struct AttentionLayout {
   const std::vector<int32_t>* q_offsets;
   const std::vector<int32_t>* kv_offsets;
   size_t hidden;  // row stride of q, k, v and out; head h uses columns [h*head_dim, (h+1)*head_dim)
   size_t heads;
+  // Bidirectional sliding window (ModernBERT's local layers): token t attends only keys j with |t - j| <= window,
+  // as transformers' sliding_window_bidirectional_overlay. kNoAttentionWindow: all keys (BERT).
+  size_t window = kNoAttentionWindow;
 };
 
-// out[q_row, head cols] = softmax(q k^T / sqrt(head_dim)) v for each sequence and head.
+// out[q_row, head cols] = softmax(q k^T / sqrt(head_dim)) v for each sequence and head, over the keys in the
+// query's window.
 // Reference: direct dot products, one thread.
 void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out);
 
 // Fast: K transposed and V copied per head into zero-padded scratch so score, softmax (vectorised exp,
 // relative error ~2e-7) and context loops run on whole 16-float vectors; work is split over (sequence, head)
-// on the pool. Each output depends only on its own sequence and head, bitwise.
+// on the pool. Each output depends only on its own sequence and head, bitwise. With a window, each group of query
+// rows scores only the keys its windows reach (local layers cost O(n * window), not O(n^2)); scratch is O(n) per
+// thread either way.
 void attention_forward(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                        ThreadPool* pool);
 

@@ -60,13 +60,25 @@ void reference_disentangled_attention(const AttentionLayout& layout, const Relat
   disentangled_attention_reference(layout, rel, q, k, v, out);
 }
 
+void reference_gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out, ThreadPool*) {
+  gated_activation_reference(act, x, rows, width, out);
+}
+
+// RoPE is a handful of products per element with no reduction: one implementation serves both sets (the reference
+// simply runs it on one thread).
+void reference_rotary(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden,
+                      ThreadPool*) {
+  apply_rotary(table, x, offsets, hidden, nullptr);
+}
+
 }  // namespace
 
 const OpsTable kFastOps = {"fast",          fast_linear,      fast_linear_activation, fast_linear_residual,
-                           attention_forward, layer_norm,     disentangled_attention_forward, true};
+                           attention_forward, layer_norm,     disentangled_attention_forward, gated_activation,
+                           apply_rotary,      true};
 
 const OpsTable kReferenceOps = {"reference",         reference_linear,     reference_linear_activation,
                                 reference_linear_residual, reference_attention, reference_layer_norm,
-                                reference_disentangled_attention, false};
+                                reference_disentangled_attention, reference_gated_activation, reference_rotary, false};
 
 }  // namespace ce

@@ -4,11 +4,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/disentangled_attention.h"
+#include "kernels/gated_activation.h"
 #include "kernels/gemm.h"
+#include "kernels/rotary.h"
 
 namespace ce {
 
@@ -32,6 +36,11 @@ struct OpsTable {
   // DeBERTa's attention variant: content scores plus c2p / p2c relative-position terms.
   void (*disentangled_attention)(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
                                  const float* k, const float* v, float* out, ThreadPool* pool);
+  // Gated MLP activation (GeGLU): x rows of [input | gate] (2 * width), out = act(input) * gate; x is clobbered.
+  void (*gated_activation)(HiddenActivation act, float* x, size_t rows, size_t width, float* out, ThreadPool* pool);
+  // RoPE on packed q or k rows in place (see apply_rotary: row offsets[s] + t is position t).
+  void (*rotary)(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden,
+                 ThreadPool* pool);
   // Whether the last layer may compute only the rows the head reads (its [CLS] rows): a pure saving of the fast
   // set; the reference set computes every row, as PyTorch does.
   bool head_rows_only;
@@ -68,6 +77,11 @@ class Ops {
   void disentangled_attention(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
                               const float* k, const float* v, float* out) const {
     table_->disentangled_attention(layout, rel, q, k, v, out, pool_);
+  void gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out) const {
+    table_->gated_activation(act, x, rows, width, out, pool_);
+  }
+  void rotary(const RotaryTable& table, float* x, const std::vector<int32_t>& offsets, size_t hidden) const {
+    table_->rotary(table, x, offsets, hidden, pool_);
   }
 
  private:

@@ -13,10 +13,11 @@ extern const ModelFamily kRobertaFamily;
 extern const ModelFamily kXlmRobertaFamily;
 extern const ModelFamily kElectraFamily;
 extern const ModelFamily kDebertaV2Family;
+extern const ModelFamily kModernBertFamily;
 
 const std::vector<const ModelFamily*>& model_families() {
-  static const std::vector<const ModelFamily*> families = {&kBertFamily, &kRobertaFamily, &kXlmRobertaFamily,
-                                                           &kElectraFamily, &kDebertaV2Family};
+  static const std::vector<const ModelFamily*> families = {&kBertFamily,    &kRobertaFamily,    &kXlmRobertaFamily,
+                                                           &kElectraFamily, &kDebertaV2Family, &kModernBertFamily};
   return families;
 }
 

@@ -22,6 +22,8 @@ void ClassificationHead::run(const Ops& ops, const float* pooled, size_t rows, f
       ops.linear_activation(dense, pooled, rows, work, HiddenActivation::Relu);
       break;
   }
+  if (!norm.gamma.empty())
+    ops.layer_norm(work, rows, static_cast<size_t>(dense.out_features), norm.gamma.data(), norm.beta.data(), norm_eps);
   ops.linear(out, work, rows, logits);
 }
 
