@@ -3,13 +3,15 @@
 // merges, unsupported regexes and options.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "test_support.h"
 #include "tokenizer/bpe.h"
 #include "tokenizer/bpe_json.h"
 #include "tokenizer/byte_level.h"
-#include "tokenizer/pre_tokenizer_json.h"
+#include "tokenizer/pipeline_json.h"
 #include "tokenizer/split_patterns.h"
-#include "tokenizer/split_steps.h"
+#include "tokenizer/tokenizer_files.h"
 #include "tokenizer/utf8.h"
 
 namespace {
@@ -135,13 +137,13 @@ std::vector<std::string> split(const ce::SplitPattern& pattern, const std::strin
                                ce::SplitBehavior behavior = ce::SplitBehavior::Isolated, bool invert = false) {
   std::u32string cps;
   ce::utf8::decode(text, cps);
-  ce::Splits out;
+  std::vector<std::pair<size_t, size_t>> out;
   std::vector<ce::PatternMatch> scratch;
   ce::split_by_pattern(cps, pattern, behavior, invert, scratch, out);
   std::vector<std::string> words;
-  for (const auto& piece : out) {
+  for (const auto& [begin, end] : out) {
     words.emplace_back();
-    for (char32_t c : piece) ce::utf8::append(c, words.back());
+    for (size_t i = begin; i < end; ++i) ce::utf8::append(cps[i], words.back());
   }
   return words;
 }
@@ -154,9 +156,12 @@ TEST(SplitPatterns, Gpt2) {
             (Words{"Hello", " world", "'s", " ", " 3", " apples", "!!", "  \n", " x"}));
   EXPECT_EQ(split(*p, "I'M don't 'll"), (Words{"I", "'", "M", " don", "'t", " '", "ll"}));
   EXPECT_EQ(split(*p, "  trailing  "), (Words{" ", " trailing", "  "}));
-  EXPECT_EQ(split(*p, "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xd9\xa3\xd9\xa4 \xe2\x85\xa7"),  // é, 中文, ٣٤, Ⅷ (Nl)
+  // é, 中文, ٣٤ and Ⅷ (Nl)
+  EXPECT_EQ(split(*p, "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xd9\xa3\xd9\xa4 \xe2\x85\xa7"),
             (Words{"caf\xc3\xa9", " \xe4\xb8\xad\xe6\x96\x87", " \xd9\xa3\xd9\xa4", " \xe2\x85\xa7"}));
   EXPECT_EQ(split(*p, "a\xe3\x80\x80" "b"), (Words{"a", "\xe3\x80\x80", "b"}));  // U+3000 is \s, not ' '
+  // Oniguruma's classes are Unicode 16.0: U+1C89 (a letter) and U+10D40 (a digit) are new in 16.0.
+  EXPECT_EQ(split(*p, "a\xe1\xb2\x89" "b 1\xf0\x90\xb5\x80"), (Words{"a\xe1\xb2\x89" "b", " 1\xf0\x90\xb5\x80"}));
 }
 
 TEST(SplitPatterns, Cl100k) {
@@ -178,6 +183,18 @@ TEST(SplitPatterns, LiteralAndBehaviours) {
   EXPECT_EQ(split(*dash, "a-b--c", ce::SplitBehavior::Removed, true), (Words{"-", "-", "-"}));
   EXPECT_EQ(split(*ce::literal_pattern(U""), "abc"), (Words{"a", "b", "c"}));
   EXPECT_EQ(split(*ce::literal_pattern(U"ab"), "aababab"), (Words{"a", "ab", "ab", "ab"}));
+}
+
+TEST(SplitPatterns, LiteralSearchIsLinear) {
+  // A literal from an untrusted file that a naive search would compare ~20k times at each of 200k positions.
+  const auto p = ce::literal_pattern(std::u32string(20000, U'a') + U"b");
+  const std::string text = std::string(200000, 'a') + "b";
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto words = split(*p, text);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(words.size(), 2u);
+  EXPECT_EQ(words[0].size(), 180000u);
+  EXPECT_LT(seconds, 2.0);
 }
 
 TEST(PreTokenizers, ByteLevelAlphabetAndPrefixSpace) {
@@ -206,7 +223,6 @@ TEST(PreTokenizers, ByteLevelAlphabetAndPrefixSpace) {
   EXPECT_EQ(run(R"({"type": "Digits", "individual_digits": false})", "ab12c3"), (Words{"ab", "12", "c", "3"}));
   EXPECT_EQ(run(R"({"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": false})",
                 " a  b "), (Words{"a", "b"}));
-  EXPECT_EQ(run("null", "a b"), (Words{"a b"}));
 }
 
 TEST(PreTokenizers, UnsupportedOrMalformedAreTypedErrors) {
@@ -222,8 +238,71 @@ TEST(PreTokenizers, UnsupportedOrMalformedAreTypedErrors) {
       {"pre_tokenizer.behavior"});
   bad(R"({"type": "Split", "pattern": {"String": "x"}})", ErrorCode::InvalidTokenizer, {"no \"behavior\""});
   bad(R"({"type": "Sequence", "pretokenizers": [{"type": "Funky"}]})", ErrorCode::UnsupportedTokenizer,
-      {"pre_tokenizer.pretokenizers[0] type", "'Funky'"});
+      {"pre_tokenizer.pretokenizers[0]", "'Funky'"});
   bad(R"({"type": "ByteLevel", "add_prefix_space": "yes"})", ErrorCode::InvalidTokenizer, {"add_prefix_space"});
+}
+
+}  // namespace
+
+namespace {
+
+// load_tokenizer over small BPE tokenizer.json files: the pipeline as serialized, transformers 5's RobertaTokenizer
+// rebuild, and classes we do not reproduce.
+class BpeFiles : public ce::test::ScratchDirTest {
+ protected:
+  BpeFiles() : ScratchDirTest("ce_bpe_") {}
+  void write(const std::string& name, const std::string& text) { write_raw(name, text); }
+  std::string dir() const { return dir_.string(); }
+};
+
+const char* kTinyBpe = R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "\u0120": 3, "\u0120a": 4,
+    "<s>": 5, "</s>": 6}, "merges": ["a b", "\u0120 a"]},
+  "added_tokens": [{"id": 9, "content": "<extra>", "special": true, "normalized": false, "lstrip": false,
+                    "rstrip": false, "single_word": false}]%s})";
+
+std::string tiny(const std::string& more) {
+  std::string text = kTinyBpe;
+  text.replace(text.find("%s"), 2, more);
+  return text;
+}
+
+TEST_F(BpeFiles, NoPreTokenizerIsOneWordAndAddedIdsCountInTheVocab) {
+  write("tokenizer.json", tiny(""));
+  const auto tok = ce::load_tokenizer(dir());
+  EXPECT_EQ(tok->encode_text("abab"), (Ids{2, 2}));
+  EXPECT_EQ(tok->encode_text("ab<extra>a"), (Ids{2, 9, 0}));
+  EXPECT_EQ(tok->vocab_size(), 10u);  // the added token's id 9 is past the model's 7
+  const auto enc = tok->encode_pair("ab", "b", 8);
+  EXPECT_EQ(enc.input_ids, (Ids{2, 1}));
+  EXPECT_EQ(enc.token_type_ids, (Ids{0, 1}));
+}
+
+TEST_F(BpeFiles, RobertaTokenizerClassRebuildsThePipeline) {
+  // The file's normalizer-less ByteLevel(add_prefix_space false) and BertProcessing are replaced by
+  // ByteLevel(add_prefix_space from the config) and RobertaProcessing(sep, cls from the config).
+  write("tokenizer.json", tiny(R"(, "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false},
+      "post_processor": {"type": "BertProcessing", "sep": ["</s>", 6], "cls": ["<s>", 5]})"));
+  write("tokenizer_config.json", R"({"tokenizer_class": "RobertaTokenizer", "add_prefix_space": true,
+      "model_max_length": 514})");
+  const auto tok = ce::load_tokenizer(dir());
+  EXPECT_EQ(tok->encode_text("a"), (Ids{4}));
+  EXPECT_EQ(tok->encode_pair("a", "ab", 512).input_ids, (Ids{5, 4, 6, 6, 3, 2, 6}));
+  EXPECT_EQ(tok->num_special_tokens_pair(), 4u);
+  EXPECT_EQ(tok->model_max_length(), std::optional<size_t>(514));
+  write("tokenizer_config.json", R"({"tokenizer_class": "GPT2Tokenizer"})");
+  expect_error([&] { ce::load_tokenizer(dir()); }, ErrorCode::UnsupportedTokenizer, {"GPT2Tokenizer"});
+  write("tokenizer_config.json", R"({"tokenizer_class": "RobertaTokenizer", "cls_token": "<cls>"})");
+  expect_error([&] { ce::load_tokenizer(dir()); }, ErrorCode::InvalidTokenizer, {"cls token \"<cls>\""});
+}
+
+TEST_F(BpeFiles, MalformedFilesAreTypedErrors) {
+  write("tokenizer.json", R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a z"]}})");
+  expect_error([&] { ce::load_tokenizer(dir()); }, ErrorCode::InvalidTokenizer, {"tokenizer.json", "\"z\""});
+  write("tokenizer.json", tiny(R"(, "normalizer": {"type": "NFKC"}, "post_processor": {"type": "TemplateProcessing",
+      "single": [{"Sequence": {"id": "A", "type_id": 0}}], "pair": [{"Sequence": {"id": "A", "type_id": 0}},
+      {"SpecialToken": {"id": "<x>", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 0}}],
+      "special_tokens": {"<x>": {"id": "<x>", "ids": [10], "tokens": ["<x>"]}}})"));
+  expect_error([&] { ce::load_tokenizer(dir()); }, ErrorCode::InvalidTokenizer, {"ids[0]", "below 10"});
 }
 
 }  // namespace

@@ -95,7 +95,8 @@ TEST(PostProcessor, ByteLevelNullAndSequence) {
 
 TEST(PostProcessor, MaxLengthBelowTheSpecialTokensIsAnError) {
   const auto p = read(R"({"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0]})");
-  expect_error([&] { p.process_pair({1}, {2}, 3); }, ErrorCode::InvalidArgument, {"at least 4", "<s> a </s> </s> b </s>"});
+  expect_error([&] { p.process_pair({1}, {2}, 3); }, ErrorCode::InvalidArgument,
+               {"at least 4", "<s> a </s> </s> b </s>"});
   EXPECT_EQ(p.process_pair({1}, {2}, 4).input_ids, (Ids{0, 2, 2, 2}));
 }
 

@@ -2,7 +2,7 @@
 // merge over a linked list of symbols (tokenizers' Word::merge_all, without dropout).
 #include "tokenizer/bpe.h"
 
-#include <queue>
+#include <algorithm>
 
 #include "common/error.h"
 
@@ -26,7 +26,7 @@ struct QueuedMerge {
   uint32_t rank;
   int32_t pos;
   int32_t new_id;
-  // std::priority_queue pops the greatest: the lowest rank, then the leftmost position, is the greatest.
+  // The heap pops the greatest: the lowest rank, then the leftmost position, is the greatest.
   bool operator<(const QueuedMerge& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
 };
 
@@ -80,12 +80,16 @@ void Bpe::initial_symbols(std::string_view word, std::vector<int32_t>& ids) cons
   for (size_t i = 0; i < word.size();) {
     const size_t len = std::min(utf8_length(static_cast<unsigned char>(word[i])), word.size() - i);
     const bool first = i == 0, last = i + len == word.size();
-    piece.clear();
-    if (!first) piece += prefix;
-    piece.append(word.substr(i, len));
-    if (last) piece += suffix;
+    std::string_view key = word.substr(i, len);
+    if ((!first && !prefix.empty()) || (last && !suffix.empty())) {  // only then is the character copied
+      piece.clear();
+      if (!first) piece += prefix;
+      piece.append(key);
+      if (last) piece += suffix;
+      key = piece;
+    }
     i += len;
-    if (const int32_t id = token_to_id(piece); id >= 0) {
+    if (const int32_t id = token_to_id(key); id >= 0) {
       if (pending_unk) ids.push_back(unk_id_);
       pending_unk = false;
       ids.push_back(id);
@@ -95,7 +99,7 @@ void Bpe::initial_symbols(std::string_view word, std::vector<int32_t>& ids) cons
       // Every byte of the piece (prefix and suffix included, as tokenizers does) as "<0xXX>", or none of them.
       const size_t start = ids.size();
       bool all = true;
-      for (unsigned char byte : piece) {
+      for (unsigned char byte : key) {
         static const char* kHex = "0123456789ABCDEF";
         const char name[7] = {'<', '0', 'x', kHex[byte >> 4], kHex[byte & 15], '>', 0};
         const int32_t id = token_to_id(name);
@@ -127,28 +131,35 @@ void Bpe::encode_word(std::string_view word, std::vector<int32_t>& out) const {
       return;
     }
   }
-  std::vector<int32_t> ids;
+  // Per-thread buffers: encode_word runs once per word, and concurrent encodes share the model.
+  thread_local std::vector<int32_t> ids;
+  thread_local std::vector<Symbol> symbols;
+  thread_local std::vector<QueuedMerge> heap;
+  ids.clear();
   initial_symbols(word, ids);
   if (ids.size() < 2) {
     out.insert(out.end(), ids.begin(), ids.end());
     return;
   }
-  std::vector<Symbol> symbols(ids.size());
+  symbols.resize(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     symbols[i] = Symbol{ids[i], static_cast<int32_t>(i) - 1,
                         i + 1 < ids.size() ? static_cast<int32_t>(i + 1) : -1, false};
   }
-  std::vector<QueuedMerge> heap;
-  heap.reserve(ids.size() * 2);
-  std::priority_queue<QueuedMerge> queue(std::less<QueuedMerge>(), std::move(heap));
+  // A binary heap over `heap` (std::push_heap / pop_heap keep its storage between words).
+  heap.clear();
+  auto push = [](QueuedMerge m) {
+    heap.push_back(m);
+    std::push_heap(heap.begin(), heap.end());
+  };
   for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-    if (const Merge* m = find_merge(symbols[i].id, symbols[i + 1].id)) {
-      queue.push({m->rank, static_cast<int32_t>(i), m->new_id});
-    }
+    const Merge* m = find_merge(symbols[i].id, symbols[i + 1].id);
+    if (m != nullptr) push({m->rank, static_cast<int32_t>(i), m->new_id});
   }
-  while (!queue.empty()) {
-    const QueuedMerge top = queue.top();
-    queue.pop();
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end());
+    const QueuedMerge top = heap.back();
+    heap.pop_back();
     Symbol& left = symbols[top.pos];
     if (left.removed || left.next < 0) continue;
     Symbol& right = symbols[left.next];
@@ -160,10 +171,10 @@ void Bpe::encode_word(std::string_view word, std::vector<int32_t>& out) const {
     left.next = right.next;
     if (right.next >= 0) symbols[right.next].prev = top.pos;
     if (left.prev >= 0) {
-      if (const Merge* m = find_merge(symbols[left.prev].id, left.id)) queue.push({m->rank, left.prev, m->new_id});
+      if (const Merge* m = find_merge(symbols[left.prev].id, left.id)) push({m->rank, left.prev, m->new_id});
     }
     if (left.next >= 0) {
-      if (const Merge* m = find_merge(left.id, symbols[left.next].id)) queue.push({m->rank, top.pos, m->new_id});
+      if (const Merge* m = find_merge(left.id, symbols[left.next].id)) push({m->rank, top.pos, m->new_id});
     }
   }
   for (int32_t i = 0; i >= 0; i = symbols[i].next) out.push_back(symbols[i].id);

@@ -3,6 +3,7 @@
 #include "tokenizer/nfx_normalizer.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "tokenizer/normalization_data.h"
 #include "tokenizer/unicode.h"
@@ -43,20 +44,27 @@ char32_t compose_pair(char32_t a, char32_t b) {
   return (it != end && it->first == a && it->second == b) ? it->composite : 0;
 }
 
-// Stable sort of each run of non-starters by combining class (insertion sort: runs are short).
+// Stable sort of each run of non-starters by combining class (a text may hold a run of any length, so a real sort,
+// not insertion sort, whose quadratic worst case a hostile text could reach).
 void canonical_order(std::u32string& s) {
-  for (size_t i = 1; i < s.size(); ++i) {
-    const unsigned cc = unicode::combining_class(s[i]);
-    if (cc == 0) continue;
-    size_t j = i;
-    const char32_t c = s[i];
-    while (j > 0) {
-      const unsigned prev = unicode::combining_class(s[j - 1]);
-      if (prev == 0 || prev <= cc) break;
-      s[j] = s[j - 1];
-      --j;
+  std::vector<std::pair<unsigned, char32_t>> run;
+  for (size_t i = 0; i < s.size();) {
+    if (unicode::combining_class(s[i]) == 0) {
+      ++i;
+      continue;
     }
-    s[j] = c;
+    size_t end = i;
+    run.clear();
+    for (; end < s.size(); ++end) {
+      const unsigned cc = unicode::combining_class(s[end]);
+      if (cc == 0) break;
+      run.emplace_back(cc, s[end]);
+    }
+    if (run.size() > 1) {
+      std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = 0; k < run.size(); ++k) s[i + k] = run[k].second;
+    }
+    i = end;
   }
 }
 

@@ -49,7 +49,9 @@ struct Reader {
         throw tokenizer_json_invalid(t, at + ": \"ids\" and \"tokens\" differ in length");
       }
       std::vector<int32_t>& out_ids = out[name];
-      for (size_t i = 0; i < ids.size(); ++i) out_ids.push_back(token_id(ids[i], at + ".ids[" + std::to_string(i) + "]"));
+      for (size_t i = 0; i < ids.size(); ++i) {
+        out_ids.push_back(token_id(ids[i], at + ".ids[" + std::to_string(i) + "]"));
+      }
     }
     return out;
   }

@@ -2,13 +2,16 @@
 // (Oniguruma's leftmost, ordered alternation); \s is White_Space, \p{L} / \p{N} the letter / number categories.
 #include "tokenizer/split_patterns.h"
 
+#include <algorithm>
+
 #include "tokenizer/unicode.h"
 
 namespace ce {
 
 const char* const kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 const char* const kCl100kPattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*)"
+    R"(|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 namespace {
 
@@ -112,9 +115,17 @@ class Cl100kPattern final : public SplitPattern {
   }
 };
 
+// Occurrences are found with Knuth-Morris-Pratt: the literal comes from an untrusted file, and a naive search is
+// O(text x literal) on inputs like "aaa...a" against "aa...ab".
 class LiteralPattern final : public SplitPattern {
  public:
-  explicit LiteralPattern(std::u32string literal) : literal_(std::move(literal)) {}
+  explicit LiteralPattern(std::u32string literal) : literal_(std::move(literal)), failure_(literal_.size(), 0) {
+    for (size_t i = 1, k = 0; i < literal_.size(); ++i) {
+      while (k > 0 && literal_[i] != literal_[k]) k = failure_[k - 1];
+      if (literal_[i] == literal_[k]) ++k;
+      failure_[i] = k;
+    }
+  }
   void find_matches(std::u32string_view s, std::vector<PatternMatch>& out) const override {
     out.clear();
     size_t prev = 0;
@@ -127,12 +138,16 @@ class LiteralPattern final : public SplitPattern {
       out.push_back({s.size(), s.size(), true});
       return;
     }
-    {
-      for (size_t at = s.find(literal_); at != std::u32string_view::npos; at = s.find(literal_, at)) {
+    // Non-overlapping, leftmost first: after a match the search restarts from its end.
+    for (size_t i = 0, k = 0; i < s.size(); ++i) {
+      while (k > 0 && s[i] != literal_[k]) k = failure_[k - 1];
+      if (s[i] == literal_[k]) ++k;
+      if (k == literal_.size()) {
+        const size_t at = i + 1 - k;
         if (at > prev) out.push_back({prev, at, false});
-        out.push_back({at, at + literal_.size(), true});
-        at += literal_.size();
-        prev = at;
+        out.push_back({at, i + 1, true});
+        prev = i + 1;
+        k = 0;
       }
     }
     if (prev < s.size()) out.push_back({prev, s.size(), false});
@@ -140,6 +155,7 @@ class LiteralPattern final : public SplitPattern {
 
  private:
   std::u32string literal_;
+  std::vector<size_t> failure_;  // KMP: length of the longest proper border of literal_[0, i]
 };
 
 class CharPattern final : public SplitPattern {
@@ -162,6 +178,66 @@ class CharPattern final : public SplitPattern {
 };
 
 }  // namespace
+
+void split_by_pattern(std::u32string_view text, const SplitPattern& pattern, SplitBehavior behavior, bool invert,
+                      std::vector<PatternMatch>& matches, std::vector<std::pair<size_t, size_t>>& out) {
+  if (text.empty()) return;
+  pattern.find_matches(text, matches);
+  if (invert) {
+    for (PatternMatch& m : matches) m.is_match = !m.is_match;
+  }
+  const size_t first = out.size();
+  bool previous_match = false;
+  switch (behavior) {
+    case SplitBehavior::Removed:
+      for (const PatternMatch& m : matches) {
+        if (!m.is_match) out.emplace_back(m.begin, m.end);
+      }
+      break;
+    case SplitBehavior::Isolated:
+      for (const PatternMatch& m : matches) out.emplace_back(m.begin, m.end);
+      break;
+    case SplitBehavior::MergedWithPrevious:
+      // A match joins the piece before it, unless that piece was itself a match.
+      for (const PatternMatch& m : matches) {
+        if (m.is_match && !previous_match && out.size() > first) {
+          out.back().second = m.end;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      break;
+    case SplitBehavior::MergedWithNext:
+      // A match joins the piece after it, unless that piece is itself a match (folded from the end).
+      for (size_t i = matches.size(); i-- > 0;) {
+        const PatternMatch& m = matches[i];
+        if (m.is_match && !previous_match && out.size() > first) {
+          out.back().first = m.begin;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      std::reverse(out.begin() + static_cast<ptrdiff_t>(first), out.end());
+      break;
+    case SplitBehavior::Contiguous:
+      // Runs of stretches of the same kind become one piece (tokenizers starts as if a non-match came first).
+      for (const PatternMatch& m : matches) {
+        if (m.is_match == previous_match && out.size() > first) {
+          out.back().second = m.end;
+        } else {
+          out.emplace_back(m.begin, m.end);
+        }
+        previous_match = m.is_match;
+      }
+      break;
+  }
+  // Empty pieces (empty matches) are dropped, as tokenizers drops them.
+  out.erase(std::remove_if(out.begin() + static_cast<ptrdiff_t>(first), out.end(),
+                           [](const std::pair<size_t, size_t>& p) { return p.second <= p.first; }),
+            out.end());
+}
 
 std::unique_ptr<const SplitPattern> gpt2_pattern() { return std::make_unique<const Gpt2Pattern>(); }
 

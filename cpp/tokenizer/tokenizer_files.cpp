@@ -261,7 +261,8 @@ BpeTokenizerConfig resolve_bpe_config(const TokenizerFiles& files) {
       if (auto t = token_name(**source, "sep_token", file)) r.sep_token = *t;
     }
     if (files.tokenizer_config) {
-      r.add_prefix_space = optional_bool(*files.tokenizer_config, "add_prefix_space", config_json.string()).value_or(false);
+      r.add_prefix_space =
+          optional_bool(*files.tokenizer_config, "add_prefix_space", config_json.string()).value_or(false);
     }
     config.roberta = r;
     return config;

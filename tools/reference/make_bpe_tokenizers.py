@@ -13,10 +13,12 @@ Each is trained with `tokenizers` (vocab 4000) on the real texts of test/fixture
 Goldens:
   test/fixtures/tokenizer/bpe_cases.jsonl    hard_strings.jsonl (and pairs of them) per tokenizer, full ids
                                             (format of cases.jsonl: tok, a, b, max_length, ids, type_ids)
-  test/fixtures/tokenizer/bpe_pairs.jsonl    the first PAIRS pairs of pairs.jsonl.gz: per tokenizer, for
-                                            encode(a), encode(b), pair at 512 and pair at 64 (truncated), the
-                                            length and FNV-1a 64 hash of ids + type ids (keeps the file small)
-Run with the project venv: .venv/bin/python tools/reference/make_bpe_tokenizers.py
+  test/fixtures/tokenizer/bpe_pairs.jsonl    the first PAIRS_CHECKED pairs of pairs.jsonl.gz: per tokenizer, the
+                                            lengths of encode(a), encode(b), the pair at 512 and the pair at 64
+                                            (truncated), and one FNV-1a 64 hash over all four (ids + type ids),
+                                            which keeps the file small
+Run with the project venv: .venv/bin/python tools/reference/make_bpe_tokenizers.py [--keep-tokenizers]
+(--keep-tokenizers: reuse the committed fixture tokenizers, only rewrite the goldens).
 """
 from __future__ import annotations
 
@@ -36,6 +38,15 @@ TOK_DIR = FIXTURES / "tokenizer"
 VOCAB = 4000
 PAIRS_CHECKED = 5000
 MAX_LENGTHS = [512, 64]
+# Strings aimed at the BPE pipelines, added to hard_strings.jsonl: each fixture's special tokens inside text (with
+# lstrip), contractions in both cases, digit runs, newline runs (cl100k's \s*[\r\n]+), NFC-sensitive sequences.
+BPE_STRINGS = [
+    "a <mask> b", " <mask>x<mask>", "<s>hello</s> </s><pad>", "x [MASK]y  [MASK] [CLS]", "<|begin_of_text|> hi",
+    "x<|end_of_text|>", "I'M DON'T 'S 'll you're we've THEY'D", "12345678 1,234.5 \u0663\u0664\u0665\u0666 \u2167",
+    "line\r\n\r\n  next\n\n\tend \n", "  leading and trailing  ", "e\u0301 \ufb01 A\u030a \u212b \u1100\u1161",
+    "\u00a0nbsp\u3000ideo\u2028ls", "(parens) [brackets] {braces} ...!!! ?!",
+    "caf\u00e9 na\u00efve \u4e2d\u6587 \ud55c\uad6d\uc5b4",
+]
 CL100K = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+"
           r"|\s+(?!\S)|\s+")
 
@@ -102,11 +113,13 @@ def make_llama3(rows, out):
 BUILDERS = {"roberta-bpe": make_roberta, "modernbert-bpe": make_modernbert, "llama3-bpe": make_llama3}
 
 
-def fnv1a(ids, type_ids):
+def fnv1a(encodings):
+    """FNV-1a 64 over the little-endian int32s of each encoding's ids, -1, type ids, -2."""
     h = 0xCBF29CE484222325
-    for v in list(ids) + [-1] + list(type_ids):
-        for byte in struct.pack("<i", v):
-            h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    for ids, type_ids in encodings:
+        for v in list(ids) + [-1] + list(type_ids) + [-2]:
+            for byte in struct.pack("<i", v):
+                h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
     return f"{h:016x}"
 
 
@@ -120,15 +133,16 @@ def encode_singles(tok, texts):
     return [(ids, [0] * len(ids)) for ids in tok(texts, add_special_tokens=False)["input_ids"]]
 
 
-def main():
+def main(keep_tokenizers):
     rows = read_jsonl_gz(PAIRS)
     toks = {}
     for name, build in BUILDERS.items():
-        build(rows, TOK_DIR / name)
+        if not keep_tokenizers:
+            build(rows, TOK_DIR / name)
         toks[name] = AutoTokenizer.from_pretrained(TOK_DIR / name)
         print(name, type(toks[name]).__name__, len(toks[name]))
     hard = [json.loads(line) for line in open(TOK_DIR / "hard_strings.jsonl", encoding="utf-8")]
-    hard = [s for s in hard if not any(0xD800 <= ord(ch) <= 0xDFFF for ch in s)]
+    hard = [s for s in hard if not any(0xD800 <= ord(ch) <= 0xDFFF for ch in s)] + BPE_STRINGS
     cases = []
     for name, tok in toks.items():
         for s, (ids, _) in zip(hard, encode_singles(tok, hard)):
@@ -148,7 +162,7 @@ def main():
         columns = [encode_singles(tok, a_list), encode_singles(tok, b_list)]
         columns += [encode_pairs(tok, a_list, b_list, m) for m in MAX_LENGTHS]
         for i, line in enumerate(lines):
-            line[name] = [[len(col[i][0]), fnv1a(*col[i])] for col in columns]
+            line[name] = [len(col[i][0]) for col in columns] + [fnv1a([col[i] for col in columns])]
     with open(TOK_DIR / "bpe_pairs.jsonl", "w", encoding="utf-8") as f:
         for line in lines:
             f.write(json.dumps(line, separators=(",", ":")) + "\n")
@@ -156,4 +170,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main("--keep-tokenizers" in sys.argv)

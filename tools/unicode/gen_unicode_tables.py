@@ -18,7 +18,7 @@ from ucd import UCD  # noqa: E402
 CATEGORY_VERSION = (8, 0)   # unicode_categories crate: is_other / is_punctuation / is_mark_nonspacing
 NFD_VERSION = (9, 0)        # unicode-normalization-alignments crate: canonical decompositions, ccc
 LOWERCASE_VERSION = (15, 0)  # Rust std char::to_lowercase is newer still; 15.0 is what Debian has
-REGEX_VERSION = (15, 0)      # Oniguruma (the onig crate HF's Split / ByteLevel regexes use): \p{L}, \p{N}
+REGEX_VERSION = (16, 0)      # Oniguruma in tokenizers 0.23 (Split / ByteLevel regexes): \p{L}, \p{N} (unicodedata2)
 
 # Unicode 8.0 General_Category of the code points whose category a later Unicode version changed and that
 # matter here (Mn / P* / Cc-Cf-Co membership). Found by the sweep (check_tables_vs_hf.py lists any new one).
@@ -34,14 +34,27 @@ def gc8(u, cp):
     return u.gc(cp, CATEGORY_VERSION)
 
 
+def regex_classes():
+    """\p{L} and \p{N} as Oniguruma sees them: Unicode 16.0, newer than Debian's UCD, so from the pinned
+    unicodedata2 package (tools/reference/requirements.txt); check_regex_classes_vs_hf.py compares with
+    Oniguruma itself."""
+    try:
+        import unicodedata2
+    except ImportError:
+        sys.exit("gen_unicode_tables.py needs unicodedata2 (run it with the project venv: .venv/bin/python)")
+    assert unicodedata2.unidata_version == "%d.%d.0" % REGEX_VERSION, unicodedata2.unidata_version
+    letter = {c for c in SCALARS if unicodedata2.category(chr(c)).startswith("L")}
+    number = {c for c in SCALARS if unicodedata2.category(chr(c)).startswith("N")}
+    return letter, number
+
+
 def property_sets(u):
     """The code point sets the C++ side looks up, exactly as HF's Rust code defines them."""
     removed = {c for c in SCALARS
                if c in (0, 0xFFFD) or (c not in (9, 10, 13) and gc8(u, c) in ("Cc", "Cf", "Co", "Cs"))}
     punct = {c for c in SCALARS if (c < 128 and chr(c) in ASCII_PUNCT) or gc8(u, c).startswith("P")}
     mark_nonspacing = {c for c in SCALARS if gc8(u, c) == "Mn"}
-    letter = {c for c in SCALARS if u.gc(c, REGEX_VERSION).startswith("L")}
-    number = {c for c in SCALARS if u.gc(c, REGEX_VERSION).startswith("N")}
+    letter, number = regex_classes()
     return {"removed": removed, "white_space": set(u.white_space), "punctuation": punct,
             "mark_nonspacing": mark_nonspacing, "letter": letter, "number": number}
 
