@@ -15,6 +15,7 @@
 #include "tokenizer/replace_normalizer.h"
 #include "tokenizer/sequence_normalizer.h"
 #include "tokenizer/sequence_pre_tokenizer.h"
+#include "tokenizer/split_pre_tokenizer.h"
 #include "tokenizer/strip_normalizer.h"
 #include "tokenizer/template_processing.h"
 #include "tokenizer/transformers_added_tokens.h"
@@ -133,11 +134,6 @@ std::shared_ptr<const Tokenizer> xlm_roberta(const UnigramTokenizerSources& s) {
 
 std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   const TokenizerJson& t = *s.tokenizer_json;
-  if (config_bool(s, "split_by_punct", false)) {
-    throw Error(ErrorCode::UnsupportedTokenizer, s.tokenizer_config_path +
-                                                     ": DebertaV2Tokenizer option split_by_punct: true (a Punctuation "
-                                                     "pre-tokenizer) is not supported");
-  }
   TokenizerParts parts;
   auto pieces = read_unigram_pieces(t);
   std::string unk_token = "[UNK]";
@@ -170,6 +166,8 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   parts.normalizer = std::make_unique<const SequenceNormalizer>(std::move(norms));
   const bool add_prefix_space = config_bool(s, "add_prefix_space", true);
   std::vector<std::unique_ptr<const PreTokenizer>> steps;
+  // split_by_punct: Punctuation(behavior="isolated") before Metaspace.
+  if (config_bool(s, "split_by_punct", false)) steps.push_back(punctuation_pre_tokenizer(SplitBehavior::Isolated));
   steps.push_back(std::make_unique<const MetaspacePreTokenizer>(
       U'\u2581', add_prefix_space ? PrependScheme::Always : PrependScheme::First, true));
   parts.pre_tokenizer = std::make_unique<const SequencePreTokenizer>(std::move(steps));
