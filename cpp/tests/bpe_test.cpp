@@ -9,8 +9,9 @@
 #include "tokenizer/bpe.h"
 #include "tokenizer/bpe_json.h"
 #include "tokenizer/byte_level.h"
-#include "tokenizer/pipeline_json.h"
+#include "tokenizer/pre_tokenizer_json.h"
 #include "tokenizer/split_patterns.h"
+#include "tokenizer/split_steps.h"
 #include "tokenizer/tokenizer_files.h"
 #include "tokenizer/utf8.h"
 
@@ -137,13 +138,13 @@ std::vector<std::string> split(const ce::SplitPattern& pattern, const std::strin
                                ce::SplitBehavior behavior = ce::SplitBehavior::Isolated, bool invert = false) {
   std::u32string cps;
   ce::utf8::decode(text, cps);
-  std::vector<std::pair<size_t, size_t>> out;
+  ce::Splits out;
   std::vector<ce::PatternMatch> scratch;
   ce::split_by_pattern(cps, pattern, behavior, invert, scratch, out);
   std::vector<std::string> words;
-  for (const auto& [begin, end] : out) {
+  for (const auto& piece : out) {
     words.emplace_back();
-    for (size_t i = begin; i < end; ++i) ce::utf8::append(cps[i], words.back());
+    for (char32_t c : piece) ce::utf8::append(c, words.back());
   }
   return words;
 }
@@ -223,6 +224,7 @@ TEST(PreTokenizers, ByteLevelAlphabetAndPrefixSpace) {
   EXPECT_EQ(run(R"({"type": "Digits", "individual_digits": false})", "ab12c3"), (Words{"ab", "12", "c", "3"}));
   EXPECT_EQ(run(R"({"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": false})",
                 " a  b "), (Words{"a", "b"}));
+  EXPECT_EQ(run("null", "a b"), (Words{"a b"}));
 }
 
 TEST(PreTokenizers, UnsupportedOrMalformedAreTypedErrors) {

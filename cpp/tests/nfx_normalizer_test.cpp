@@ -11,7 +11,7 @@
 
 #include "test_support.h"
 #include "tokenizer/nfx_normalizer.h"
-#include "tokenizer/pipeline_json.h"
+#include "tokenizer/normalizer_json.h"
 
 namespace {
 

@@ -68,7 +68,7 @@ TEST_F(UnigramFiles, UnsupportedComponentsAreNamed) {
   expect_load_error(t, ErrorCode::UnsupportedTokenizer, {"normalizer", "'Nmt'"});
   t = tiny_tokenizer();
   t["normalizer"]["normalizers"][0]["pattern"] = {{"Regex", "x+"}};
-  expect_load_error(t, ErrorCode::UnsupportedTokenizer, {"normalizer.normalizers[0]", "regex", "\"x+\""});
+  expect_load_error(t, ErrorCode::UnsupportedTokenizer, {"normalizer.normalizers[0]", "regex", "'x+'"});
   t = tiny_tokenizer();
   t["pre_tokenizer"]["pretokenizers"][0] = {{"type", "UnicodeScripts"}};
   expect_load_error(t, ErrorCode::UnsupportedTokenizer, {"pre_tokenizer.pretokenizers[0]", "'UnicodeScripts'"});

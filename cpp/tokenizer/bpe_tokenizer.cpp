@@ -3,30 +3,50 @@
 
 #include <algorithm>
 
+#include "tokenizer/added_tokens_json.h"
 #include "tokenizer/bpe_json.h"
 #include "tokenizer/byte_level.h"
-#include "tokenizer/pipeline_json.h"
+#include "tokenizer/normalizer_json.h"
 #include "tokenizer/pipeline_tokenizer.h"
 #include "tokenizer/post_processor_json.h"
-#include "tokenizer/sequence_pre_tokenizer.h"
+#include "tokenizer/pre_tokenizer_json.h"
 
 namespace ce {
 namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxTokenId = size_t{1} << 24;  // as the vocab readers bound ids
+// tokenizer.json's raw added tokens as (content, id), for the template's special-token ids; `id_limit` grows to cover
+// every added id. (The pipeline's added-token matcher reads them with their options: added_tokens_json.h.)
+std::vector<std::pair<std::string, int32_t>> read_added_tokens(const TokenizerJson& t, size_t& id_limit) {
+  std::vector<std::pair<std::string, int32_t>> out;
+  auto added = t.doc.find("added_tokens");
+  if (added == t.doc.end() || added->is_null()) return out;
+  if (!added->is_array()) throw tokenizer_json_invalid(t, "added_tokens is not an array");
+  for (size_t i = 0; i < added->size(); ++i) {
+    const json& token = (*added)[i];
+    const std::string where = "added_tokens[" + std::to_string(i) + "]";
+    if (!token.is_object() || !token.value("content", json()).is_string() ||
+        !token.value("id", json()).is_number_unsigned() || token["id"].get<uint64_t>() >= (1u << 24)) {
+      throw tokenizer_json_invalid(t, where + " needs a string \"content\" and a valid \"id\"");
+    }
+    const int32_t id = token["id"].get<int32_t>();
+    id_limit = std::max(id_limit, static_cast<size_t>(id) + 1);
+    if (!optional_bool(token, "normalized", t.path).value_or(true)) {
+      out.emplace_back(token["content"].get<std::string>(), id);
+    }
+  }
+  return out;
+}
 
-int32_t special_token_id(const TokenizerJson& t, const Bpe& model, const std::vector<AddedToken>& added,
-                         const std::string& token, const char* role) {
-  for (const AddedToken& a : added) {
-    if (a.content == token) return a.id;
+int32_t special_token_id(const TokenizerJson& t, const Bpe& model,
+                         const std::vector<std::pair<std::string, int32_t>>& added, const std::string& token,
+                         const char* role) {
+  for (const auto& [content, id] : added) {
+    if (content == token) return id;
   }
   const int32_t id = model.token_to_id(token);
-  if (id < 0) {
-    throw tokenizer_json_invalid(t, std::string(role) + " token \"" + token +
-                                        "\" is in neither the vocab nor added_tokens");
-  }
+  if (id < 0) throw tokenizer_json_invalid(t, std::string(role) + " token \"" + token + "\" is in neither the vocab nor added_tokens");
   return id;
 }
 
@@ -46,32 +66,24 @@ std::shared_ptr<const Tokenizer> make_bpe_tokenizer(const TokenizerJson& t, cons
   } else {
     model = read_bpe_model(t);
   }
-  // Added tokens may have ids past the model's vocab (tokenizers appends them); the post-processor may use them.
-  std::vector<AddedToken> added = read_added_tokens(t, *model, kMaxTokenId);
   size_t id_limit = model->vocab_size();
-  for (const AddedToken& a : added) id_limit = std::max(id_limit, static_cast<size_t>(a.id) + 1);
+  const auto added = read_added_tokens(t, id_limit);
   if (config.roberta) {
-    parts.pre_tokenizer = std::make_unique<const ByteLevelPreTokenizer>(config.roberta->add_prefix_space, true);
+    std::vector<std::unique_ptr<const SplitStep>> steps;
+    steps.push_back(std::make_unique<const ByteLevelStep>(config.roberta->add_prefix_space, true));
+    parts.pre_tokenizer = std::make_unique<const SplitStepsPreTokenizer>(std::move(steps));
     const int32_t cls = special_token_id(t, *model, added, config.roberta->cls_token, "cls");
     const int32_t sep = special_token_id(t, *model, added, config.roberta->sep_token, "sep");
     parts.post_processor = std::make_unique<const TemplateProcessing>(
         roberta_processing(config.roberta->cls_token, cls, config.roberta->sep_token, sep));
   } else {
     parts.normalizer = read_normalizer(t);
-    auto pre = t.doc.find("pre_tokenizer");
-    // No pre-tokenizer: tokenizers hands each text to the model as one word (an empty Sequence does the same).
-    if (pre == t.doc.end() || pre->is_null()) {
-      std::vector<std::unique_ptr<const PreTokenizer>> none;
-      parts.pre_tokenizer = std::make_unique<const SequencePreTokenizer>(std::move(none));
-    } else {
-      parts.pre_tokenizer = read_pre_tokenizer(t);
-    }
-    // transformers 5.23 keeps the file's post-processor even where tokenizer_config.json sets add_bos_token /
-    // add_eos_token (checked: neither replaces it nor fills in a null one).
+    parts.pre_tokenizer = read_pre_tokenizer(t);
     parts.post_processor = std::make_unique<const TemplateProcessing>(read_post_processor(t, id_limit));
   }
+  // The pipeline matches every added token with its options (lstrip / rstrip / single_word / normalized).
+  parts.added_tokens = AddedTokens(ce::read_added_tokens(t, *model, id_limit));
   parts.model = std::move(model);
-  parts.added_tokens = AddedTokens(std::move(added));
   parts.min_vocab_size = id_limit;
   return std::make_shared<const PipelineTokenizer>(std::move(parts));
 }

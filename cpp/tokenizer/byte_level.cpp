@@ -1,5 +1,5 @@
-// ByteLevelPreTokenizer: tokenizers' ByteLevel::pre_tokenize (a prefix space for a piece that does not start with
-// ' ', then the regex split, then the byte mapping).
+// ByteLevelStep: tokenizers' ByteLevel::pre_tokenize (the prefix space is added to each split that does not start
+// with ' ', then the regex split, then the byte mapping).
 #include "tokenizer/byte_level.h"
 
 #include <array>
@@ -26,27 +26,26 @@ char32_t byte_level_char(unsigned char byte) {
   return kAlphabet[byte];
 }
 
-void ByteLevelPreTokenizer::split(const PreTokenPiece& piece, std::vector<PreTokenPiece>& out) const {
-  if (piece.text.empty()) return;
-  std::u32string text;
-  if (add_prefix_space_ && piece.text.front() != U' ') text.push_back(U' ');
-  text += piece.text;
-  std::vector<std::pair<size_t, size_t>> ranges;
-  if (pattern_) {
-    std::vector<PatternMatch> scratch;
-    split_by_pattern(text, *pattern_, SplitBehavior::Isolated, false, scratch, ranges);
-  } else {
-    ranges.emplace_back(0, text.size());
+void ByteLevelStep::apply(Splits& splits) const {
+  Splits pieces;
+  std::vector<PatternMatch> scratch;
+  for (std::u32string& split : splits) {
+    if (split.empty()) continue;
+    if (add_prefix_space_ && split.front() != U' ') split.insert(split.begin(), U' ');
+    if (pattern_) {
+      split_by_pattern(split, *pattern_, SplitBehavior::Isolated, false, scratch, pieces);
+    } else {
+      pieces.push_back(std::move(split));
+    }
   }
   std::string bytes;
-  for (size_t r = 0; r < ranges.size(); ++r) {
+  for (std::u32string& piece : pieces) {
     bytes.clear();
-    for (size_t i = ranges[r].first; i < ranges[r].second; ++i) utf8::append(text[i], bytes);
-    PreTokenPiece mapped{{}, piece.at_text_start && r == 0};
-    mapped.text.reserve(bytes.size());
-    for (unsigned char b : bytes) mapped.text.push_back(byte_level_char(b));
-    out.push_back(std::move(mapped));
+    for (char32_t c : piece) utf8::append(c, bytes);
+    piece.clear();
+    for (unsigned char b : bytes) piece.push_back(byte_level_char(b));
   }
+  splits = std::move(pieces);
 }
 
 }  // namespace ce

@@ -1,11 +1,9 @@
 // ByteLevel pre-tokenizer (GPT-2 / RoBERTa / ModernBERT): optional prefix space, the GPT-2 regex split, then each
-// UTF-8 byte of a piece written as one printable code point of GPT-2's byte alphabet.
+// UTF-8 byte of a split written as one printable code point of GPT-2's byte alphabet.
 #pragma once
 
-#include <memory>
-
+#include "tokenizer/pre_tokenizer_splits.h"
 #include "tokenizer/split_patterns.h"
-#include "tokenizer/splitting_pre_tokenizer.h"
 
 namespace ce {
 
@@ -13,11 +11,11 @@ namespace ce {
 // (controls, space, DEL, NBSP, soft hyphen...) for U+0100 onwards in byte order.
 char32_t byte_level_char(unsigned char byte);
 
-class ByteLevelPreTokenizer final : public SplittingPreTokenizer {
+class ByteLevelStep final : public SplitStep {
  public:
-  ByteLevelPreTokenizer(bool add_prefix_space, bool use_regex)
+  ByteLevelStep(bool add_prefix_space, bool use_regex)
       : add_prefix_space_(add_prefix_space), pattern_(use_regex ? gpt2_pattern() : nullptr) {}
-  void split(const PreTokenPiece& piece, std::vector<PreTokenPiece>& out) const override;
+  void apply(Splits& splits) const override;
 
  private:
   bool add_prefix_space_;

@@ -1,8 +1,9 @@
-// tokenizer.json pre-tokenizer nodes of the byte-level BPE family: ByteLevel, Split (regex or string), Digits,
-// Punctuation. pipeline_json's reader dispatches here first (Sequence and the SentencePiece family are there).
+// tokenizer.json's "pre_tokenizer" read into split steps: ByteLevel, Split (regex or string), Digits, Punctuation
+// and Sequence of them.
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tokenizer/pre_tokenizer.h"
@@ -10,9 +11,12 @@
 
 namespace ce {
 
-// nullptr when `node`'s type is none of these. Throws InvalidTokenizer for a malformed node, UnsupportedTokenizer
-// (quoting it) for a regex we do not match.
-std::unique_ptr<const PreTokenizer> read_split_pre_tokenizer_node(const TokenizerJson& tokenizer,
-                                                                  const nlohmann::json& node, const std::string& where);
+// Throws InvalidTokenizer for a malformed component, UnsupportedTokenizer (quoting it) for another type or a
+// regex we do not match. A null pre_tokenizer hands the whole text to the model as one word.
+std::unique_ptr<const PreTokenizer> read_pre_tokenizer(const TokenizerJson& tokenizer);
+// One pre-tokenizer node (`where` names it in messages), e.g. a pipeline that transformers builds in code, described
+// as tokenizers would serialize it.
+std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const nlohmann::json& node,
+                                                            const std::string& where);
 
 }  // namespace ce

@@ -2,8 +2,6 @@
 // (Oniguruma's leftmost, ordered alternation); \s is White_Space, \p{L} / \p{N} the letter / number categories.
 #include "tokenizer/split_patterns.h"
 
-#include <algorithm>
-
 #include "tokenizer/unicode.h"
 
 namespace ce {
@@ -178,66 +176,6 @@ class CharPattern final : public SplitPattern {
 };
 
 }  // namespace
-
-void split_by_pattern(std::u32string_view text, const SplitPattern& pattern, SplitBehavior behavior, bool invert,
-                      std::vector<PatternMatch>& matches, std::vector<std::pair<size_t, size_t>>& out) {
-  if (text.empty()) return;
-  pattern.find_matches(text, matches);
-  if (invert) {
-    for (PatternMatch& m : matches) m.is_match = !m.is_match;
-  }
-  const size_t first = out.size();
-  bool previous_match = false;
-  switch (behavior) {
-    case SplitBehavior::Removed:
-      for (const PatternMatch& m : matches) {
-        if (!m.is_match) out.emplace_back(m.begin, m.end);
-      }
-      break;
-    case SplitBehavior::Isolated:
-      for (const PatternMatch& m : matches) out.emplace_back(m.begin, m.end);
-      break;
-    case SplitBehavior::MergedWithPrevious:
-      // A match joins the piece before it, unless that piece was itself a match.
-      for (const PatternMatch& m : matches) {
-        if (m.is_match && !previous_match && out.size() > first) {
-          out.back().second = m.end;
-        } else {
-          out.emplace_back(m.begin, m.end);
-        }
-        previous_match = m.is_match;
-      }
-      break;
-    case SplitBehavior::MergedWithNext:
-      // A match joins the piece after it, unless that piece is itself a match (folded from the end).
-      for (size_t i = matches.size(); i-- > 0;) {
-        const PatternMatch& m = matches[i];
-        if (m.is_match && !previous_match && out.size() > first) {
-          out.back().first = m.begin;
-        } else {
-          out.emplace_back(m.begin, m.end);
-        }
-        previous_match = m.is_match;
-      }
-      std::reverse(out.begin() + static_cast<ptrdiff_t>(first), out.end());
-      break;
-    case SplitBehavior::Contiguous:
-      // Runs of stretches of the same kind become one piece (tokenizers starts as if a non-match came first).
-      for (const PatternMatch& m : matches) {
-        if (m.is_match == previous_match && out.size() > first) {
-          out.back().second = m.end;
-        } else {
-          out.emplace_back(m.begin, m.end);
-        }
-        previous_match = m.is_match;
-      }
-      break;
-  }
-  // Empty pieces (empty matches) are dropped, as tokenizers drops them.
-  out.erase(std::remove_if(out.begin() + static_cast<ptrdiff_t>(first), out.end(),
-                           [](const std::pair<size_t, size_t>& p) { return p.second <= p.first; }),
-            out.end());
-}
 
 std::unique_ptr<const SplitPattern> gpt2_pattern() { return std::make_unique<const Gpt2Pattern>(); }
 

@@ -1,13 +1,13 @@
-// The split patterns tokenizer.json uses and HF's split behaviours: literal strings, and the regexes real
-// tokenizers ship (GPT-2's, the cl100k / Llama 3 one), each recognised by its exact source and matched by hand with
-// our Unicode tables. Any other regex is refused (ERR_UNSUPPORTED_TOKENIZER) rather than approximated.
+// The split patterns tokenizer.json uses: literal strings, and the regexes real tokenizers ship (GPT-2's, the
+// cl100k / Llama 3 one), each recognised by its exact source and matched by hand with our Unicode tables. Any
+// other regex is refused (ERR_UNSUPPORTED_TOKENIZER) rather than approximated.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
+
+#include "tokenizer/pre_tokenizer_splits.h"
 
 namespace ce {
 
@@ -15,27 +15,6 @@ namespace ce {
 extern const char* const kGpt2Pattern;
 // cl100k's / Llama 3's: case-insensitive contractions, letters with one leading non-letter, \p{N}{1,3}, ...
 extern const char* const kCl100kPattern;
-
-// A matched or unmatched stretch [begin, end) of a text; the stretches of one text cover it in order.
-struct PatternMatch {
-  size_t begin, end;
-  bool is_match;
-};
-
-class SplitPattern {
- public:
-  virtual ~SplitPattern() = default;
-  // Replaces `out` with the stretches of `text`.
-  virtual void find_matches(std::u32string_view text, std::vector<PatternMatch>& out) const = 0;
-};
-
-// HF's SplitDelimiterBehavior: what becomes of the matched stretches.
-enum class SplitBehavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous };
-
-// Cuts `text` by `pattern` (its matches inverted first when `invert`) and appends the non-empty pieces to `out`
-// as [begin, end) ranges, folded as tokenizers' NormalizedString::split does for `behavior`.
-void split_by_pattern(std::u32string_view text, const SplitPattern& pattern, SplitBehavior behavior, bool invert,
-                      std::vector<PatternMatch>& scratch, std::vector<std::pair<size_t, size_t>>& out);
 
 std::unique_ptr<const SplitPattern> gpt2_pattern();
 // nullptr when `regex` is none of the supported patterns (the caller reports it).
