@@ -74,8 +74,6 @@ TEST_F(UnigramFiles, UnsupportedComponentsAreNamed) {
   expect_load_error(t, ErrorCode::UnsupportedTokenizer, {"pre_tokenizer.pretokenizers[0]", "'UnicodeScripts'"});
   expect_load_error(tiny_tokenizer(), ErrorCode::UnsupportedTokenizer, {"tokenizer_class", "\"AlbertTokenizer\"", "Unigram"},
                     json{{"tokenizer_class", "AlbertTokenizer"}});
-  expect_load_error(tiny_tokenizer(), ErrorCode::UnsupportedTokenizer, {"split_by_punct"},
-                    json{{"tokenizer_class", "DebertaV2Tokenizer"}, {"split_by_punct", true}});
 }
 
 TEST_F(UnigramFiles, MalformedFilesAreInvalid) {
@@ -157,7 +155,8 @@ TEST_F(UnigramFiles, XlmRobertaClassRebuildsThePipeline) {
 }
 
 TEST_F(UnigramFiles, DebertaV2ClassOptions) {
-  // The debv3 fixture with do_lower_case and without add_prefix_space (Metaspace prepend_scheme "first"); expected
+  // The debv3 fixture with do_lower_case and without add_prefix_space (Metaspace prepend_scheme "first"), then with
+  // split_by_punct; expected
   // ids from transformers 5.23 on the same files. "ÉTÉ" lowercases to the normalized added token "été" (6001).
   std::ifstream in(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/debv3/tokenizer.json");
   const json t = json::parse(in);
@@ -172,6 +171,16 @@ TEST_F(UnigramFiles, DebertaV2ClassOptions) {
   const auto pair = tok->encode_pair("Hello", "World", 512);
   EXPECT_EQ(pair.input_ids, (std::vector<int32_t>{1, 360, 2411, 2, 132, 52, 18, 35, 2}));
   EXPECT_EQ(pair.token_type_ids, (std::vector<int32_t>{0, 0, 0, 0, 1, 1, 1, 1, 1}));
+  // split_by_punct: a Punctuation pre-tokenizer (isolated) before Metaspace.
+  std::ifstream config_in2(std::string(CE_SOURCE_DIR) + "/test/fixtures/tokenizer/debv3/tokenizer_config.json");
+  json punct_config = json::parse(config_in2);
+  punct_config["split_by_punct"] = true;
+  const auto punct = load(t, punct_config);
+  EXPECT_EQ(punct->encode_text("Hello, world! (it's) \u00abx\u00bb"),
+            (std::vector<int32_t>{55, 2411, 4, 6, 132, 52, 18, 35, 4, 4979, 4, 335, 4, 59, 4, 787, 4, 7, 4, 307, 4, 4,
+                                  1274, 4, 274, 4, 1267}));
+  EXPECT_EQ(punct->encode_text("a.b...c [MASK]?"),
+            (std::vector<int32_t>{4, 8, 4, 5, 137, 4, 5, 4, 5, 4, 5, 4, 31, 6000, 4, 2799}));
 }
 
 }  // namespace

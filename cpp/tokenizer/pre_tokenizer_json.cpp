@@ -173,6 +173,11 @@ std::unique_ptr<const PreTokenizer> pre_tokenizer_node(const TokenizerJson& t, c
 
 }  // namespace
 
+std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const json& node,
+                                                            const std::string& where) {
+  return pre_tokenizer_node(tokenizer, node, where);
+}
+
 std::unique_ptr<const PreTokenizer> read_pre_tokenizer(const TokenizerJson& tokenizer) {
   auto pre = tokenizer.doc.find("pre_tokenizer");
   if (pre == tokenizer.doc.end() || pre->is_null()) {

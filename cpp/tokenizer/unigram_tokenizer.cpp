@@ -8,12 +8,11 @@
 #include "tokenizer/base64.h"
 #include "tokenizer/lowercase_normalizer.h"
 #include "tokenizer/metaspace_pre_tokenizer.h"
-#include "tokenizer/normalizer_json.h"
 #include "tokenizer/nfx_normalizer.h"
-#include "tokenizer/pre_tokenizer_json.h"
-#include "tokenizer/unigram_json.h"
+#include "tokenizer/normalizer_json.h"
 #include "tokenizer/pipeline_tokenizer.h"
 #include "tokenizer/post_processor_json.h"
+#include "tokenizer/pre_tokenizer_json.h"
 #include "tokenizer/precompiled_normalizer.h"
 #include "tokenizer/replace_normalizer.h"
 #include "tokenizer/sequence_normalizer.h"
@@ -21,6 +20,7 @@
 #include "tokenizer/strip_normalizer.h"
 #include "tokenizer/template_processing.h"
 #include "tokenizer/transformers_added_tokens.h"
+#include "tokenizer/unigram_json.h"
 #include "tokenizer/whitespace_pre_tokenizer.h"
 
 namespace ce {
@@ -136,11 +136,6 @@ std::shared_ptr<const Tokenizer> xlm_roberta(const UnigramTokenizerSources& s) {
 
 std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   const TokenizerJson& t = *s.tokenizer_json;
-  if (config_bool(s, "split_by_punct", false)) {
-    throw Error(ErrorCode::UnsupportedTokenizer, s.tokenizer_config_path +
-                                                     ": DebertaV2Tokenizer option split_by_punct: true (a Punctuation "
-                                                     "pre-tokenizer) is not supported");
-  }
   TokenizerParts parts;
   auto pieces = read_unigram_pieces(t);
   std::string unk_token = "[UNK]";
@@ -172,10 +167,14 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   norms.push_back(std::make_unique<const StripNormalizer>(false, true));
   parts.normalizer = std::make_unique<const SequenceNormalizer>(std::move(norms));
   const bool add_prefix_space = config_bool(s, "add_prefix_space", true);
-  std::vector<std::unique_ptr<const PreTokenizer>> steps;
-  steps.push_back(std::make_unique<const MetaspacePreTokenizer>(
-      U'\u2581', add_prefix_space ? PrependScheme::Always : PrependScheme::First, true));
-  parts.pre_tokenizer = std::make_unique<const SequencePreTokenizer>(std::move(steps));
+  // Sequence([Punctuation("isolated") if split_by_punct] + [Metaspace("▁", always | first)]), as tokenizers would
+  // serialize the one DebertaV2Tokenizer builds.
+  json pre_tokenizers = json::array();
+  if (config_bool(s, "split_by_punct", false)) pre_tokenizers.push_back({{"type", "Punctuation"}, {"behavior", "Isolated"}});
+  pre_tokenizers.push_back({{"type", "Metaspace"}, {"replacement", "\u2581"},
+                            {"prepend_scheme", add_prefix_space ? "always" : "first"}, {"split", true}});
+  parts.pre_tokenizer = read_pre_tokenizer_node(
+      t, json{{"type", "Sequence"}, {"pretokenizers", pre_tokenizers}}, "DebertaV2Tokenizer's pre_tokenizer");
   const std::map<std::string, std::string> defaults = {
       {"bos_token", "[CLS]"}, {"eos_token", "[SEP]"}, {"sep_token", "[SEP]"}, {"cls_token", "[CLS]"},
       {"unk_token", "[UNK]"}, {"pad_token", "[PAD]"}, {"mask_token", "[MASK]"}};
