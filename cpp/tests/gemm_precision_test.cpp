@@ -20,6 +20,7 @@
 #include "kernels/gemm_layout.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
+#include "amx_tile_model.h"
 #include "test_support.h"
 
 namespace ce {
@@ -41,19 +42,21 @@ float bits_to_float(uint32_t u) {
 
 constexpr WeightFormat kConverted[] = {WeightFormat::BF16, WeightFormat::I8};
 
-// The kernels of `format` this CPU runs, each forced in turn (not only the one linear_forward picks).
+// The kernels of `format` this CPU runs, each forced in turn (not only the one linear_forward picks), and the AMX
+// tile program on the tile model (amx_tile_model.h), which runs everywhere.
 std::vector<const GemmKernel*> runnable(WeightFormat format) {
   std::vector<const GemmKernel*> out;
   for (const GemmKernel* k : compiled_gemm_kernels())
     if (k->format == format && gemm_kernel_runnable(*k)) out.push_back(k);
+  out.push_back(format == WeightFormat::BF16 ? &amx_model::kBf16 : &amx_model::kInt8);
   return out;
 }
 
-// The BF16 kernels that accumulate one FMA per k in k order: the reference's bits exactly (a bf16 x bf16
-// product is exact in fp32, so FMA or multiply-then-add round alike).
+// The BF16 kernels that add one exact product at a time in k order: the reference's bits exactly (a bf16 x bf16
+// product is exact in fp32, so FMA or multiply-then-add round alike). The tile model follows the SDM's order.
 bool k_ordered(const GemmKernel& k) {
   const std::string name = k.name;
-  return name == "portable-bf16" || name == "avx2-bf16";
+  return name == "portable-bf16" || name == "avx2-bf16" || &k == &amx_model::kBf16;
 }
 
 // ---- Conversions ----
@@ -440,6 +443,7 @@ TEST(GemmPrecision, ReportsWhichVariantsRanHere) {
   }
   std::printf("[ KERNELS  ] ran here: %s\n[ KERNELS  ] NOT run here: %s\n", ran.c_str(),
               not_run.empty() ? "none" : not_run.c_str());
+  std::printf("[ KERNELS  ] the AMX tile program ran on the tile model (amx_tile_model.h) for both formats\n");
   for (WeightFormat f : {WeightFormat::F32, WeightFormat::BF16, WeightFormat::I8})
     std::printf("[ KERNELS  ] active %s: %s\n", weight_format_name(f), gemm_kernel_name(f));
   RecordProperty("kernels_ran", ran);
