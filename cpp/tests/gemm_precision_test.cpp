@@ -421,6 +421,39 @@ TEST(GemmPrecision, ZeroAndNonFiniteRows) {
   }
 }
 
+// ---- AMX on the hardware ----
+
+// The AMX kernels against the tile model they share their program with: I8 bitwise; BF16 within the rounding
+// bound (the hardware's order of adds inside TDPBF16PS is its own). Without AMX (or without the OS's permission)
+// this is reported as skipped by ctest, never as passed: the tile model tests above still ran the program.
+TEST(GemmAmxHardware, MatchesTheTileModel) {
+  // Tile data is asked for only when the CPU has AMX tiles; without them it is never granted.
+  if (!cpu_features().has(CpuCapability::AmxTile)) EXPECT_FALSE(amx_tile_data_permitted());
+  std::vector<const GemmKernel*> amx;
+  for (const GemmKernel* k : compiled_gemm_kernels())
+    if (k->needs.has(CpuCapability::AmxTile) && gemm_kernel_runnable(*k)) amx.push_back(k);
+  if (amx.empty())
+    GTEST_SKIP() << "AMX kernels not run here: this CPU/OS has no usable AMX (amx_tile "
+                 << (cpu_features().has(CpuCapability::AmxTile) ? "present, tile data refused" : "absent") << ")";
+  ThreadPool pool(2);
+  for (const GemmKernel* kern : amx) {
+    const GemmKernel& model = kern->format == WeightFormat::BF16 ? amx_model::kBf16 : amx_model::kInt8;
+    for (const auto& [m, n, k] : odd_shapes()) {
+      const PackedLinear l = pack_linear(random_vec(static_cast<size_t>(n) * k, 17), random_vec(n, 18), n, k,
+                                         kern->format);
+      const auto x = random_vec(m * k, static_cast<uint32_t>(m + n + k));
+      std::vector<float> hw(m * n, NAN), want(m * n, NAN);
+      linear_forward_with(*kern, l, x.data(), m, hw.data(), &pool);
+      linear_forward_with(model, l, x.data(), m, want.data(), nullptr);
+      if (kern->format == WeightFormat::I8) {
+        ASSERT_EQ(0, std::memcmp(hw.data(), want.data(), hw.size() * sizeof(float))) << kern->name << " " << m;
+      } else {
+        expect_bf16_close(l, x, m, hw, want, kern->name);
+      }
+    }
+  }
+}
+
 // ---- Which variants ran here ----
 
 // Every compiled kernel is either exercised by the tests above (runnable here) or listed as not run, with what
