@@ -77,6 +77,7 @@ class Ops {
   void disentangled_attention(const AttentionLayout& layout, const RelativeAttention& rel, const float* q,
                               const float* k, const float* v, float* out) const {
     table_->disentangled_attention(layout, rel, q, k, v, out, pool_);
+  }
   void gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out) const {
     table_->gated_activation(act, x, rows, width, out, pool_);
   }
