@@ -114,7 +114,9 @@ void ConfigFields::labels(int* num_labels, std::vector<std::string>* labels) con
     *labels = std::move(names);
     return;
   }
-  *num_labels = positive_int("num_labels", 1, kMaxLabels);
+  // transformers' PretrainedConfig defaults to 2 labels, and save_pretrained omits id2label / num_labels when they
+  // are that default: a 2-label classifier saved that way must load as 2 labels, not fail on its head's shape.
+  *num_labels = positive_int("num_labels", 2, kMaxLabels);
   labels->clear();
   for (int i = 0; i < *num_labels; ++i) labels->push_back("LABEL_" + std::to_string(i));
 }

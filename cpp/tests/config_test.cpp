@@ -72,8 +72,9 @@ TEST(BertConfig, DefaultsFollowTransformersBertConfig) {
   EXPECT_EQ(cfg.max_position_embeddings, 512);
   EXPECT_EQ(cfg.type_vocab_size, 2);
   EXPECT_EQ(cfg.hidden_act, ce::HiddenActivation::GeluErf);
-  EXPECT_EQ(cfg.num_labels, 1);
-  EXPECT_EQ(cfg.labels, std::vector<std::string>{"LABEL_0"});
+  // PretrainedConfig's default (save_pretrained writes no id2label for it): two labels.
+  EXPECT_EQ(cfg.num_labels, 2);
+  EXPECT_EQ(cfg.labels, (std::vector<std::string>{"LABEL_0", "LABEL_1"}));
 }
 
 TEST(BertConfig, HiddenActivations) {
