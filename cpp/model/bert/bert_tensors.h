@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/bert/bert_weights.h"
+#include "model/precision.h"
 
 namespace ce::bert_tensors {
 
@@ -30,21 +31,24 @@ std::string layer_prefix(size_t layer);
 
 // Per encoder layer, in the order the loader reads them (so the first bad tensor is the one reported): Linear
 // layers (`.weight` [out][in], `.bias` [out]) fill `linear`; LayerNorms (`.weight`/`.bias`, legacy
-// `.gamma`/`.beta`, [hidden]) fill `norm`.
+// `.gamma`/`.beta`, [hidden]) fill `norm`. `role` picks a Linear layer's weight format under a precision.
 struct LayerTensorSpec {
   const char* name;
   PackedLinear BertLayerWeights::*linear;
   LayerNormWeights BertLayerWeights::*norm;
   Dim out, in;
+  LinearRole role = LinearRole::Head;  // Linear layers only
 };
 inline constexpr LayerTensorSpec kLayerTensors[] = {
-    {"attention.self.query", &BertLayerWeights::query, nullptr, Dim::Hidden, Dim::Hidden},
-    {"attention.self.key", &BertLayerWeights::key, nullptr, Dim::Hidden, Dim::Hidden},
-    {"attention.self.value", &BertLayerWeights::value, nullptr, Dim::Hidden, Dim::Hidden},
-    {"attention.output.dense", &BertLayerWeights::attention_output, nullptr, Dim::Hidden, Dim::Hidden},
+    {"attention.self.query", &BertLayerWeights::query, nullptr, Dim::Hidden, Dim::Hidden, LinearRole::Query},
+    {"attention.self.key", &BertLayerWeights::key, nullptr, Dim::Hidden, Dim::Hidden, LinearRole::Key},
+    {"attention.self.value", &BertLayerWeights::value, nullptr, Dim::Hidden, Dim::Hidden, LinearRole::Value},
+    {"attention.output.dense", &BertLayerWeights::attention_output, nullptr, Dim::Hidden, Dim::Hidden,
+     LinearRole::AttentionOutput},
     {"attention.output.LayerNorm", nullptr, &BertLayerWeights::attention_norm, Dim::Hidden, Dim::Hidden},
-    {"intermediate.dense", &BertLayerWeights::intermediate, nullptr, Dim::Intermediate, Dim::Hidden},
-    {"output.dense", &BertLayerWeights::output, nullptr, Dim::Hidden, Dim::Intermediate},
+    {"intermediate.dense", &BertLayerWeights::intermediate, nullptr, Dim::Intermediate, Dim::Hidden,
+     LinearRole::Intermediate},
+    {"output.dense", &BertLayerWeights::output, nullptr, Dim::Hidden, Dim::Intermediate, LinearRole::Output},
     {"output.LayerNorm", nullptr, &BertLayerWeights::output_norm, Dim::Hidden, Dim::Hidden},
 };
 

@@ -40,19 +40,21 @@ class WeightReader {
                                               "') is missing from " + file_.path());
   }
 
-  // An encoder Linear layer (prefix optional). The weight is read (and its shape checked) before the bias.
-  PackedLinear linear(const std::string& base, int64_t out, int64_t in) const {
+  // An encoder Linear layer (prefix optional), packed in `format`. The weight is read (and its shape checked)
+  // before the bias.
+  PackedLinear linear(const std::string& base, int64_t out, int64_t in, WeightFormat format) const {
     const float* weight = read_weight(resolve(base + ".weight"), out, in);
-    return pack_linear(weight, read(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(weight, read(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in), format);
   }
 
   // Classifier head: top-level names only.
-  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in) const {
+  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in, WeightFormat format) const {
     for (const char* part : {".weight", ".bias"})
       if (file_.find(base + part) == nullptr)
         throw Error(ErrorCode::MissingTensor, "tensor '" + base + part + "' is missing from " + file_.path());
     const float* weight = read_weight(base + ".weight", out, in);
-    return pack_linear(weight, file_.read_f32(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(weight, file_.read_f32(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in),
+                       format);
   }
 
   LayerNormWeights norm(const std::string& base, int64_t width) const {
@@ -79,7 +81,7 @@ class WeightReader {
 }  // namespace
 
 BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool,
-                              bool embeddings_in_memory) {
+                              bool embeddings_in_memory, const PrecisionPlan& precision) {
   const int64_t h = config.hidden_size;
   const size_t layers = static_cast<size_t>(std::max(config.num_hidden_layers, 0));
   BertWeights w;
@@ -104,15 +106,17 @@ BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfi
       BertLayerWeights& l = w.layers[part - 1];
       for (const names::LayerTensorSpec& s : names::kLayerTensors) {
         if (s.linear != nullptr) {
-          l.*s.linear = r.linear(p + s.name, names::size_of(s.out, config), names::size_of(s.in, config));
+          l.*s.linear = r.linear(p + s.name, names::size_of(s.out, config), names::size_of(s.in, config),
+                                 precision.format_for(s.role));
         } else {
           l.*s.norm = r.norm(p + s.name, h);
         }
       }
     } else {
-      w.head.dense = r.linear(names::kPooler, h, h);
+      const WeightFormat head_format = precision.format_for(LinearRole::Head);
+      w.head.dense = r.linear(names::kPooler, h, h, head_format);
       w.head.activation = HeadActivation::Tanh;
-      w.head.out = r.linear_top(names::kClassifier, config.num_labels, h);
+      w.head.out = r.linear_top(names::kClassifier, config.num_labels, h, head_format);
     }
   };
   const size_t parts = layers + 2;

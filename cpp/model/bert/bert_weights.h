@@ -7,6 +7,7 @@
 #include "model/bert/bert_config.h"
 #include "model/blocks/classification_head.h"
 #include "model/blocks/embedding_table.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -33,8 +34,10 @@ struct BertWeights {
 // mismatch. With a pool, the layers are converted and packed on its threads; the error reported is the one the
 // serial order (embeddings, layers in order, pooler, classifier) would have met first.
 // `embeddings_in_memory`: false reads an F32 word-embedding table from the file as needed (see EmbeddingTable);
-// true, and any F16/BF16 table, is converted into memory.
+// true, and any F16/BF16 table, is converted into memory. `precision` gives each Linear layer its weight format
+// (by its role in bert_tensors.h; the pooler and classifier are LinearRole::Head).
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
-                              ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
+                              ThreadPool* pool = nullptr, bool embeddings_in_memory = false,
+                              const PrecisionPlan& precision = PrecisionPlan::for_precision(Precision::FP32));
 
 }  // namespace ce
