@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "kernels/gemm_convert.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gelu_vec16.h"
 #include "kernels/gemm_layout.h"
@@ -19,27 +20,13 @@
 
 namespace ce {
 
-void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y) {
-  const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
-  const float* packed = layer.packed.f32();
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t col = 0; col < n; ++col) {
-      // Column `col` of the packed panel: stride kGemmNR, same k order as the fast kernel's chains.
-      const float* w = packed + (col / kGemmNR) * k * kGemmNR + col % kGemmNR;
-      float sum = 0.0f;
-      for (size_t kk = 0; kk < k; ++kk) sum += x[r * k + kk] * w[kk * kGemmNR];
-      y[r * n + col] = sum + layer.bias[col];
-    }
-  }
-}
-
 namespace {
 
-// Depth of one k block: a 14-row activation block (14 KB) stays in L1 while the task's weight slice
-// (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams over it.
-// Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per core);
-// 48 panels per chunk measured the same within noise.
-constexpr int kKBlock = 256;
+// Depth of one k block (kGemmKBlock, 256): a 14-row activation block (14 KB) stays in L1 while the task's weight
+// slice (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams over
+// it. Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per
+// core); 48 panels per chunk measured the same within noise.
+constexpr int kKBlock = kGemmKBlock;
 // Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
 constexpr size_t kPanelsPerChunk = 16;
 // Row blocks per task.
@@ -48,6 +35,13 @@ constexpr size_t kRowBlocksPerTask = 4;
 struct Scratch {
   std::vector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
   std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
+  // BF16 and I8: the task's rows converted once (row-major, padded k), the I8 rows' scales, int32 sums, and one
+  // dequantised tile.
+  std::vector<uint16_t> a_bf16;
+  std::vector<int8_t> a_i8;
+  std::vector<float> row_scales;
+  std::vector<int32_t> acc_i32;
+  std::vector<float> dequantized;
 };
 
 // y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`, then, with a residual (row stride ldy), + res[r][c]: the
@@ -114,6 +108,18 @@ void pack_rows(const float* x, size_t k, size_t row0, size_t valid, size_t mr, f
   }
 }
 
+// y[row0 + r][c0..c1) from a tile of sums (row stride ldt): + bias, then the epilogue, while it is in cache.
+void store_tile(const PackedLinear& layer, const float* t, size_t ldt, float* y, size_t row0, size_t valid,
+                size_t c0, size_t c1, GemmEpilogue epilogue, const float* residual) {
+  const size_t n = static_cast<size_t>(layer.out_features);
+  if (epilogue == GemmEpilogue::BiasGeluErf) {
+    add_bias_gelu_store(t, ldt, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
+  } else {
+    const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
+    add_bias_store(t, ldt, layer.bias.data() + c0, res, y + row0 * n + c0, n, valid, c1 - c0);
+  }
+}
+
 // Rows [r0, r1) x panels [p0, p1). The rows are packed once; the panels are done in chunks that fit L2.
 // k blocks continue each element's chain in order, so neither blocking nor tiling changes any bits.
 void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
@@ -162,12 +168,81 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
         const float* t = s.acc.data() + (rb * groups + g) * tile;
         const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
         if (c1 <= c0) continue;
-        if (epilogue == GemmEpilogue::BiasGeluErf) {
-          add_bias_gelu_store(t, tile_cols, layer.bias.data() + c0, y + row0 * n + c0, n, valid, c1 - c0);
-        } else {
-          const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
-          add_bias_store(t, tile_cols, layer.bias.data() + c0, res, y + row0 * n + c0, n, valid, c1 - c0);
+        store_tile(layer, t, tile_cols, y, row0, valid, c0, c1, epilogue, residual);
+      }
+    }
+  }
+}
+
+// The converted formats: the task's rows are rounded to bf16 or quantised to int8 once (a row's values depend
+// on that row alone), then the same chunk / k block / row block / panel loops as run_task, with sums in fp32
+// (BF16) or int32 (I8, dequantised per row into a float tile before the shared stores).
+void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0,
+                        size_t r1, size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s) {
+  const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
+  const bool i8 = kern.format == WeightFormat::I8;
+  const size_t kp = gemm_padded_k(kern.format, k), rows = r1 - r0;
+  const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
+  const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
+  const size_t row_blocks = (rows + mr - 1) / mr;
+  const void* a_all = nullptr;
+  size_t a_bytes = 0;
+  if (i8) {
+    s.a_i8.resize(rows * kp);
+    s.row_scales.resize(rows);
+    for (size_t r = 0; r < rows; ++r)
+      s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations);
+    a_all = s.a_i8.data();
+    a_bytes = 1;
+  } else {
+    s.a_bf16.resize(rows * kp);
+    round_rows_to_bf16(x + r0 * k, k, rows, s.a_bf16.data(), kp);
+    a_all = s.a_bf16.data();
+    a_bytes = sizeof(uint16_t);
+  }
+  const int32_t* offsets = i8 && kern.unsigned_activations ? layer.column_offsets.data() : nullptr;
+  const auto* packed = static_cast<const std::byte*>(layer.packed.data());
+  const size_t k_step_bytes = kGemmNR * weight_format_traits(kern.format).bytes_per_element;
+  for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
+    const size_t c1p = std::min(p1, c0p + kPanelsPerChunk);
+    const size_t groups = (c1p - c0p + np - 1) / np;
+    if (i8) {
+      s.acc_i32.resize(row_blocks * groups * tile);
+      s.dequantized.resize(tile);
+    } else {
+      s.acc.resize(row_blocks * groups * tile);
+    }
+    for (size_t k0 = 0; k0 < kp; k0 += kKBlock) {
+      const size_t kc = std::min<size_t>(kKBlock, kp - k0);
+      for (size_t rb = 0; rb < row_blocks; ++rb) {
+        const size_t valid = std::min(mr, rows - rb * mr);
+        const void* a = static_cast<const std::byte*>(a_all) + ((rb * mr) * kp + k0) * a_bytes;
+        for (size_t g = 0; g < groups; ++g) {
+          const size_t p = c0p + g * np;
+          const std::byte* b0 = packed + (p * kp + k0) * k_step_bytes;
+          const std::byte* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * kp + k0) * k_step_bytes : nullptr;
+          void* acc = i8 ? static_cast<void*>(s.acc_i32.data() + (rb * groups + g) * tile)
+                         : static_cast<void*>(s.acc.data() + (rb * groups + g) * tile);
+          kern.run_converted(a, kp, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
         }
+      }
+    }
+    for (size_t rb = 0; rb < row_blocks; ++rb) {
+      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
+      for (size_t g = 0; g < groups; ++g) {
+        const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
+        if (c1 <= c0) continue;
+        const float* t = nullptr;
+        if (i8) {
+          const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
+          for (size_t r = 0; r < valid; ++r)
+            dequantize_i8(sums + r * tile_cols, offsets ? offsets + c0 : nullptr, s.row_scales[row0 - r0 + r],
+                          layer.channel_scales.data() + c0, c1 - c0, s.dequantized.data() + r * tile_cols);
+          t = s.dequantized.data();
+        } else {
+          t = s.acc.data() + (rb * groups + g) * tile;
+        }
+        store_tile(layer, t, tile_cols, y, row0, valid, c0, c1, epilogue, residual);
       }
     }
   }
@@ -184,6 +259,13 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   if (kern.format != layer.format())
     throw Error(ErrorCode::Internal, std::string("linear_forward: a ") + weight_format_name(kern.format) +
                                          " kernel was given " + weight_format_name(layer.format()) + " weights");
+  const bool converted = kern.format != WeightFormat::F32;
+  if (converted ? kern.run_converted == nullptr : kern.run == nullptr)
+    throw Error(ErrorCode::Internal, std::string("linear_forward: kernel ") + kern.name + " has no entry point");
+  if (kern.format == WeightFormat::I8 &&
+      (layer.channel_scales.size() != static_cast<size_t>(layer.out_features) ||
+       layer.column_offsets.size() < gemm_panel_count(layer.out_features) * kGemmNR))
+    throw Error(ErrorCode::Internal, "linear_forward: i8 layer without its channel scales (not from pack_linear)");
   const size_t panels = gemm_panel_count(layer.out_features);
   const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
@@ -205,7 +287,11 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       const size_t rt = t / panel_tasks, pt = t % panel_tasks;
       const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
       const size_t p0 = pt * panels_per_task, p1 = std::min(panels, p0 + panels_per_task);
-      run_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
+      if (converted) {
+        run_converted_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
+      } else {
+        run_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
+      }
     }
   };
   const size_t tasks = row_tasks * panel_tasks;

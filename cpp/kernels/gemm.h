@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "kernels/packed_weights.h"
@@ -23,13 +24,18 @@ struct PackedLinear {
   PackedWeights packed;
   // [out] one fp32 scale per output channel for formats whose traits carry them (weight_format.h); else empty.
   std::vector<float> channel_scales;
+  // I8: [out rounded up to 16] 128 * (sum over k of the channel's int8 weights), what a kernel that reads
+  // activations as q + 128 (VPDPBUSD's u8 x s8) subtracts to get the signed sum; else empty.
+  std::vector<int32_t> column_offsets;
 
   WeightFormat format() const { return packed.format(); }
 };
 
 // `weight` is [out_features][in_features] as PyTorch stores it; it is only read (the caller may reuse it).
-// Packs into `format` (converting or quantising once, at load). Throws ce::Error(InvalidArgument) for bad sizes,
-// a format that has no packer, or one this CPU has no kernel for (gemm_kernels.h).
+// Packs into `format` (converting or quantising once, at load: BF16 rounds each weight to nearest even, I8
+// quantises each output channel symmetrically, gemm_convert.h). Throws ce::Error(InvalidArgument) for bad sizes,
+// a format that has no packer, a non-finite weight in an I8 layer, or in_features too large for exact int32
+// sums (I8: 65536 at most).
 PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_features, int in_features,
                          WeightFormat format = WeightFormat::F32);
 PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
@@ -44,8 +50,17 @@ inline float packed_weight(const PackedLinear& l, size_t out, size_t in) {
   return l.packed.f32()[((out / kNR) * static_cast<size_t>(l.in_features) + in) * kNR + out % kNR];
 }
 
-// Reference: plain loops, fp32 accumulation in k order. Y row stride = out_features. F32 layers (each later
-// format brings its own reference beside its kernel).
+// The stored value of W[out][in] of a BF16 layer (bf16 bits) or of an I8 layer (the quantised int8; times
+// channel_scales[out] it approximates the original weight). in < gemm_padded_k(): the padding reads as 0.
+uint16_t packed_weight_bf16(const PackedLinear& l, size_t out, size_t in);
+int8_t packed_weight_i8(const PackedLinear& l, size_t out, size_t in);
+
+// Reference: plain loops in every format, Y row stride = out_features, then + bias.
+//   F32:  fp32 accumulation in k order.
+//   BF16: activations rounded to bf16 (round_rows_to_bf16), then fp32 accumulation in k order of the exact
+//         products (the FMA kernels give these bits; pairwise instructions differ within rounding).
+//   I8:   activations quantised per row (quantize_i8), exact integer sums, dequantize_i8: the kernels give
+//         these bits exactly.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 
 // What the fast path applies to each output after adding the bias, while the tile is still in cache, saving
@@ -54,9 +69,10 @@ void linear_reference(const PackedLinear& layer, const float* x, size_t rows, fl
 // out_features), the bits of a plain linear_forward then y += residual.
 enum class GemmEpilogue { Bias, BiasGeluErf, BiasResidual };
 
-// Fast path: the widest micro-kernel this CPU runs for the layer's format (for F32: AVX-512, AVX2+FMA, NEON or
-// portable; see gemm_kernels.h, CE_FORCE_ISA), same result within fp32 rounding; splits rows/columns over the
-// pool. A row's result does not depend on how many rows are in the call nor on the pool size (bitwise), so
+// Fast path: the best micro-kernel this CPU runs for the layer's format (for F32: AVX-512, AVX2+FMA, NEON or
+// portable; BF16: AMX, AVX512-BF16, AVX2, NEON BFDOT or portable; I8: AMX, AVX512-VNNI, AVX2, NEON I8MM/SDOT or
+// portable; see gemm_kernels.h, CE_FORCE_ISA), same result as linear_reference within fp32 rounding (I8:
+// bitwise); splits rows/columns over the pool. BF16 and I8 convert the activations at the GEMM input. A row's result does not depend on how many rows are in the call nor on the pool size (bitwise), so
 // scores are deterministic.
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
                     GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr);

@@ -36,6 +36,7 @@ void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, 
 
 }  // namespace
 
-const GemmKernel kGemmF32PortableKernel{Isa::Portable, WeightFormat::F32, kMR, 1, run};
+const GemmKernel kGemmF32PortableKernel{
+    .name = "portable-f32", .isa = Isa::Portable, .format = WeightFormat::F32, .mr = kMR, .panels = 1, .run = run};
 
 }  // namespace ce

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_convert.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gemm_layout.h"
 
@@ -35,9 +36,65 @@ void pack_f32(const float* weight, PackedLinear& layer) {
   }
 }
 
+// Byte offset of W[j][k] (j within panel p) in a converted format's layout (gemm_layout.h).
+size_t grouped_offset(WeightFormat format, size_t kp, size_t p, size_t j, size_t k) {
+  const size_t g = gemm_k_group(format);
+  return p * kp * kGemmNR + (k / g * kGemmNR + j) * g + k % g;
+}
+
+size_t bf16_packed_bytes(size_t out_features, size_t in_features) {
+  return gemm_panel_count(static_cast<int>(out_features)) * gemm_padded_k(WeightFormat::BF16, in_features) *
+         kGemmNR * sizeof(uint16_t);
+}
+
+void pack_bf16(const float* weight, PackedLinear& layer) {
+  const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
+  const size_t kp = gemm_padded_k(WeightFormat::BF16, k);
+  uint16_t* dst = layer.packed.bf16();
+  for (size_t o = 0; o < n; ++o)
+    for (size_t kk = 0; kk < k; ++kk)
+      dst[grouped_offset(WeightFormat::BF16, kp, o / kGemmNR, o % kGemmNR, kk)] = bf16_from_float(weight[o * k + kk]);
+}
+
+// Exact int32 sums need K * 127 * 255 < 2^31 (the u8-offset kernels' raw sums are corrected modulo 2^32, and
+// the portable kernel's signed sums must not overflow): 65536 leaves room, and is far above any encoder's width.
+constexpr size_t kMaxI8InFeatures = 65536;
+
+size_t i8_packed_bytes(size_t out_features, size_t in_features) {
+  return gemm_panel_count(static_cast<int>(out_features)) * gemm_padded_k(WeightFormat::I8, in_features) * kGemmNR;
+}
+
+void pack_i8(const float* weight, PackedLinear& layer) {
+  const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
+  if (k > kMaxI8InFeatures)
+    throw Error(ErrorCode::InvalidArgument, "pack_linear: in_features " + std::to_string(k) +
+                                                " is too large for int8 weights (at most " +
+                                                std::to_string(kMaxI8InFeatures) + "); use f32 or bf16");
+  const size_t kp = gemm_padded_k(WeightFormat::I8, k);
+  int8_t* dst = layer.packed.i8();
+  layer.channel_scales.assign(n, 0.0f);
+  layer.column_offsets.assign(gemm_panel_count(layer.out_features) * kGemmNR, 0);
+  std::vector<int8_t> q(k);
+  for (size_t o = 0; o < n; ++o) {
+    const float scale = quantize_i8(weight + o * k, k, k, q.data());
+    if (!(scale == scale))
+      throw Error(ErrorCode::InvalidArgument, "pack_linear: output channel " + std::to_string(o) +
+                                                  " has a non-finite weight; it cannot be quantised to int8");
+    layer.channel_scales[o] = scale;
+    int32_t sum = 0;
+    for (size_t kk = 0; kk < k; ++kk) {
+      dst[grouped_offset(WeightFormat::I8, kp, o / kGemmNR, o % kGemmNR, kk)] = q[kk];
+      sum += q[kk];
+    }
+    layer.column_offsets[o] = 128 * sum;
+  }
+}
+
 // One row per format that can be packed (adding a format: see the kernel table, gemm_kernel_table.cpp).
 constexpr WeightPacker kPackers[] = {
     {WeightFormat::F32, f32_packed_bytes, pack_f32},
+    {WeightFormat::BF16, bf16_packed_bytes, pack_bf16},
+    {WeightFormat::I8, i8_packed_bytes, pack_i8},
 };
 
 const WeightPacker& packer_for(WeightFormat format) {
@@ -49,6 +106,16 @@ const WeightPacker& packer_for(WeightFormat format) {
 }
 
 }  // namespace
+
+uint16_t packed_weight_bf16(const PackedLinear& l, size_t out, size_t in) {
+  const size_t kp = gemm_padded_k(WeightFormat::BF16, static_cast<size_t>(l.in_features));
+  return l.packed.bf16()[grouped_offset(WeightFormat::BF16, kp, out / kGemmNR, out % kGemmNR, in)];
+}
+
+int8_t packed_weight_i8(const PackedLinear& l, size_t out, size_t in) {
+  const size_t kp = gemm_padded_k(WeightFormat::I8, static_cast<size_t>(l.in_features));
+  return l.packed.i8()[grouped_offset(WeightFormat::I8, kp, out / kGemmNR, out % kGemmNR, in)];
+}
 
 size_t packed_weights_bytes(WeightFormat format, int out_features, int in_features) {
   if (out_features <= 0 || in_features <= 0) return 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "kernels/weight_format.h"
@@ -28,6 +29,11 @@ class PackedWeights {
   // handed a layer it was not written for).
   const float* f32() const { return static_cast<const float*>(view(WeightFormat::F32)); }
   float* f32() { return static_cast<float*>(const_cast<void*>(view(WeightFormat::F32))); }
+  // bfloat16 bit patterns (the upper half of an fp32).
+  const uint16_t* bf16() const { return static_cast<const uint16_t*>(view(WeightFormat::BF16)); }
+  uint16_t* bf16() { return static_cast<uint16_t*>(const_cast<void*>(view(WeightFormat::BF16))); }
+  const int8_t* i8() const { return static_cast<const int8_t*>(view(WeightFormat::I8)); }
+  int8_t* i8() { return static_cast<int8_t*>(const_cast<void*>(view(WeightFormat::I8))); }
 
  private:
   struct AlignedFree {

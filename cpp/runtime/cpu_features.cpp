@@ -10,6 +10,10 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #elif defined(__aarch64__) && defined(__linux__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
@@ -45,8 +49,8 @@ CpuFeatures probe() {
   const bool ymm_state = (xcr0 & 0x6) == 0x6;                 // SSE + AVX upper halves
   const bool zmm_state = ymm_state && (xcr0 & 0xE0) == 0xE0;  // opmask, ZMM0-15 upper halves, ZMM16-31
   // XTILECFG (17) + XTILEDATA (18). Linux also wants arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) once
-  // per process before the first tile instruction (else SIGILL): not requested here, since nothing uses AMX
-  // yet; the AMX kernel must request it (and treat a refusal as "no AMX") before it is chosen.
+  // per process before the first tile instruction (else SIGILL): amx_tile_data_permitted() asks, and the
+  // kernel table chooses an AMX kernel only when it was granted.
   const bool tile_state = ((xcr0 >> 17) & 3) == 3;
   if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return f;
   const unsigned leaf7_subleaves = eax;
@@ -120,6 +124,20 @@ std::vector<std::string> cpu_capability_names() {
   for (size_t i = 0; i < kCpuCapabilityCount; ++i)
     if (cpu_features().has(static_cast<CpuCapability>(i))) names.emplace_back(kCapabilityNames[i]);
   return names;
+}
+
+bool amx_tile_data_permitted() {
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__linux__)
+  static const bool permitted = [] {
+    if (!cpu_features().has(CpuCapability::AmxTile)) return false;
+    constexpr long kArchReqXcompPerm = 0x1023;  // arch/x86/include/uapi/asm/prctl.h
+    constexpr long kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+  }();
+  return permitted;
+#else
+  return false;
+#endif
 }
 
 const char* isa_name(Isa isa) {

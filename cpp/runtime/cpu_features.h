@@ -57,6 +57,11 @@ const char* cpu_capability_name(CpuCapability c);  // "avx512_bf16", ...
 // The names of the capabilities this CPU has, in list order (for `info` output).
 std::vector<std::string> cpu_capability_names();
 
+// Linux x86-64 keeps AMX tile data off until a process asks (arch_prctl ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA);
+// a tile instruction before that is SIGILL. Asks once per process (only when the CPU has amx_tile) and caches
+// the answer: false on refusal, without AMX, or elsewhere. AMX kernels are chosen only when it is true.
+bool amx_tile_data_permitted();
+
 const char* isa_name(Isa isa);  // "portable", "avx2", "avx512", "neon"
 bool isa_supported(Isa isa);    // the CPU can run it (Portable always)
 Isa best_isa();                 // widest supported

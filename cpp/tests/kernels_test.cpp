@@ -298,11 +298,12 @@ TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
 
 // ---- Per-ISA GEMM micro-kernels (every kernel this CPU can run, not only the one linear_forward picked) ----
 
-// The F32 kernels this CPU runs (the tests compare them with the F32 reference).
+// The F32 kernels this CPU runs (the tests compare them with the F32 reference; gemm_precision_test checks the
+// BF16 and I8 ones).
 std::vector<const GemmKernel*> runnable_kernels() {
   std::vector<const GemmKernel*> out;
-  for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon})
-    if (const GemmKernel* k = gemm_kernel_for(isa, WeightFormat::F32)) out.push_back(k);
+  for (const GemmKernel* k : compiled_gemm_kernels())
+    if (k->format == WeightFormat::F32 && gemm_kernel_runnable(*k)) out.push_back(k);
   return out;
 }
 
@@ -318,14 +319,15 @@ TEST(GemmIsa, DetectionAgreesWithCompilerRuntime) {
   const bool avx512 = __builtin_cpu_supports("avx512f");
   EXPECT_EQ(cpu_features().has(CpuCapability::Avx2) && cpu_features().has(CpuCapability::Fma), avx2);
   EXPECT_EQ(cpu_features().has(CpuCapability::Avx512f), avx512);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32) != nullptr, avx2);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx512, WeightFormat::F32) != nullptr, avx512 && avx2);
-  EXPECT_EQ(gemm_kernel_for(Isa::Neon, WeightFormat::F32), nullptr);
+  // A level the CPU lacks falls back to the nearest one it runs (portable at the bottom).
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32)->isa == Isa::Avx2, avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx512, WeightFormat::F32)->isa == Isa::Avx512, avx512 && avx2);
+  EXPECT_EQ(gemm_kernel_for(Isa::Neon, WeightFormat::F32)->isa, Isa::Portable);
   EXPECT_EQ(best_isa(), avx512 && avx2 ? Isa::Avx512 : avx2 ? Isa::Avx2 : Isa::Portable);
 #elif defined(__aarch64__)
   EXPECT_TRUE(cpu_features().has(CpuCapability::Asimd));
   EXPECT_EQ(best_isa(), Isa::Neon);
-  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32), nullptr);
+  EXPECT_EQ(gemm_kernel_for(Isa::Avx2, WeightFormat::F32)->isa, Isa::Portable);
 #endif
   for (const GemmKernel* k : runnable_kernels()) {
     EXPECT_GE(k->mr, 1);
@@ -427,34 +429,45 @@ TEST(PackedWeights, AlignedZeroedAndReadInTheirFormat) {
 
 TEST(GemmKernelTable, LookupByIsaAndFormat) {
   const Isa isas[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Neon};
-  std::set<std::pair<Isa, WeightFormat>> listed;
+  std::set<std::string> names;
   for (const GemmKernel* k : compiled_gemm_kernels()) {
-    SCOPED_TRACE(std::string(isa_name(k->isa)) + "/" + weight_format_name(k->format));
-    EXPECT_TRUE(listed.insert({k->isa, k->format}).second) << "two kernels for one (ISA, format)";
-    const uint32_t needs = k->needs.capabilities;
-    const bool runnable = isa_supported(k->isa) && (cpu_features().capabilities & needs) == needs;
-    EXPECT_EQ(gemm_kernel_for(k->isa, k->format), runnable ? k : nullptr);
-    EXPECT_NE(k->run, nullptr);
+    SCOPED_TRACE(k->name);
+    EXPECT_TRUE(names.insert(k->name).second) << "two kernels named " << k->name;
+    // F32 kernels take fp32 activations; the converted formats' take the driver's bf16 / int8 rows.
+    EXPECT_EQ(k->run != nullptr, k->format == WeightFormat::F32);
+    EXPECT_EQ(k->run_converted != nullptr, k->format != WeightFormat::F32);
+    EXPECT_TRUE(!k->unsigned_activations || k->format == WeightFormat::I8);
     EXPECT_GE(k->mr, 1);
     EXPECT_TRUE(k->panels == 1 || k->panels == 2);
+    const uint32_t needs = k->needs.capabilities;
+    const bool runnable = isa_supported(k->isa) && (cpu_features().capabilities & needs) == needs &&
+                          (!k->needs.has(CpuCapability::AmxTile) || amx_tile_data_permitted());
+    EXPECT_EQ(gemm_kernel_runnable(*k), runnable);
   }
-  // Portable F32 is the fallback every build has; pairs missing from the table have no kernel.
-  EXPECT_TRUE(listed.count({Isa::Portable, WeightFormat::F32}));
-  for (Isa isa : isas)
-    for (size_t f = 0; f < kWeightFormatCount; ++f)
-      if (!listed.count({isa, static_cast<WeightFormat>(f)}))
-        EXPECT_EQ(gemm_kernel_for(isa, static_cast<WeightFormat>(f)), nullptr) << isa_name(isa);
-  // The active kernel of each format is the table's entry for the requested ISA, or a typed error naming it.
+  // Every format has a portable kernel, so every format runs at every level on every CPU; the choice is the
+  // first runnable kernel of that format in the table whose level is at most the requested one.
   for (size_t f = 0; f < kWeightFormatCount; ++f) {
     const auto format = static_cast<WeightFormat>(f);
-    if (const GemmKernel* k = gemm_kernel_for(requested_isa(), format)) {
-      EXPECT_EQ(&active_gemm_kernel(format), k);
-    } else {
-      test::expect_error([&] { active_gemm_kernel(format); }, ErrorCode::InvalidArgument,
-                         {weight_format_name(format)});
+    for (Isa isa : isas) {
+      const GemmKernel* chosen = gemm_kernel_for(isa, format);
+      ASSERT_NE(chosen, nullptr) << weight_format_name(format) << " at " << isa_name(isa);
+      EXPECT_EQ(chosen->format, format);
+      EXPECT_TRUE(gemm_kernel_runnable(*chosen)) << chosen->name;
+      EXPECT_TRUE(chosen->isa == Isa::Portable || chosen->isa == isa ||
+                  (chosen->isa == Isa::Avx2 && isa == Isa::Avx512))
+          << chosen->name << " chosen at " << isa_name(isa);
+      for (const GemmKernel* k : compiled_gemm_kernels()) {
+        if (k == chosen) break;
+        const bool within = k->isa == isa || (k->isa == Isa::Avx2 && isa == Isa::Avx512);
+        EXPECT_FALSE(k->format == format && within && gemm_kernel_runnable(*k))
+            << k->name << " is listed before " << chosen->name << " and runs here";
+      }
     }
+    EXPECT_EQ(gemm_kernel_for(Isa::Portable, format)->isa, Isa::Portable);
+    // The active kernel of each format is the choice at the requested ISA, and its name is reported.
+    EXPECT_EQ(&active_gemm_kernel(format), gemm_kernel_for(requested_isa(), format));
+    EXPECT_STREQ(gemm_kernel_name(format), active_gemm_kernel(format).name);
   }
-  EXPECT_EQ(active_gemm_kernel(WeightFormat::F32).format, WeightFormat::F32);
   EXPECT_EQ(active_gemm_kernel(WeightFormat::F32).isa, requested_isa());
 }
 

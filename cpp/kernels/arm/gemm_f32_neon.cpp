@@ -42,6 +42,7 @@ void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, 
 
 }  // namespace
 
-const GemmKernel kGemmF32NeonKernel{Isa::Neon, WeightFormat::F32, kMR, 1, run};
+const GemmKernel kGemmF32NeonKernel{
+    .name = "neon-f32", .isa = Isa::Neon, .format = WeightFormat::F32, .mr = kMR, .panels = 1, .run = run};
 
 }  // namespace ce

@@ -50,6 +50,7 @@ void run(const float* a, const void* b0_bytes, const void*, int kc, float* acc, 
 
 }  // namespace
 
-const GemmKernel kGemmF32Avx2Kernel{Isa::Avx2, WeightFormat::F32, kMR, 1, run};
+const GemmKernel kGemmF32Avx2Kernel{
+    .name = "avx2-f32", .isa = Isa::Avx2, .format = WeightFormat::F32, .mr = kMR, .panels = 1, .run = run};
 
 }  // namespace ce

@@ -86,6 +86,7 @@ void run_direct(const float* a, size_t lda, const void* b0_bytes, const void* b1
 
 }  // namespace
 
-const GemmKernel kGemmF32Avx512Kernel{Isa::Avx512, WeightFormat::F32, kMR, 2, run, run_direct};
+const GemmKernel kGemmF32Avx512Kernel{.name = "avx512-f32", .isa = Isa::Avx512, .format = WeightFormat::F32, .mr = kMR,
+                                      .panels = 2, .run = run, .run_direct = run_direct};
 
 }  // namespace ce

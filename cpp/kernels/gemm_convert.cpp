@@ -1,0 +1,54 @@
+// Conversions for the BF16 and I8 GEMMs: plain loops the compiler vectorises; one copy, so every kernel and
+// reference consumes the same converted values.
+#include "kernels/gemm_convert.h"
+
+#include <cmath>
+
+namespace ce {
+
+void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* src = x + r * k;
+    uint16_t* dst = out + r * ld;
+    for (size_t i = 0; i < k; ++i) dst[i] = bf16_from_float(src[i]);
+    for (size_t i = k; i < ld; ++i) dst[i] = 0;
+  }
+}
+
+float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset) {
+  float amax = 0.0f;
+  bool finite = true;
+  for (size_t i = 0; i < n; ++i) {
+    const float a = std::fabs(v[i]);
+    finite = finite && a <= 3.4028234663852886e38f;  // false for inf and NaN
+    amax = a > amax ? a : amax;
+  }
+  const int8_t zero = static_cast<int8_t>(offset ? -128 : 0);  // the byte 0x80 is 128 as uint8
+  const float scale = finite ? amax / 127.0f : NAN;
+  if (!(scale > 0.0f)) {  // all zeros (or an amax so small its scale underflows), or not finite
+    for (size_t i = 0; i < padded_n; ++i) out[i] = zero;
+    return finite ? 0.0f : NAN;
+  }
+  // Adding then subtracting 1.5 * 2^23 rounds to the nearest integer, ties to even, for |q| < 2^22 (here
+  // |q| <= 127 plus rounding); without -ffast-math the compiler keeps both operations.
+  const float magic = 12582912.0f;
+  for (size_t i = 0; i < n; ++i) {
+    float q = (v[i] / scale + magic) - magic;
+    q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
+    const int qi = static_cast<int>(q) + (offset ? 128 : 0);
+    out[i] = static_cast<int8_t>(static_cast<uint8_t>(qi));
+  }
+  for (size_t i = n; i < padded_n; ++i) out[i] = zero;
+  return scale;
+}
+
+void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
+                   size_t cols, float* out) {
+  for (size_t j = 0; j < cols; ++j) {
+    // Unsigned wrap-around: the u8-offset sums may wrap in int32, the corrected total does not.
+    const uint32_t s = static_cast<uint32_t>(sums[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
+    out[j] = static_cast<float>(static_cast<int32_t>(s)) * (row_scale * channel_scales[j]);
+  }
+}
+
+}  // namespace ce

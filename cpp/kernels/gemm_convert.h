@@ -1,0 +1,41 @@
+// Conversions at the edges of the BF16 and I8 GEMMs: fp32 -> bf16 (RNE), symmetric int8 quantisation of weight
+// channels and activation rows, and int32 -> fp32 dequantisation; one definition shared by kernels and references.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace ce {
+
+// fp32 -> bf16 bits, round to nearest even (as PyTorch's .to(torch.bfloat16)); a NaN stays a (quiet) NaN.
+inline uint16_t bf16_from_float(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((u >> 16) | 0x0040u);
+  return static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+}
+
+inline float float_from_bf16(uint16_t b) {
+  const uint32_t u = static_cast<uint32_t>(b) << 16;
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// Rows of x (row stride k) rounded to bf16 into out (row stride ld >= k; columns [k, ld) zero).
+void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld);
+
+// Symmetric int8 quantisation of one vector of n values: scale = max|v| / 127, q = RNE(v / scale) in
+// [-127, 127], written to out[0..n) and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
+// (every q is 0), NaN when a value is not finite (every q is 0; the dequantised result is then NaN, as an
+// fp32 GEMM's would be). With `offset` each stored byte is q + 128 (as uint8; the u8 x s8 instructions).
+float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset = false);
+
+// The I8 GEMM's output before bias: float(sum - correction[j]) * (row_scale * channel_scale[j]) for `cols`
+// int32 sums (correction may be null: none). The same function serves the kernels' driver and the reference,
+// so both round identically.
+void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
+                   size_t cols, float* out);
+
+}  // namespace ce
