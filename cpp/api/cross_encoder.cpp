@@ -156,7 +156,9 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   model->max_length_ = max_length;
   model->default_activation_ = activation;
   model->precision_plan_ = precision_plan;
-  model->gemm_kernel_name_ = isa_name(active_gemm_kernel(precision_plan.primary_format()).isa);
+  // fp32 keeps its established names ("avx512", ...: the ISA); reduced formats name their kernel ("avx512-vnni").
+  const GemmKernel& kernel = active_gemm_kernel(precision_plan.primary_format());
+  model->gemm_kernel_name_ = kernel.format == WeightFormat::F32 ? isa_name(kernel.isa) : kernel.name;
   SchedulerOptions scheduling;
   scheduling.max_batch_tokens = options.max_batch_tokens;
   scheduling.max_queued_pairs = options.max_queued_pairs;

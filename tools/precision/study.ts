@@ -2,7 +2,7 @@
 // agreement with fp32 (the gate's figures) and the speed, on the precision gate's query sets. The default plans in
 // cpp/model/precision.cpp come from its output. Each choice is applied through CE_PRECISION_PLAN at load.
 //
-//   node --import tsx tools/precision/study.mts [--model demo|minilm] [--precision int8|bf16] [--queries N]
+//   node --import tsx tools/precision/study.ts [--model demo|minilm] [--precision int8|bf16] [--queries N]
 //        [--threads N] [--plans 'label:spec;label:spec']
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -62,17 +62,24 @@ async function score(options: { precision: Precision; plan?: string }): Promise<
   return { scores, seconds, kernel: model.gemmKernel };
 }
 
-const reference = await score({ precision: 'fp32' });
-const pairs = queries.reduce((n, q) => n + q.passages.length, 0);
-console.log(`${values.model} ${precision}: ${queries.length} queries, ${pairs} pairs, ${threads} threads; fp32 ` +
-  `${(pairs / reference.seconds).toFixed(0)} pairs/s (${reference.kernel})`);
-console.log(['choice', 'CE_PRECISION_PLAN', 'Spearman med', 'min', 'top-1', 'ΔMRR@10', '|Δ| p50', 'p99', 'max', 'speed vs fp32'].join('\t'));
-for (const [label, plan] of plans) {
-  const run = await score({ precision, plan });
-  const a = agreement(queries.map((q, i) => ({ reference: reference.scores[i]!, candidate: run.scores[i]!, labels: q.labels! })));
-  console.log([
-    label, plan || '(none)', a.medianSpearman.toFixed(5), a.minSpearman.toFixed(4), `${(a.top1Agreement * 100).toFixed(1)}%`,
-    a.deltaMrr10!.toFixed(4), a.absDelta.p50.toExponential(2), a.absDelta.p99.toExponential(2), a.absDelta.max.toExponential(2),
-    `${(reference.seconds / run.seconds).toFixed(2)}x`,
-  ].join('\t'));
+async function main(): Promise<void> {
+  const reference = await score({ precision: 'fp32' });
+  const pairs = queries.reduce((n, q) => n + q.passages.length, 0);
+  console.log(`${values.model} ${precision}: ${queries.length} queries, ${pairs} pairs, ${threads} threads; fp32 ` +
+    `${(pairs / reference.seconds).toFixed(0)} pairs/s (${reference.kernel})`);
+  console.log(['choice', 'CE_PRECISION_PLAN', 'Spearman med', 'min', 'top-1', 'ΔMRR@10', '|Δ| p50', 'p99', 'max', 'speed vs fp32'].join('\t'));
+  for (const [label, plan] of plans) {
+    const run = await score({ precision, plan });
+    const a = agreement(queries.map((q, i) => ({ reference: reference.scores[i]!, candidate: run.scores[i]!, labels: q.labels! })));
+    console.log([
+      label, plan || '(none)', a.medianSpearman.toFixed(5), a.minSpearman.toFixed(4), `${(a.top1Agreement * 100).toFixed(1)}%`,
+      a.deltaMrr10!.toFixed(4), a.absDelta.p50.toExponential(2), a.absDelta.p99.toExponential(2), a.absDelta.max.toExponential(2),
+      `${(reference.seconds / run.seconds).toFixed(2)}x`,
+    ].join('\t'));
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
