@@ -21,13 +21,18 @@ constexpr const GemmKernel* kKernels[] = {
 #if defined(CE_HAVE_X86_KERNELS)
     &kGemmF32Avx512Kernel,
     &kGemmF32Avx2Kernel,
+    &kGemmBf16AmxKernel,
     &kGemmBf16Avx512Kernel,
     &kGemmBf16Avx2Kernel,
+    &kGemmI8AmxKernel,
     &kGemmI8Avx512VnniKernel,
     &kGemmI8Avx2Kernel,
 #endif
 #if defined(CE_HAVE_ARM_KERNELS)
     &kGemmF32NeonKernel,
+    &kGemmBf16NeonKernel,
+    &kGemmI8NeonI8mmKernel,
+    &kGemmI8NeonDotKernel,
 #endif
     &kGemmF32PortableKernel,
     &kGemmBf16PortableKernel,

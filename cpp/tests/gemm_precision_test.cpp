@@ -20,6 +20,7 @@
 #include "kernels/gemm_layout.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
+#include "amx_tile_model.h"
 #include "test_support.h"
 
 namespace ce {
@@ -41,19 +42,21 @@ float bits_to_float(uint32_t u) {
 
 constexpr WeightFormat kConverted[] = {WeightFormat::BF16, WeightFormat::I8};
 
-// The kernels of `format` this CPU runs, each forced in turn (not only the one linear_forward picks).
+// The kernels of `format` this CPU runs, each forced in turn (not only the one linear_forward picks), and the AMX
+// tile program on the tile model (amx_tile_model.h), which runs everywhere.
 std::vector<const GemmKernel*> runnable(WeightFormat format) {
   std::vector<const GemmKernel*> out;
   for (const GemmKernel* k : compiled_gemm_kernels())
     if (k->format == format && gemm_kernel_runnable(*k)) out.push_back(k);
+  out.push_back(format == WeightFormat::BF16 ? &amx_model::kBf16 : &amx_model::kInt8);
   return out;
 }
 
-// The BF16 kernels that accumulate one FMA per k in k order: the reference's bits exactly (a bf16 x bf16
-// product is exact in fp32, so FMA or multiply-then-add round alike).
+// The BF16 kernels that add one exact product at a time in k order: the reference's bits exactly (a bf16 x bf16
+// product is exact in fp32, so FMA or multiply-then-add round alike). The tile model follows the SDM's order.
 bool k_ordered(const GemmKernel& k) {
   const std::string name = k.name;
-  return name == "portable-bf16" || name == "avx2-bf16";
+  return name == "portable-bf16" || name == "avx2-bf16" || &k == &amx_model::kBf16;
 }
 
 // ---- Conversions ----
@@ -243,7 +246,8 @@ TEST(GemmMicroKernel, ConvertedKernelsMatchExactSums) {
                     } else if (!written) {
                       ASSERT_EQ(acc_f[i], 0.25f) << "wrote outside its tile at (" << r << "," << j << ")";
                     } else {
-                      // Each of <= 2*kc + 1 adds rounds by at most 2^-24 of the running magnitude.
+                      // <= kc + 1 adds (pairs fused or not), each off by at most one ulp (2^-23) of the running
+                      // magnitude (round-to-odd BFDOT included).
                       const double tol = (2.0 * kc + 2) * 0x1p-24 * (mag[i] + 0.25);
                       ASSERT_NEAR(acc_f[i], want_f[i], tol) << "kc=" << kc << " rows=" << rows << " (" << r << ","
                                                             << j << ")";
@@ -262,23 +266,35 @@ TEST(GemmMicroKernel, ConvertedKernelsMatchExactSums) {
 // ---- linear_forward against linear_reference ----
 
 // |kernel - reference| for BF16: both sum the same exact products (of bf16-rounded activations and weights)
-// over Kp terms in fp32, in different orders/fusions; each result is within gamma_Kp * sum|products| of the
-// exact sum (gamma_n ~ n * 2^-24), so they differ by at most twice that, plus the bias add's half-ulp.
-void expect_bf16_close(const PackedLinear& l, const std::vector<float>& x, size_t m, const std::vector<float>& got,
-                       const std::vector<float>& ref, const char* name) {
+// over Kp terms in fp32, in different orders/fusions. The reference is within Kp * 2^-24 * sum|products| of the
+// exact sum (one round-to-nearest per add); a kernel within Kp * 2^-23 * sum|products| (Arm's BFDOT may round
+// to odd: up to one ulp per add). So they differ by at most 3 (Kp + 1) 2^-24 sum|products|, plus the bias
+// add's rounding.
+std::vector<double> bf16_tolerances(const PackedLinear& l, const std::vector<float>& x, size_t m,
+                                    const std::vector<float>& ref) {
   const size_t n = l.out_features, k = l.in_features, kp = gemm_padded_k(WeightFormat::BF16, k);
   std::vector<uint16_t> xb(m * kp);
   round_rows_to_bf16(x.data(), k, m, xb.data(), kp);
+  std::vector<float> w(n * k);
+  for (size_t c = 0; c < n; ++c)
+    for (size_t kk = 0; kk < k; ++kk) w[c * k + kk] = float_from_bf16(packed_weight_bf16(l, c, kk));
+  std::vector<double> tol(m * n);
   for (size_t r = 0; r < m; ++r) {
     for (size_t c = 0; c < n; ++c) {
       double mag = 0;
-      for (size_t kk = 0; kk < k; ++kk)
-        mag += std::fabs(double(float_from_bf16(xb[r * kp + kk])) * float_from_bf16(packed_weight_bf16(l, c, kk)));
-      const double tol = 2.0 * (kp + 1) * 0x1p-24 * mag + std::fabs(ref[r * n + c]) * 0x1p-23 + 1e-30;
-      ASSERT_NEAR(got[r * n + c], ref[r * n + c], tol) << name << " M=" << m << " N=" << n << " K=" << k << " at ("
-                                                       << r << "," << c << ")";
+      for (size_t kk = 0; kk < k; ++kk) mag += std::fabs(double(float_from_bf16(xb[r * kp + kk])) * w[c * k + kk]);
+      tol[r * n + c] = 3.0 * (kp + 1) * 0x1p-24 * mag + std::fabs(ref[r * n + c]) * 0x1p-23 + 1e-30;
     }
   }
+  return tol;
+}
+
+void expect_bf16_close(const PackedLinear& l, size_t m, const std::vector<float>& got, const std::vector<float>& ref,
+                       const std::vector<double>& tol, const char* name) {
+  const size_t n = l.out_features;
+  for (size_t i = 0; i < m * n; ++i)
+    ASSERT_NEAR(got[i], ref[i], tol[i]) << name << " M=" << m << " N=" << n << " K=" << l.in_features << " at ("
+                                        << i / n << "," << i % n << ")";
 }
 
 using Shape = std::tuple<size_t, int, int>;
@@ -301,6 +317,7 @@ TEST(GemmPrecision, EveryKernelMatchesItsFormatsReference) {
       const auto x = random_vec(m * k, static_cast<uint32_t>(m * 11 + n + k), 3.0f);
       std::vector<float> ref(m * n);
       linear_reference(l, x.data(), m, ref.data());
+      std::vector<double> tol;  // computed once per shape, for the kernels that need it
       for (const GemmKernel* kern : kernels) {
         std::vector<float> y(m * n, NAN), y_pool(m * n, NAN);
         linear_forward_with(*kern, l, x.data(), m, y.data(), nullptr);
@@ -311,7 +328,8 @@ TEST(GemmPrecision, EveryKernelMatchesItsFormatsReference) {
           ASSERT_EQ(0, std::memcmp(y.data(), ref.data(), y.size() * sizeof(float)))
               << kern->name << " M=" << m << " N=" << n << " K=" << k << " differs from the reference's bits";
         } else {
-          expect_bf16_close(l, x, m, y, ref, kern->name);
+          if (tol.empty()) tol = bf16_tolerances(l, x, m, ref);
+          expect_bf16_close(l, m, y, ref, tol, kern->name);
         }
       }
       // The reduced precision stays near the fp32 result (a wrong scale or index would not).
@@ -358,19 +376,21 @@ TEST(GemmPrecision, RowResultsAreIndependentOfBatchAndThreads) {
         linear_forward_with(*kern, l, x.data() + row * k, 1, alone.data(), nullptr);
         ASSERT_EQ(0, std::memcmp(alone.data(), all.data() + row * n, n * sizeof(float))) << "row " << row;
       }
-      ThreadPool pool(2);
-      for (size_t rows = 1; rows <= 2 * static_cast<size_t>(kern->mr) + 1; ++rows) {
-        for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
-          std::vector<float> part(rows * n, NAN);
-          linear_forward_with(*kern, l, x.data() + 3 * k, rows, part.data(), p);
-          ASSERT_EQ(0, std::memcmp(part.data(), all.data() + 3 * n, part.size() * sizeof(float)))
-              << "rows [3," << 3 + rows << ") pool " << (p != nullptr);
-        }
-      }
       std::vector<float> narrow(m * n_small, NAN);
       linear_forward_with(*kern, l_small, x.data(), m, narrow.data(), nullptr);
       for (size_t r = 0; r < m; ++r)
         ASSERT_EQ(0, std::memcmp(narrow.data() + r * n_small, all.data() + r * n, n_small * sizeof(float))) << r;
+      // Every row-tail height, alone and split over a pool by columns, on the narrow layer (its columns were just
+      // shown equal to the wide one's; fewer columns keep this affordable under qemu).
+      ThreadPool pool(2);
+      for (size_t rows = 1; rows <= 2 * static_cast<size_t>(kern->mr) + 1; ++rows) {
+        for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
+          std::vector<float> part(rows * n_small, NAN);
+          linear_forward_with(*kern, l_small, x.data() + 3 * k, rows, part.data(), p);
+          ASSERT_EQ(0, std::memcmp(part.data(), narrow.data() + 3 * n_small, part.size() * sizeof(float)))
+              << "rows [3," << 3 + rows << ") pool " << (p != nullptr);
+        }
+      }
     }
   }
 }
@@ -418,6 +438,39 @@ TEST(GemmPrecision, ZeroAndNonFiniteRows) {
   }
 }
 
+// ---- AMX on the hardware ----
+
+// The AMX kernels against the tile model they share their program with: I8 bitwise; BF16 within the rounding
+// bound (the hardware's order of adds inside TDPBF16PS is its own). Without AMX (or without the OS's permission)
+// this is reported as skipped by ctest, never as passed: the tile model tests above still ran the program.
+TEST(GemmAmxHardware, MatchesTheTileModel) {
+  // Tile data is asked for only when the CPU has AMX tiles; without them it is never granted.
+  if (!cpu_features().has(CpuCapability::AmxTile)) EXPECT_FALSE(amx_tile_data_permitted());
+  std::vector<const GemmKernel*> amx;
+  for (const GemmKernel* k : compiled_gemm_kernels())
+    if (k->needs.has(CpuCapability::AmxTile) && gemm_kernel_runnable(*k)) amx.push_back(k);
+  if (amx.empty())
+    GTEST_SKIP() << "AMX kernels not run here: this CPU/OS has no usable AMX (amx_tile "
+                 << (cpu_features().has(CpuCapability::AmxTile) ? "present, tile data refused" : "absent") << ")";
+  ThreadPool pool(2);
+  for (const GemmKernel* kern : amx) {
+    const GemmKernel& model = kern->format == WeightFormat::BF16 ? amx_model::kBf16 : amx_model::kInt8;
+    for (const auto& [m, n, k] : odd_shapes()) {
+      const PackedLinear l = pack_linear(random_vec(static_cast<size_t>(n) * k, 17), random_vec(n, 18), n, k,
+                                         kern->format);
+      const auto x = random_vec(m * k, static_cast<uint32_t>(m + n + k));
+      std::vector<float> hw(m * n, NAN), want(m * n, NAN);
+      linear_forward_with(*kern, l, x.data(), m, hw.data(), &pool);
+      linear_forward_with(model, l, x.data(), m, want.data(), nullptr);
+      if (kern->format == WeightFormat::I8) {
+        ASSERT_EQ(0, std::memcmp(hw.data(), want.data(), hw.size() * sizeof(float))) << kern->name << " " << m;
+      } else {
+        expect_bf16_close(l, m, hw, want, bf16_tolerances(l, x, m, want), kern->name);
+      }
+    }
+  }
+}
+
 // ---- Which variants ran here ----
 
 // Every compiled kernel is either exercised by the tests above (runnable here) or listed as not run, with what
@@ -440,6 +493,7 @@ TEST(GemmPrecision, ReportsWhichVariantsRanHere) {
   }
   std::printf("[ KERNELS  ] ran here: %s\n[ KERNELS  ] NOT run here: %s\n", ran.c_str(),
               not_run.empty() ? "none" : not_run.c_str());
+  std::printf("[ KERNELS  ] the AMX tile program ran on the tile model (amx_tile_model.h) for both formats\n");
   for (WeightFormat f : {WeightFormat::F32, WeightFormat::BF16, WeightFormat::I8})
     std::printf("[ KERNELS  ] active %s: %s\n", weight_format_name(f), gemm_kernel_name(f));
   RecordProperty("kernels_ran", ran);

@@ -1,0 +1,87 @@
+// A plain C++ model of the AMX tile instructions (SDM vol. 2: TILELOADD, TILESTORED, TILEZERO, TDPBF16PS,
+// TDPBSSD) behind the AMX kernels' tile program, so the program's addressing of activations, packed panels and
+// accumulators, and its row-tail handling, run and are checked on CPUs without AMX.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/gemm_amx_program.h"
+#include "kernels/gemm_convert.h"
+#include "kernels/gemm_layout.h"
+
+namespace ce::amx_model {
+
+// Five 16 x 64-byte tiles, as configured by amx::tile_config().
+struct Tiles {
+  uint8_t t[5][amx::kRows][amx::kTileBytes];
+  void load(int tile, const void* p, size_t stride) {
+    for (int r = 0; r < amx::kRows; ++r)
+      std::memcpy(t[tile][r], static_cast<const uint8_t*>(p) + r * stride, amx::kTileBytes);
+  }
+  void zero(int tile) { std::memset(t[tile], 0, sizeof t[tile]); }
+  void store(int tile, void* p, size_t stride) {
+    for (int r = 0; r < amx::kRows; ++r)
+      std::memcpy(static_cast<uint8_t*>(p) + r * stride, t[tile][r], amx::kTileBytes);
+  }
+  template <class V>
+  V get(int tile, int row, int i) const {
+    V v;
+    std::memcpy(&v, t[tile][row] + i * sizeof(V), sizeof v);
+    return v;
+  }
+  template <class V>
+  void put(int tile, int row, int i, V v) {
+    std::memcpy(t[tile][row] + i * sizeof(V), &v, sizeof v);
+  }
+};
+
+// TDPBF16PS: C[m][n] += A[m].bf16[2k] * B[k].bf16[2n], then += A[m].bf16[2k+1] * B[k].bf16[2n+1], for k in order
+// (each product exact in fp32; denormal flushing is not modelled: the tests' values are normal).
+struct Bf16Tiles : Tiles {
+  void dot(int c, int b) {
+    for (int m = 0; m < amx::kRows; ++m)
+      for (int n = 0; n < 16; ++n) {
+        float sum = get<float>(c, m, n);
+        for (int k = 0; k < 16; ++k)
+          for (int i = 0; i < 2; ++i)
+            sum += float_from_bf16(get<uint16_t>(amx::kA, m, 2 * k + i)) * float_from_bf16(get<uint16_t>(b, k, 2 * n + i));
+        put<float>(c, m, n, sum);
+      }
+  }
+};
+
+// TDPBSSD: C[m][n] += sum over k, i < 4 of A[m].s8[4k+i] * B[k].s8[4n+i] (int32, wrapping).
+struct Int8Tiles : Tiles {
+  void dot(int c, int b) {
+    for (int m = 0; m < amx::kRows; ++m)
+      for (int n = 0; n < 16; ++n) {
+        uint32_t sum = static_cast<uint32_t>(get<int32_t>(c, m, n));
+        for (int k = 0; k < 16; ++k)
+          for (int i = 0; i < 4; ++i)
+            sum += static_cast<uint32_t>(int32_t{get<int8_t>(amx::kA, m, 4 * k + i)} * get<int8_t>(b, k, 4 * n + i));
+        put<int32_t>(c, m, n, static_cast<int32_t>(sum));
+      }
+  }
+};
+
+inline void run_bf16(const void* a, size_t lda, const void* b0, const void* b1, int kc, void* acc, size_t ldacc,
+                     bool accumulate, int rows) {
+  thread_local Bf16Tiles tiles;
+  amx::run_program<Bf16Tiles, uint16_t, float>(tiles, a, lda, b0, b1, kc, acc, ldacc, accumulate, rows);
+}
+
+inline void run_int8(const void* a, size_t lda, const void* b0, const void* b1, int kc, void* acc, size_t ldacc,
+                     bool accumulate, int rows) {
+  thread_local Int8Tiles tiles;
+  amx::run_program<Int8Tiles, int8_t, int32_t>(tiles, a, lda, b0, b1, kc, acc, ldacc, accumulate, rows);
+}
+
+// The AMX kernels' table entries with the model in place of the tiles (same rows, panels, activation form).
+inline const GemmKernel kBf16{.name = "amx-bf16 (tile model)", .isa = Isa::Portable, .format = WeightFormat::BF16,
+                              .mr = amx::kRows, .panels = 2, .run_converted = run_bf16};
+inline const GemmKernel kInt8{.name = "amx-int8 (tile model)", .isa = Isa::Portable, .format = WeightFormat::I8,
+                              .mr = amx::kRows, .panels = 2, .run_converted = run_int8};
+
+}  // namespace ce::amx_model
