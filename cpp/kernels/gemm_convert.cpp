@@ -1,12 +1,17 @@
-// Conversions for the BF16 and I8 GEMMs: plain loops the compiler vectorises; one copy, so every kernel and
-// reference consumes the same converted values.
+// Conversions for the BF16 and I8 GEMMs: plain loops, one copy per x86 ISA level (isa_variants.h) so they run at
+// the kernels' vector width; every operation is exactly rounded IEEE arithmetic, so each copy gives the same bits
+// and every kernel and reference consumes the same converted values.
 #include "kernels/gemm_convert.h"
 
 #include <cmath>
 
-namespace ce {
+#include "kernels/isa_variants.h"
 
-void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld) {
+namespace ce {
+namespace {
+
+__attribute__((always_inline)) inline void round_rows_to_bf16_isa_body(const float* x, size_t k, size_t rows,
+                                                                       uint16_t* out, size_t ld) {
   for (size_t r = 0; r < rows; ++r) {
     const float* src = x + r * k;
     uint16_t* dst = out + r * ld;
@@ -15,7 +20,8 @@ void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, si
   }
 }
 
-float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset) {
+// max |v| over n values, and whether all are finite.
+__attribute__((always_inline)) inline void abs_max_body(const float* v, size_t n, float* amax_out, bool* finite_out) {
   float amax = 0.0f;
   bool finite = true;
   for (size_t i = 0; i < n; ++i) {
@@ -23,32 +29,67 @@ float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool o
     finite = finite && a <= 3.4028234663852886e38f;  // false for inf and NaN
     amax = a > amax ? a : amax;
   }
+  *amax_out = amax;
+  *finite_out = finite;
+}
+
+// q = RNE(v / scale) clamped to [-127, 127] (+ 128 with offset). Adding then subtracting 1.5 * 2^23 rounds to
+// the nearest integer, ties to even, for |q| < 2^22 (here |q| <= 127 plus rounding); without -ffast-math the
+// compiler keeps both operations.
+__attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, int8_t* out,
+                                                         bool offset) {
+  const float magic = 12582912.0f;
+  const int bias = offset ? 128 : 0;
+  for (size_t i = 0; i < n; ++i) {
+    float q = (v[i] / scale + magic) - magic;
+    q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
+    out[i] = static_cast<int8_t>(static_cast<uint8_t>(static_cast<int>(q) + bias));
+  }
+}
+
+__attribute__((always_inline)) inline void dequantize_body(const int32_t* sums, const int32_t* correction,
+                                                           float row_scale, const float* channel_scales, size_t cols,
+                                                           float* out) {
+  for (size_t j = 0; j < cols; ++j) {
+    // Unsigned wrap-around: the u8-offset sums may wrap in int32, the corrected total does not.
+    const uint32_t s = static_cast<uint32_t>(sums[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
+    out[j] = static_cast<float>(static_cast<int32_t>(s)) * (row_scale * channel_scales[j]);
+  }
+}
+
+CE_ISA_VARIANTS(round_rows_to_bf16_isa, (const float* x, size_t k, size_t rows, uint16_t* out, size_t ld),
+                (x, k, rows, out, ld))
+CE_ISA_VARIANTS(abs_max, (const float* v, size_t n, float* amax_out, bool* finite_out), (v, n, amax_out, finite_out))
+CE_ISA_VARIANTS(quantize, (const float* v, size_t n, float scale, int8_t* out, bool offset), (v, n, scale, out, offset))
+CE_ISA_VARIANTS(dequantize,
+                (const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
+                 size_t cols, float* out),
+                (sums, correction, row_scale, channel_scales, cols, out))
+
+}  // namespace
+
+void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld) {
+  round_rows_to_bf16_isa(x, k, rows, out, ld);
+}
+
+float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset) {
+  float amax = 0.0f;
+  bool finite = true;
+  abs_max(v, n, &amax, &finite);
   const int8_t zero = static_cast<int8_t>(offset ? -128 : 0);  // the byte 0x80 is 128 as uint8
   const float scale = finite ? amax / 127.0f : NAN;
   if (!(scale > 0.0f)) {  // all zeros (or an amax so small its scale underflows), or not finite
     for (size_t i = 0; i < padded_n; ++i) out[i] = zero;
     return finite ? 0.0f : NAN;
   }
-  // Adding then subtracting 1.5 * 2^23 rounds to the nearest integer, ties to even, for |q| < 2^22 (here
-  // |q| <= 127 plus rounding); without -ffast-math the compiler keeps both operations.
-  const float magic = 12582912.0f;
-  for (size_t i = 0; i < n; ++i) {
-    float q = (v[i] / scale + magic) - magic;
-    q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
-    const int qi = static_cast<int>(q) + (offset ? 128 : 0);
-    out[i] = static_cast<int8_t>(static_cast<uint8_t>(qi));
-  }
+  quantize(v, n, scale, out, offset);
   for (size_t i = n; i < padded_n; ++i) out[i] = zero;
   return scale;
 }
 
 void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
                    size_t cols, float* out) {
-  for (size_t j = 0; j < cols; ++j) {
-    // Unsigned wrap-around: the u8-offset sums may wrap in int32, the corrected total does not.
-    const uint32_t s = static_cast<uint32_t>(sums[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
-    out[j] = static_cast<float>(static_cast<int32_t>(s)) * (row_scale * channel_scales[j]);
-  }
+  dequantize(sums, correction, row_scale, channel_scales, cols, out);
 }
 
 }  // namespace ce

@@ -24,17 +24,23 @@ void reference_f32(const PackedLinear& layer, const float* x, size_t rows, float
   }
 }
 
-// Over the padded k too (zeros), as the kernels do: the same chain of adds, so FMA kernels match bitwise.
+// Over the padded k too (zeros), as the kernels do: the same chain of adds, so FMA kernels match bitwise. The
+// weights are widened once (the per-element layout lookup would dominate), the sums are unchanged by it.
 void reference_bf16(const PackedLinear& layer, const float* x, size_t rows, float* y) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const size_t kp = gemm_padded_k(WeightFormat::BF16, k);
+  std::vector<float> w(n * kp);
+  for (size_t col = 0; col < n; ++col)
+    for (size_t kk = 0; kk < kp; ++kk) w[col * kp + kk] = float_from_bf16(packed_weight_bf16(layer, col, kk));
   std::vector<uint16_t> a(kp);
+  std::vector<float> af(kp);
   for (size_t r = 0; r < rows; ++r) {
     round_rows_to_bf16(x + r * k, k, 1, a.data(), kp);
+    for (size_t kk = 0; kk < kp; ++kk) af[kk] = float_from_bf16(a[kk]);
     for (size_t col = 0; col < n; ++col) {
+      const float* wc = w.data() + col * kp;
       float sum = 0.0f;
-      for (size_t kk = 0; kk < kp; ++kk)
-        sum += float_from_bf16(a[kk]) * float_from_bf16(packed_weight_bf16(layer, col, kk));  // exact product
+      for (size_t kk = 0; kk < kp; ++kk) sum += af[kk] * wc[kk];  // exact products, fp32 adds in k order
       y[r * n + col] = sum + layer.bias[col];
     }
   }
@@ -42,12 +48,16 @@ void reference_bf16(const PackedLinear& layer, const float* x, size_t rows, floa
 
 void reference_i8(const PackedLinear& layer, const float* x, size_t rows, float* y) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
+  std::vector<int8_t> w(n * k);
+  for (size_t col = 0; col < n; ++col)
+    for (size_t kk = 0; kk < k; ++kk) w[col * k + kk] = packed_weight_i8(layer, col, kk);
   std::vector<int8_t> q(k);
   for (size_t r = 0; r < rows; ++r) {
     const float row_scale = quantize_i8(x + r * k, k, k, q.data());
     for (size_t col = 0; col < n; ++col) {
+      const int8_t* wc = w.data() + col * k;
       int64_t sum = 0;
-      for (size_t kk = 0; kk < k; ++kk) sum += int64_t{q[kk]} * packed_weight_i8(layer, col, kk);
+      for (size_t kk = 0; kk < k; ++kk) sum += int64_t{q[kk]} * wc[kk];
       const auto sum32 = static_cast<int32_t>(sum);  // |sum| <= 127 * 127 * 65536 < 2^31 (pack_linear's limit)
       float value = 0.0f;
       dequantize_i8(&sum32, nullptr, row_scale, layer.channel_scales.data() + col, 1, &value);

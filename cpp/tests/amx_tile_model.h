@@ -41,12 +41,16 @@ struct Tiles {
 // (each product exact in fp32; denormal flushing is not modelled: the tests' values are normal).
 struct Bf16Tiles : Tiles {
   void dot(int c, int b) {
+    float av[amx::kRows][32], bv[16][32];  // the operands widened once per instruction
+    for (int m = 0; m < amx::kRows; ++m)
+      for (int i = 0; i < 32; ++i) av[m][i] = float_from_bf16(get<uint16_t>(amx::kA, m, i));
+    for (int k = 0; k < 16; ++k)
+      for (int i = 0; i < 32; ++i) bv[k][i] = float_from_bf16(get<uint16_t>(b, k, i));
     for (int m = 0; m < amx::kRows; ++m)
       for (int n = 0; n < 16; ++n) {
         float sum = get<float>(c, m, n);
         for (int k = 0; k < 16; ++k)
-          for (int i = 0; i < 2; ++i)
-            sum += float_from_bf16(get<uint16_t>(amx::kA, m, 2 * k + i)) * float_from_bf16(get<uint16_t>(b, k, 2 * n + i));
+          for (int i = 0; i < 2; ++i) sum += av[m][2 * k + i] * bv[k][2 * n + i];
         put<float>(c, m, n, sum);
       }
   }
@@ -60,7 +64,8 @@ struct Int8Tiles : Tiles {
         uint32_t sum = static_cast<uint32_t>(get<int32_t>(c, m, n));
         for (int k = 0; k < 16; ++k)
           for (int i = 0; i < 4; ++i)
-            sum += static_cast<uint32_t>(int32_t{get<int8_t>(amx::kA, m, 4 * k + i)} * get<int8_t>(b, k, 4 * n + i));
+            sum += static_cast<uint32_t>(int32_t{static_cast<int8_t>(t[amx::kA][m][4 * k + i])} *
+                                         static_cast<int8_t>(t[b][k][4 * n + i]));
         put<int32_t>(c, m, n, static_cast<int32_t>(sum));
       }
   }

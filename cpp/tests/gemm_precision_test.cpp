@@ -2,6 +2,7 @@
 // the stated rounding bound, int8 bitwise), row/batch/thread independence, and which variants could not run here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -112,6 +113,44 @@ TEST(GemmConvert, Int8QuantisationIsSymmetricPerVector) {
   dequantize_i8(sums, corr, 2.0f, cs, 2, out);
   EXPECT_EQ(out[0], -5.0f);
   EXPECT_EQ(out[1], 200.0f * 0.5f);
+}
+
+// The conversions (one copy per ISA level, run at the forced level under ctest's forced_* runs) against plain
+// scalar formulas on many random vectors: the same bits.
+TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
+  std::mt19937 rng(11);
+  for (size_t n : {1u, 3u, 15u, 16u, 17u, 64u, 383u, 1536u}) {
+    std::vector<float> v(n);
+    std::uniform_real_distribution<float> dist(-5.0f, 5.0f);
+    for (auto& x : v) x = dist(rng);
+    float amax = 0.0f;
+    for (float x : v) amax = std::max(amax, std::fabs(x));
+    const float scale = amax / 127.0f;
+    for (bool offset : {false, true}) {
+      std::vector<int8_t> q(n + 64);
+      ASSERT_EQ(quantize_i8(v.data(), n, n + 64, q.data(), offset), scale);
+      for (size_t i = 0; i < n; ++i) {
+        const float want = std::min(127.0f, std::max(-127.0f, std::nearbyint(v[i] / scale)));
+        ASSERT_EQ(static_cast<int>(offset ? static_cast<uint8_t>(q[i]) - 128 : q[i]), static_cast<int>(want))
+            << "n=" << n << " i=" << i << " v=" << v[i];
+      }
+    }
+    std::vector<uint16_t> b(n);
+    round_rows_to_bf16(v.data(), n, 1, b.data(), n);
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(b[i], bf16_from_float(v[i]));
+    std::vector<int32_t> sums(n), corr(n);
+    std::vector<float> cs(n), out(n);
+    for (size_t i = 0; i < n; ++i) {
+      sums[i] = static_cast<int32_t>(rng());
+      corr[i] = static_cast<int32_t>(rng() % 100000);
+      cs[i] = dist(rng);
+    }
+    dequantize_i8(sums.data(), corr.data(), 0.37f, cs.data(), n, out.data());
+    for (size_t i = 0; i < n; ++i) {
+      const auto s = static_cast<int32_t>(static_cast<uint32_t>(sums[i]) - static_cast<uint32_t>(corr[i]));
+      ASSERT_EQ(out[i], static_cast<float>(s) * (0.37f * cs[i])) << i;
+    }
+  }
 }
 
 // ---- Packing ----

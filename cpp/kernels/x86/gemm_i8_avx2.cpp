@@ -1,6 +1,7 @@
-// AVX2 GEMM micro-kernel, I8 weights: 2 rows x 16 columns. Both operands sign-extended to int16 and multiplied
-// by VPMADDWD (pairs of products summed into int32: at most 2 x 127 x 127, no saturation, unlike VPMADDUBSW's
-// int16 sums), so the int32 totals are exact. For CPUs without AVX512-VNNI.
+// AVX2 GEMM micro-kernel, I8 weights: 4 rows x 16 columns. VPMADDUBSW multiplies unsigned by signed bytes and sums
+// pairs into int16 with saturation; feeding it |x| and sign(x) * w (VPSIGNB) keeps every pair within
+// 2 x 127 x 127 = 32258 < 32767 (symmetric quantisation never yields -128), so nothing saturates; VPMADDWD by
+// ones then sums each column's four products into int32, exactly. For CPUs without AVX512-VNNI.
 #include <immintrin.h>
 
 #include <cstddef>
@@ -12,54 +13,45 @@
 namespace ce {
 namespace {
 
-// Per row 4 accumulators of 8 int32 lanes (columns 4q..4q+3, each as two partial sums: k pairs (0,1) and (2,3)),
-// + 4 widened weight vectors + the widened row value = 13 ymm.
-constexpr int kMR = 2;
+// 4 x 2 accumulators (8 int32 columns each) + 2 weight vectors + ones + a row's |x|, signed weights and
+// products = 16 ymm at most.
+constexpr int kMR = 4;
 
 template <int kRows>
 __attribute__((target("avx2"))) void kernel(const int8_t* __restrict a, size_t lda, const int8_t* __restrict b,
                                             int kc, int32_t* __restrict acc, size_t ldacc, bool accumulate) {
-  __m256i c[kRows][4];
+  __m256i c[kRows][2];
   for (int r = 0; r < kRows; ++r)
-    for (int q = 0; q < 4; ++q) c[r][q] = _mm256_setzero_si256();
+    for (int h = 0; h < 2; ++h)
+      c[r][h] = accumulate ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + r * ldacc + 8 * h))
+                           : _mm256_setzero_si256();
+  const __m256i ones = _mm256_set1_epi16(1);
   for (int k = 0; k < kc; k += 4) {
-    // A panel row: 16 columns x 4 bytes; 16 bytes (4 columns x k..k+3) widen to one vector of 16 int16.
+    // A panel row: 16 columns x 4 bytes; each 32-bit lane is one column's four values at k..k+3.
     const int8_t* row = b + static_cast<size_t>(k) * kGemmNR;
-    __m256i w[4];
-    for (int q = 0; q < 4; ++q)
-      w[q] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 16 * q)));
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 32));
     _mm_prefetch(reinterpret_cast<const char*>(row + 4 * kGemmPrefetchSteps * kGemmNR), _MM_HINT_T0);
     for (int r = 0; r < kRows; ++r) {
       int32_t group;
       std::memcpy(&group, a + r * lda + k, sizeof group);
-      // The row's four values as int16, repeated in every 64-bit lane.
-      const __m128i x16 = _mm_cvtepi8_epi16(_mm_cvtsi32_si128(group));
-      const __m256i x = _mm256_broadcastq_epi64(x16);
-      for (int q = 0; q < 4; ++q) c[r][q] = _mm256_add_epi32(c[r][q], _mm256_madd_epi16(w[q], x));
+      const __m256i x = _mm256_set1_epi32(group);  // the row's four values in every lane, matching each column's
+      const __m256i ax = _mm256_abs_epi8(x);
+      const __m256i p0 = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(w0, x));
+      const __m256i p1 = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(w1, x));
+      c[r][0] = _mm256_add_epi32(c[r][0], _mm256_madd_epi16(p0, ones));
+      c[r][1] = _mm256_add_epi32(c[r][1], _mm256_madd_epi16(p1, ones));
     }
   }
-  for (int r = 0; r < kRows; ++r) {
-    // Lane pairs (col, k01) + (col, k23) -> one sum per column: HADD works within 128-bit halves, giving
-    // columns (0,1,4,5 | 2,3,6,7) of the two vectors; a 64-bit permute puts them in order.
-    const __m256i s0 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c[r][0], c[r][1]), 0xD8);
-    const __m256i s1 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(c[r][2], c[r][3]), 0xD8);
-    __m256i* out0 = reinterpret_cast<__m256i*>(acc + r * ldacc);
-    __m256i* out1 = reinterpret_cast<__m256i*>(acc + r * ldacc + 8);
-    if (accumulate) {
-      _mm256_storeu_si256(out0, _mm256_add_epi32(_mm256_loadu_si256(out0), s0));
-      _mm256_storeu_si256(out1, _mm256_add_epi32(_mm256_loadu_si256(out1), s1));
-    } else {
-      _mm256_storeu_si256(out0, s0);
-      _mm256_storeu_si256(out1, s1);
-    }
-  }
+  for (int r = 0; r < kRows; ++r)
+    for (int h = 0; h < 2; ++h) _mm256_storeu_si256(reinterpret_cast<__m256i*>(acc + r * ldacc + 8 * h), c[r][h]);
 }
 
 void run(const void* a, size_t lda, const void* b0, const void* b1, int kc, void* acc, size_t ldacc, bool accumulate,
          int rows) {
   (void)b1;  // one panel per call
   using Fn = void (*)(const int8_t*, size_t, const int8_t*, int, int32_t*, size_t, bool);
-  static constexpr Fn kByRows[kMR + 1] = {kernel<1>, kernel<1>, kernel<2>};
+  static constexpr Fn kByRows[kMR + 1] = {kernel<1>, kernel<1>, kernel<2>, kernel<3>, kernel<4>};
   kByRows[rows < 1 ? 1 : (rows > kMR ? kMR : rows)](static_cast<const int8_t*>(a), lda,
                                                     static_cast<const int8_t*>(b0), kc, static_cast<int32_t*>(acc),
                                                     ldacc, accumulate);
