@@ -3,6 +3,9 @@
 // table, writes bench/results/latest.json + BENCHMARKS.md.
 // Usage: node bench/run.mjs [--reps N] [--threads 1,2] [--engines ours,ours-bf16,ours-int8,ort,ort-int8,transformersjs,st]
 //                           [--workloads berlin10,ms100,b32x128,single32] [--settle-ms 150] [--no-md]
+//                           [--model minilm-ce|xlmr-base]
+// --model xlmr-base: an XLM-R-base-shaped random-weight model (tools/reference/make_bench_models.py, generated on
+// first use into test/.cache/models/); its results go to bench/results/latest-xlmr-base.json, not BENCHMARKS.md.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,8 +18,10 @@ import { renderTable, renderMarkdown } from './report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
-const MODEL = path.join(REPO, 'test/.cache/models/minilm-ce');
-const ONNX = path.join(REPO, 'test/.cache/onnx/minilm-ce');
+const BENCH_MODELS = ['minilm-ce', 'xlmr-base'];
+let MODEL_NAME = 'minilm-ce';
+let MODEL = path.join(REPO, 'test/.cache/models/minilm-ce');
+let ONNX = path.join(REPO, 'test/.cache/onnx/minilm-ce');
 const OUT = path.join(REPO, 'build/bench');
 const BATCH = 32;  // sentence-transformers' default predict batch size; every engine uses it
 const require = createRequire(import.meta.url);
@@ -43,8 +48,11 @@ function parseArgs(argv) {
     else if (a === '--workloads') o.workloads = argv[++i].split(',');
     else if (a === '--no-md') o.md = false;
     else if (a === '--settle-ms') o.settleMs = Number(argv[++i]);
+    else if (a === '--model') o.model = argv[++i];
     else throw new Error(`bench: unknown argument ${a}`);
   }
+  o.model ??= 'minilm-ce';
+  if (!BENCH_MODELS.includes(o.model)) throw new Error(`bench: --model must be one of ${BENCH_MODELS.join(', ')}`);
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('bench: --reps must be a positive integer');
   if (!Number.isInteger(o.settleMs) || o.settleMs < 0) throw new Error('bench: --settle-ms must be an integer >= 0');
   if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('bench: --threads must be positive integers, e.g. 1,2');
@@ -72,8 +80,14 @@ function prepare(opts, python) {
     throw new Error('bench: the package is not built; run `npm run compile` first');
   }
   if (!existsSync(path.join(MODEL, 'model.safetensors'))) {
-    log('building test/.cache/models/minilm-ce (tools/reference/build_minilm_ce.py)');
-    execFileSync('python3', [path.join(REPO, 'tools/reference/build_minilm_ce.py')], { stdio: 'inherit' });
+    if (MODEL_NAME === 'minilm-ce') {
+      log('building test/.cache/models/minilm-ce (tools/reference/build_minilm_ce.py)');
+      execFileSync('python3', [path.join(REPO, 'tools/reference/build_minilm_ce.py')], { stdio: 'inherit' });
+    } else {
+      if (!python) throw new Error(`bench: ${MODEL} is missing and no Python with torch was found to generate it`);
+      log(`generating ${MODEL} (tools/reference/make_bench_models.py)`);
+      execFileSync(python.py, [path.join(REPO, 'tools/reference/make_bench_models.py'), MODEL_NAME], { stdio: 'inherit' });
+    }
   }
   const peers = opts.engines.filter(isOnnxPeer);
   if (peers.length && !existsSync(path.join(BENCH, 'node_modules/onnxruntime-node'))) {
@@ -85,7 +99,7 @@ function prepare(opts, python) {
   if (peers.length && (!existsSync(path.join(ONNX, 'onnx/model.onnx')) || needInt8)) {
     if (!python?.onnx) throw new Error('bench: test/.cache/onnx/minilm-ce is missing and no Python with torch+onnx+onnxscript was found to export it (pip install -r tools/reference/requirements.txt)');
     log('exporting ONNX (tools/reference/export_onnx.py)');
-    execFileSync(python.py, [path.join(REPO, 'tools/reference/export_onnx.py')], { stdio: 'inherit' });
+    execFileSync(python.py, [path.join(REPO, 'tools/reference/export_onnx.py'), '--model', MODEL_NAME], { stdio: 'inherit' });
   }
   mkdirSync(OUT, { recursive: true });
 }
@@ -154,6 +168,10 @@ function precisionRatios(rows) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  MODEL_NAME = opts.model;
+  MODEL = path.join(REPO, 'test/.cache/models', MODEL_NAME);
+  ONNX = path.join(REPO, 'test/.cache/onnx', MODEL_NAME);
+  if (MODEL_NAME !== 'minilm-ce') opts.md = false;  // BENCHMARKS.md reports MiniLM
   const python = opts.engines.includes('st') || opts.engines.some((e) => e !== 'ours') ? findPython() : null;
   prepare(opts, python);
   const startedAt = new Date().toISOString();
@@ -253,16 +271,17 @@ async function main() {
   const result = {
     startedAt, finishedAt: new Date().toISOString(), loadavgStart: loadStart, loadavgEnd: os.loadavg(),
     machine: machine(), versions, peak, batchSize: BATCH, reps: opts.reps, settleMs: opts.settleMs,
-    model: { name: 'minilm-ce', layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, intermediate: cfg.intermediate_size },
+    model: { name: MODEL_NAME, layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, intermediate: cfg.intermediate_size },
     workloads: Object.fromEntries(Object.entries(workloads).map(([k, w]) => [k, { title: w.title, pairs: w.pairs.length, tokens: w.tokens }])),
     engines: engineInfo, skipped, onnxExportCheck, agreementMaxAbsVsOurs: agreement, rows,
     precisionRatios: precisionRatios(rows),
   };
   mkdirSync(path.join(BENCH, 'results'), { recursive: true });
-  writeFileSync(path.join(BENCH, 'results/latest.json'), JSON.stringify(result, null, 2) + '\n');
+  const resultFile = MODEL_NAME === 'minilm-ce' ? 'results/latest.json' : `results/latest-${MODEL_NAME}.json`;
+  writeFileSync(path.join(BENCH, resultFile), JSON.stringify(result, null, 2) + '\n');
   console.log(renderTable(result));
   if (opts.md) writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(result));
-  log(`wrote bench/results/latest.json${opts.md ? ' and BENCHMARKS.md' : ''}`);
+  log(`wrote bench/${resultFile}${opts.md ? ' and BENCHMARKS.md' : ''}`);
 }
 
 main().catch((e) => { console.error(e.message ?? e); process.exit(1); });

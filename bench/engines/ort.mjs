@@ -28,11 +28,10 @@ await serve(async (dir, threads, args) => {
       const out = [];
       for (const chunk of chunks(pairs, batchSize)) {
         const enc = tokenizer(chunk.map((p) => p[0]), { text_pair: chunk.map((p) => p[1]), padding: true, truncation: true });
-        const res = await session.run({
-          input_ids: toOrt(enc.input_ids),
-          attention_mask: toOrt(enc.attention_mask),
-          token_type_ids: toOrt(enc.token_type_ids),
-        });
+        const feeds = { input_ids: toOrt(enc.input_ids), attention_mask: toOrt(enc.attention_mask) };
+        // XLM-R / RoBERTa graphs have no token_type_ids input (their tokenizers return none).
+        if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = toOrt(enc.token_type_ids);
+        const res = await session.run(feeds);
         out.push(...res.logits.data);
       }
       return out;

@@ -21,6 +21,7 @@
 #include "model/registry.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
+#include "tokenizer/tokenizer_files.h"
 
 namespace ce {
 namespace {
@@ -104,6 +105,27 @@ TEST(Families, MatchPyTorchGoldens) {
       }
     }
     std::printf("%s (%s): max |logit - torch| = %.3g\n", name.c_str(), model->info().family.c_str(), worst);
+  }
+}
+
+// Each fixture's tokenizer (XLM-R-style Unigram, RoBERTa byte-level BPE, ELECTRA WordPiece) gives the ids
+// sentence-transformers fed the model, truncated to the model's max length.
+TEST(Families, TokenizerIdsMatchTheGoldens) {
+  for (const std::string& name : kFixtures) {
+    SCOPED_TRACE(name);
+    const json meta = read_json(kRoot / "test/fixtures/goldens/families" / (name + ".meta.json"));
+    const auto tokenizer = load_tokenizer((kRoot / "test/fixtures/models" / name).string());
+    const size_t max_length = meta.at("max_length").get<size_t>();
+    int mismatches = 0;
+    for (const json& row : meta.at("sample")) {
+      const PairEncoding e = tokenizer->encode_pair(row.at("a").get<std::string>(), row.at("b").get<std::string>(),
+                                                    max_length);
+      const bool same = e.input_ids == row.at("input_ids").get<std::vector<int32_t>>() &&
+                        (!row.contains("token_type_ids") ||
+                         e.token_type_ids == row.at("token_type_ids").get<std::vector<int32_t>>());
+      mismatches += same ? 0 : 1;
+    }
+    EXPECT_EQ(mismatches, 0) << "of " << meta.at("sample").size() << " pairs";
   }
 }
 

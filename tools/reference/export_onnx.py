@@ -1,9 +1,10 @@
-"""Exports test/.cache/models/minilm-ce to fp32 ONNX (for the peer engines in `npm run bench`) and checks it; also
+"""Exports a bench model (default test/.cache/models/minilm-ce; --model xlmr-base) to fp32 ONNX and checks it; also
 writes an int8 copy (onnxruntime's dynamic quantisation) for the bench's int8 peer.
 
-Writes test/.cache/onnx/minilm-ce/{config.json, tokenizer files, model.onnx, onnx/model.onnx}: onnxruntime-node
+Writes test/.cache/onnx/<model>/{config.json, tokenizer files, model.onnx, onnx/model.onnx}: onnxruntime-node
 reads model.onnx; @huggingface/transformers looks for onnx/model.onnx under a local model folder. The graph has
-inputs input_ids / attention_mask / token_type_ids (int64, dynamic batch x sequence) and output `logits`.
+inputs input_ids / attention_mask and, where the tokenizer returns them (BERT, not XLM-R), token_type_ids (int64,
+dynamic batch x sequence) and output `logits`.
 Uses torch's torch.export-based exporter (dynamo=True, needs onnx + onnxscript): the legacy TorchScript
 tracer bakes transformers' padding-mask branch into the graph as a constant (padded batches then differ by ~5
 logits). The graph stays plain fp32 (no ORT-specific fusions); onnxruntime optimises it itself in the bench.
@@ -48,9 +49,9 @@ class LogitsOnly(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=token_type_ids).logits
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+        return self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).logits
 
 
 def quantize_int8(onnx_path: Path, int8_path: Path) -> None:
@@ -69,10 +70,13 @@ def quantize_int8(onnx_path: Path, int8_path: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--src", type=Path, default=SRC)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--model", default="minilm-ce", help="a folder name under test/.cache/models")
+    ap.add_argument("--src", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--tol", type=float, default=1e-4)
     args = ap.parse_args()
+    args.src = args.src or SRC.parent / args.model
+    args.out = args.out or OUT.parent / args.model
     if not (args.src / "model.safetensors").is_file():
         print(f"export_onnx: {args.src}/model.safetensors not found; run tools/reference/build_minilm_ce.py",
               file=sys.stderr)
@@ -90,8 +94,8 @@ def main() -> int:
 
     sample = tok([p[0] for p in CHECK_PAIRS[:2]], [p[1] for p in CHECK_PAIRS[:2]], padding=True,
                  return_tensors="pt")
-    inputs = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
-    names = ["input_ids", "attention_mask", "token_type_ids"]
+    names = [n for n in ["input_ids", "attention_mask", "token_type_ids"] if n in sample]
+    inputs = tuple(sample[n] for n in names)
     dyn = {n: {0: "batch", 1: "sequence"} for n in names}
     dyn["logits"] = {0: "batch"}
     onnx_path = args.out / "model.onnx"

@@ -116,8 +116,8 @@ def run(name: str, path: Path, pairs: list[dict], batch_size: int) -> None:
         "pairs": {"file": "test/fixtures/pairs.jsonl.gz", "count": len(pairs)},
         "activations": {"default": default},
         "raw_cases": raw_cases(ce, cfg, uses_types, max_length, 7),
-        # The first pairs again, uncompressed, for the C++ suite (which reads no gzip).
-        "sample": rows[:100],
+        # The first pairs again with their texts, uncompressed, for the C++ suite (which reads no gzip).
+        "sample": [{"a": p["a"], "b": p["b"], **r} for p, r in zip(pairs[:100], rows)],
         "versions": versions(),
     }
     write_json(OUT / f"{name}.meta.json", meta, indent=None)
