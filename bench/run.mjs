@@ -1,6 +1,7 @@
-// `npm run bench`: our engine vs onnxruntime-node, transformers.js and sentence-transformers, in one run,
-// interleaved call by call, at 1 and 2 threads; prints a table, writes bench/results/latest.json + BENCHMARKS.md.
-// Usage: node bench/run.mjs [--reps N] [--threads 1,2] [--engines ours,ort,transformersjs,st]
+// `npm run bench`: our engine (fp32, bf16, int8) vs onnxruntime-node (fp32 and dynamically quantised int8),
+// transformers.js and sentence-transformers, in one run, interleaved call by call, at 1 and 2 threads; prints a
+// table, writes bench/results/latest.json + BENCHMARKS.md.
+// Usage: node bench/run.mjs [--reps N] [--threads 1,2] [--engines ours,ours-bf16,ours-int8,ort,ort-int8,transformersjs,st]
 //                           [--workloads berlin10,ms100,b32x128,single32] [--settle-ms 150] [--no-md]
 //                           [--model minilm-ce|xlmr-base]
 // --model xlmr-base: an XLM-R-base-shaped random-weight model (tools/reference/make_bench_models.py, generated on
@@ -25,8 +26,20 @@ const OUT = path.join(REPO, 'build/bench');
 const BATCH = 32;  // sentence-transformers' default predict batch size; every engine uses it
 const require = createRequire(import.meta.url);
 
+// Engine ids: the process script under engines/ and its arguments. Our precisions run the same script.
+const ENGINES = {
+  ours: { script: 'ours', args: [] },
+  'ours-bf16': { script: 'ours', args: ['--precision', 'bf16'] },
+  'ours-int8': { script: 'ours', args: ['--precision', 'int8'] },
+  ort: { script: 'ort', args: [] },
+  'ort-int8': { script: 'ort', args: ['--onnx-file', 'model_int8.onnx'] },
+  transformersjs: { script: 'transformersjs', args: [] },
+  st: { script: 'st', args: [] },
+};
+const isOnnxPeer = (engine) => ['ort', 'transformersjs'].includes(ENGINES[engine]?.script);
+
 function parseArgs(argv) {
-  const o = { reps: 5, threads: [1, 2], engines: ['ours', 'ort', 'transformersjs', 'st'], workloads: null, md: true, settleMs: 150 };
+  const o = { reps: 5, threads: [1, 2], engines: Object.keys(ENGINES), workloads: null, md: true, settleMs: 150 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reps') o.reps = Number(argv[++i]);
@@ -43,6 +56,8 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('bench: --reps must be a positive integer');
   if (!Number.isInteger(o.settleMs) || o.settleMs < 0) throw new Error('bench: --settle-ms must be an integer >= 0');
   if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('bench: --threads must be positive integers, e.g. 1,2');
+  const unknown = o.engines.find((e) => !ENGINES[e]);
+  if (unknown) throw new Error(`bench: unknown engine ${unknown} (have ${Object.keys(ENGINES).join(', ')})`);
   return o;
 }
 
@@ -74,13 +89,14 @@ function prepare(opts, python) {
       execFileSync(python.py, [path.join(REPO, 'tools/reference/make_bench_models.py'), MODEL_NAME], { stdio: 'inherit' });
     }
   }
-  const peers = opts.engines.filter((e) => e === 'ort' || e === 'transformersjs');
+  const peers = opts.engines.filter(isOnnxPeer);
   if (peers.length && !existsSync(path.join(BENCH, 'node_modules/onnxruntime-node'))) {
     // bench/.npmrc skips onnxruntime-node's CUDA download (from nuget, not npm): CPU binaries ship in the package.
     log('installing peer engines into bench/node_modules (npm ci in bench/, pinned by bench/package-lock.json)');
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
   }
-  if (peers.length && !existsSync(path.join(ONNX, 'onnx/model.onnx'))) {
+  const needInt8 = opts.engines.includes('ort-int8') && !existsSync(path.join(ONNX, 'model_int8.onnx'));
+  if (peers.length && (!existsSync(path.join(ONNX, 'onnx/model.onnx')) || needInt8)) {
     if (!python?.onnx) throw new Error('bench: test/.cache/onnx/minilm-ce is missing and no Python with torch+onnx+onnxscript was found to export it (pip install -r tools/reference/requirements.txt)');
     log('exporting ONNX (tools/reference/export_onnx.py)');
     execFileSync(python.py, [path.join(REPO, 'tools/reference/export_onnx.py'), '--model', MODEL_NAME], { stdio: 'inherit' });
@@ -112,12 +128,13 @@ function machine() {
 
 /** One engine at one thread count in its own process; `call` sends a command and awaits its reply line. */
 async function startEngine(engine, threads, wlFile, python) {
-  const dir = engine === 'ours' || engine === 'st' ? MODEL : ONNX;
-  const [cmd, args] = engine === 'st'
+  const { script, args: variant } = ENGINES[engine];
+  const dir = isOnnxPeer(engine) ? ONNX : MODEL;
+  const [cmd, args] = script === 'st'
     ? [python.py, [path.join(BENCH, 'engines/st.py')]]
-    : [process.execPath, [path.join(BENCH, `engines/${engine}.mjs`)]];
+    : [process.execPath, [path.join(BENCH, `engines/${script}.mjs`)]];
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), TOKENIZERS_PARALLELISM: 'false' };
-  const child = spawn(cmd, [...args, '--model', dir, '--threads', String(threads), '--workloads', wlFile], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(cmd, [...args, '--model', dir, '--threads', String(threads), '--workloads', wlFile, ...variant], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -134,6 +151,20 @@ async function startEngine(engine, threads, wlFile, python) {
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/**
+ * Speed ratios of the reduced precisions per workload and thread count (pairs/s over pairs/s): ours bf16 and int8
+ * over our fp32, and ours int8 over onnxruntime-node int8.
+ */
+function precisionRatios(rows) {
+  const rate = (engine, threads, workload) => rows.find((r) => r.engine === engine && r.threads === threads && r.workload === workload)?.pairsPerSec;
+  const out = [];
+  for (const { threads, workload } of rows.filter((r) => r.engine === 'ours')) {
+    const ratio = (a, b) => { const x = rate(a, threads, workload); const y = rate(b, threads, workload); return x && y ? x / y : null; };
+    out.push({ workload, threads, bf16VsFp32: ratio('ours-bf16', 'ours'), int8VsFp32: ratio('ours-int8', 'ours'), int8VsOrtInt8: ratio('ours-int8', 'ort-int8') });
+  }
+  return out;
+}
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -208,7 +239,7 @@ async function main() {
   const engineInfo = [];
   for (const e of engines) {
     const s = await e.call({ cmd: 'stats' });
-    engineInfo.push({ engine: e.engine, threads: e.threads, version: e.ready.version, loadMs: e.ready.loadMs, rssAfterLoadMB: e.ready.rssAfterLoadKB / 1024, peakRssMB: s.peakRssKB / 1024 });
+    engineInfo.push({ engine: e.engine, threads: e.threads, version: e.ready.version, kernel: e.ready.kernel ?? null, loadMs: e.ready.loadMs, rssAfterLoadMB: e.ready.rssAfterLoadKB / 1024, peakRssMB: s.peakRssKB / 1024 });
     e.child.stdin.write(JSON.stringify({ cmd: 'exit' }) + '\n');
   }
 
@@ -243,6 +274,7 @@ async function main() {
     model: { name: MODEL_NAME, layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, intermediate: cfg.intermediate_size },
     workloads: Object.fromEntries(Object.entries(workloads).map(([k, w]) => [k, { title: w.title, pairs: w.pairs.length, tokens: w.tokens }])),
     engines: engineInfo, skipped, onnxExportCheck, agreementMaxAbsVsOurs: agreement, rows,
+    precisionRatios: precisionRatios(rows),
   };
   mkdirSync(path.join(BENCH, 'results'), { recursive: true });
   const resultFile = MODEL_NAME === 'minilm-ce' ? 'results/latest.json' : `results/latest-${MODEL_NAME}.json`;

@@ -31,6 +31,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("CancelToken", cancel_token);
   exports.Set("errorCodes", error_code_names(env));
   exports.Set("activations", activation_names(env));
+  exports.Set("precisions", precision_names(env));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

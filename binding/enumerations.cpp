@@ -5,6 +5,7 @@
 
 #include "api/activation.h"
 #include "common/error.h"
+#include "model/precision.h"
 
 namespace ce::binding {
 namespace {
@@ -33,6 +34,15 @@ Napi::Array activation_names(Napi::Env env) {
 #define CE_ACTIVATION_TEXT(name, text) text,
       CE_ACTIVATIONS(CE_ACTIVATION_TEXT)
 #undef CE_ACTIVATION_TEXT
+  };
+  return frozen_string_array(env, names);
+}
+
+Napi::Array precision_names(Napi::Env env) {
+  static constexpr const char* names[] = {
+#define CE_PRECISION_TEXT(name, text) text,
+      CE_PRECISIONS(CE_PRECISION_TEXT)
+#undef CE_PRECISION_TEXT
   };
   return frozen_string_array(env, names);
 }

@@ -9,5 +9,7 @@ namespace ce::binding {
 Napi::Array error_code_names(Napi::Env env);
 // CE_ACTIVATIONS' names ("default", "identity", ...), in declaration order.
 Napi::Array activation_names(Napi::Env env);
+// CE_PRECISIONS' names ("fp32", "bf16", "int8"), in declaration order.
+Napi::Array precision_names(Napi::Env env);
 
 }  // namespace ce::binding

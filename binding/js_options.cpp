@@ -56,6 +56,17 @@ LoadOptions read_load_options(Napi::Env env, Napi::Value value) {
       if (!in_memory.IsBoolean()) throw Napi::TypeError::New(env, "load: expected a boolean for embeddingsInMemory");
       load.embeddings_in_memory = in_memory.As<Napi::Boolean>().Value();
     }
+    Napi::Value precision = options->Get("precision");
+    if (!precision.IsUndefined()) {
+      if (!precision.IsString()) throw Napi::TypeError::New(env, "load: expected a string for precision");
+      const std::string name = precision.As<Napi::String>().Utf8Value();
+      std::optional<Precision> parsed = precision_from_name(name);
+      if (!parsed) {
+        throw Napi::TypeError::New(env, "load: unknown precision '" + name + "' (expected one of " +
+                                            precision_names() + ")");
+      }
+      load.precision = *parsed;
+    }
   }
   return load;
 }

@@ -11,8 +11,8 @@
 
 namespace ce::binding {
 
-// { threads?, maxLength?, embeddingsInMemory?, maxBatchTokens?, maxQueuedPairs? }; undefined (or a missing
-// field) keeps LoadOptions' default.
+// { threads?, maxLength?, embeddingsInMemory?, maxBatchTokens?, maxQueuedPairs?, precision? } (precision by
+// name, CE_PRECISIONS); undefined (or a missing field) keeps LoadOptions' default.
 LoadOptions read_load_options(Napi::Env env, Napi::Value value);
 
 class CancelToken;

@@ -5,8 +5,7 @@
 
 namespace ce::binding {
 
-// JS signature: load(modelDir: string, options?: { threads?, maxLength?, embeddingsInMemory? }) -> Promise<ModelHandle>
-// (see read_load_options). threads 0 = physical cores, maxLength 0 = the model's own limit.
+// JS signature: load(modelDir: string, options?) -> Promise<ModelHandle> (the options: see read_load_options). threads 0 = physical cores, maxLength 0 = the model's own limit.
 Napi::Value load_model(const Napi::CallbackInfo& info);
 
 }  // namespace ce::binding

@@ -91,6 +91,8 @@ Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
   result.Set("parameters", Napi::Number::New(env, static_cast<double>(weights.parameters)));
   result.Set("weightBytes", Napi::Number::New(env, static_cast<double>(weights.file_bytes)));
   result.Set("gemmKernel", Napi::String::New(env, model->gemm_kernel_name()));
+  result.Set("precision", Napi::String::New(env, precision_name(model->precision())));
+  result.Set("layerFormats", Napi::String::New(env, model->precision_plan().describe()));
   return result;
 }
 

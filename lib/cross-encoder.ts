@@ -9,12 +9,14 @@ import type { HubProgress, ResolveOptions } from './hub';
 import { resolveModel } from './models';
 import {
   NATIVE_ACTIVATIONS,
+  NATIVE_PRECISIONS,
   native,
   type NativeActivation,
   type NativeCallStats,
   type NativeCancelToken,
   type NativeLoadOptions,
   type NativeModelHandle,
+  type NativePrecision,
   type NativePredictOptions,
   type NativeSchedulerStats,
 } from './native';
@@ -36,6 +38,16 @@ import {
 export type Activation = NativeActivation;
 /** Every activation predict() and rank() accept ('default' = the model's own); the core's list. */
 export const ACTIVATIONS: readonly Activation[] = NATIVE_ACTIVATIONS;
+
+/**
+ * The arithmetic of the encoder's Linear layers (their weights are converted once, at load): 'fp32' is exact
+ * (logits within 1e-5 of PyTorch); 'bf16' rounds weights and activations to bfloat16 at each matrix multiply
+ * (fp32 accumulation); 'int8' quantises weights per output channel and activations per token (int32
+ * accumulation). Embeddings, LayerNorm, attention, GELU, residuals and the classification head stay fp32.
+ */
+export type Precision = NativePrecision;
+/** Every precision load() accepts; the core's list. */
+export const PRECISIONS: readonly Precision[] = NATIVE_PRECISIONS;
 
 export interface LoadOptions {
   /**
@@ -67,6 +79,11 @@ export interface LoadOptions {
    * memory at load, as F16/BF16 tables always are.
    */
   embeddingsInMemory?: boolean;
+  /**
+   * 'fp32' (default, exact), 'bf16' or 'int8' (see Precision): the reduced ones are faster on CPUs with
+   * AVX512-BF16 / VNNI (or AMX, NEON bf16/i8mm) and rank almost exactly like fp32 (README: Precision).
+   */
+  precision?: Precision;
   /** Hub only: branch, tag or commit sha; default 'main'. */
   revision?: string;
   /** Hub only: the HF cache; default HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub. */
@@ -132,7 +149,7 @@ export interface WeightsInfo {
 type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
-const LOAD_OPTIONS = ['threads', 'maxLength', 'embeddingsInMemory', 'maxBatchTokens', 'maxQueuedPairs', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
+const LOAD_OPTIONS = ['threads', 'maxLength', 'embeddingsInMemory', 'maxBatchTokens', 'maxQueuedPairs', 'precision', 'revision', 'cacheDir', 'token', 'localFilesOnly', 'onProgress', 'signal'] as const;
 const PREDICT_OPTIONS = ['batchSize', 'activation', 'signal', 'priority', 'timeout'] as const;
 const RANK_OPTIONS = ['topK', 'returnDocuments', ...PREDICT_OPTIONS] as const;
 const DEFAULT_BATCH_SIZE = 32;
@@ -245,8 +262,13 @@ export class CrossEncoder implements AsyncDisposable {
   /** The local directory the model was loaded from (for hub ids: the snapshot in the HF cache). */
   readonly directory: string;
   readonly weights: WeightsInfo;
-  /** The GEMM kernel family the core chose for this CPU ('avx512', 'avx2', 'neon' or 'portable'). */
+  /**
+   * The GEMM kernel the core chose for this CPU and the model's precision: for fp32 'avx512', 'avx2', 'neon' or
+   * 'portable'; for bf16/int8 e.g. 'avx512-bf16', 'avx512-vnni', 'amx-int8', 'neon-i8mm'.
+   */
   readonly gemmKernel: string;
+  /** The precision the model runs at (LoadOptions.precision). */
+  readonly precision: Precision;
 
   #handle: NativeModelHandle | undefined;
   // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
@@ -261,6 +283,7 @@ export class CrossEncoder implements AsyncDisposable {
     this.directory = directory;
     this.weights = Object.freeze({ dtypes: Object.freeze({ ...info.weightDtypes }), parameters: info.parameters, bytes: info.weightBytes });
     this.gemmKernel = info.gemmKernel;
+    this.precision = info.precision;
     this.#handle = handle;
     this.numLabels = info.numLabels;
     this.labels = Object.freeze([...info.labels]);
@@ -277,13 +300,14 @@ export class CrossEncoder implements AsyncDisposable {
   static async load(modelDir: string, options?: LoadOptions): Promise<CrossEncoder> {
     assertPathString(modelDir, 'modelDir');
     const record = readOptions(options, 'options', LOAD_OPTIONS);
-    const { threads, maxLength, embeddingsInMemory, maxBatchTokens, maxQueuedPairs } = record;
+    const { threads, maxLength, embeddingsInMemory, maxBatchTokens, maxQueuedPairs, precision } = record;
     if (threads !== undefined) {
       assertInteger(threads, 'options.threads', 1, `an integer from 1 to ${MAX_THREADS}`, MAX_THREADS);
     }
     // Only the type here: the least value is the model's count of special tokens, known once it is read.
     if (maxLength !== undefined) assertInteger(maxLength, 'options.maxLength', 1, 'a positive integer');
     if (embeddingsInMemory !== undefined) assertBoolean(embeddingsInMemory, 'options.embeddingsInMemory');
+    if (precision !== undefined) assertOneOf(precision, 'options.precision', PRECISIONS);
     for (const [name, value] of Object.entries({ maxBatchTokens, maxQueuedPairs })) {
       if (value !== undefined) {
         assertInteger(value, `options.${name}`, 1, `an integer from 1 to ${MAX_SCHEDULER_SIZE}`, MAX_SCHEDULER_SIZE);
@@ -297,6 +321,7 @@ export class CrossEncoder implements AsyncDisposable {
     const handle = await loadHandle(dir, {
       threads, maxLength, embeddingsInMemory,
       maxBatchTokens: maxBatchTokens as number | undefined, maxQueuedPairs: maxQueuedPairs as number | undefined,
+      precision: precision as Precision | undefined,
     });
     try {
       if (signal?.aborted) throw abortErrorFor(signal);

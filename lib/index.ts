@@ -1,5 +1,5 @@
 // Public entry point of the cross-encoder package.
-export { CrossEncoder, ACTIVATIONS } from './cross-encoder';
+export { CrossEncoder, ACTIVATIONS, PRECISIONS } from './cross-encoder';
 export type {
   Activation,
   Encoding,
@@ -7,6 +7,7 @@ export type {
   ModelConfig,
   ModelStats,
   PredictOptions,
+  Precision,
   RankOptions,
   RankResult,
   TextPair,

@@ -22,8 +22,12 @@ export interface NativeModelInfo {
   parameters: number;
   /** Size of the weights in bytes (model.safetensors, or the sum of its shards). */
   weightBytes: number;
-  /** The GEMM kernel family the core chose for this CPU ('avx512', 'avx2', 'neon', 'portable'). */
+  /** The GEMM kernel running the precision's weight format on this CPU ('avx512', 'avx512-bf16', ...). */
   gemmKernel: string;
+  /** The precision the model runs at. */
+  precision: NativePrecision;
+  /** Every Linear role with its weight format: 'query=bf16,key=bf16,...,head=f32'. */
+  layerFormats: string;
 }
 
 export interface NativeEncoding {
@@ -37,6 +41,13 @@ export interface NativeEncoding {
  */
 export const NATIVE_ACTIVATIONS = ['default', 'identity', 'sigmoid', 'softmax', 'tanh'] as const;
 export type NativeActivation = (typeof NATIVE_ACTIVATIONS)[number];
+
+/**
+ * The core's precisions (CE_PRECISIONS in cpp/model/precision.h), in its order; a unit test checks this list
+ * against the addon's `precisions` export.
+ */
+export const NATIVE_PRECISIONS = ['fp32', 'bf16', 'int8'] as const;
+export type NativePrecision = (typeof NATIVE_PRECISIONS)[number];
 
 /**
  * The core's error codes (CE_ERROR_CODES in cpp/common/error.h), in its order; a unit test checks this list
@@ -77,6 +88,8 @@ export interface NativeLoadOptions {
   maxBatchTokens?: number;
   /** Pairs admitted but not yet scored; missing = 20000. */
   maxQueuedPairs?: number;
+  /** Weight format of the encoder's Linear layers; missing = 'fp32'. */
+  precision?: NativePrecision;
 }
 
 /** Read by name into ce::PredictOptions / ce::CallOptions; a missing field keeps the core's default. */
@@ -132,6 +145,8 @@ export interface NativeAddon {
   errorCodes: readonly string[];
   /** CE_ACTIVATIONS' names, frozen. */
   activations: readonly string[];
+  /** CE_PRECISIONS' names, frozen. */
+  precisions: readonly string[];
   napiVersion: number;
 }
 

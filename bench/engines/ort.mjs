@@ -1,5 +1,6 @@
-// Bench engine: onnxruntime-node on the exported fp32 ONNX graph (all graph optimisations, intra-op = N,
-// inter-op = 1). ORT has no tokenizer; @huggingface/transformers' tokenizer is used and its time is included.
+// Bench engine: onnxruntime-node on the exported fp32 ONNX graph, or with `--onnx-file model_int8.onnx` its
+// dynamically quantised int8 copy (all graph optimisations, intra-op = N, inter-op = 1). ORT has no tokenizer;
+// @huggingface/transformers' tokenizer is used and its time is included.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -8,11 +9,12 @@ import { serve, chunks } from './protocol.mjs';
 
 const require = createRequire(import.meta.url);
 
-await serve(async (dir, threads) => {
+await serve(async (dir, threads, args) => {
   env.allowRemoteModels = false;
   env.localModelPath = path.dirname(dir) + path.sep;
   const tokenizer = await AutoTokenizer.from_pretrained(path.basename(dir));
-  const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), {
+  const file = args['onnx-file'] ?? 'model.onnx';
+  const session = await ort.InferenceSession.create(path.join(dir, file), {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -21,6 +23,7 @@ await serve(async (dir, threads) => {
   const toOrt = (t) => new ort.Tensor('int64', t.data, t.dims);
   return {
     version: require('onnxruntime-node/package.json').version,
+    kernel: file,
     async score(pairs, batchSize) {
       const out = [];
       for (const chunk of chunks(pairs, batchSize)) {

@@ -3,16 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-/** Parses `--model DIR --threads N --workloads FILE` and serves run/stats commands with `engine`. */
+/**
+ * Parses `--model DIR --threads N --workloads FILE [--name value ...]` and serves run/stats commands with the
+ * engine `load(dir, threads, args)` returns (args: every --name value pair, for an engine's own variants).
+ */
 export async function serve(load) {
   const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, a) => (i % 2 ? acc : [...acc, [a[i].replace(/^--/, ''), a[i + 1]]]), []));
   const threads = Number(args.threads);
   const workloads = JSON.parse(readFileSync(args.workloads, 'utf8'));
   const t0 = process.hrtime.bigint();
-  const engine = await load(args.model, threads);
+  const engine = await load(args.model, threads, args);
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const reply = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-  reply({ ready: true, loadMs, version: engine.version ?? null, rssAfterLoadKB: Math.round(process.memoryUsage().rss / 1024) });
+  reply({ ready: true, loadMs, version: engine.version ?? null, kernel: engine.kernel ?? null, rssAfterLoadKB: Math.round(process.memoryUsage().rss / 1024) });
   for await (const line of createInterface({ input: process.stdin })) {
     const cmd = JSON.parse(line);
     if (cmd.cmd === 'run') {

@@ -109,6 +109,8 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
                                     ? (info.num_labels == 1 ? Activation::Sigmoid : Activation::Identity)
                                     : parse_st_activation(info.st_activation_fn, config_path);
   std::shared_ptr<ThreadPool> pool = options.pool ? options.pool : shared_thread_pool(options.threads);
+  // Validates the precision (an unchecked cast: InvalidArgument) and CE_PRECISION_PLAN before any file is read.
+  const PrecisionPlan precision_plan = precision_plan_for_load(options.precision);
 
   // The tokenizer files (tokenizer.json is a ~700 KB JSON document) are parsed on a thread of their own while
   // the weights are converted and packed on the pool: each is about half of the load time. Errors are reported
@@ -132,7 +134,8 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   std::exception_ptr weights_error;
   try {
     const SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint::open_model_dir(model_dir);
-    classifier = family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory});
+    classifier =
+        family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory, precision_plan});
     classifier->set_weights_summary(summarize_weights(checkpoint));
   } catch (...) {
     weights_error = std::current_exception();
@@ -152,6 +155,10 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   model->pool_ = std::move(pool);
   model->max_length_ = max_length;
   model->default_activation_ = activation;
+  model->precision_plan_ = precision_plan;
+  // fp32 keeps its established names ("avx512", ...: the ISA); reduced formats name their kernel ("avx512-vnni").
+  const GemmKernel& kernel = active_gemm_kernel(precision_plan.primary_format());
+  model->gemm_kernel_name_ = kernel.format == WeightFormat::F32 ? isa_name(kernel.isa) : kernel.name;
   SchedulerOptions scheduling;
   scheduling.max_batch_tokens = options.max_batch_tokens;
   scheduling.max_queued_pairs = options.max_queued_pairs;
@@ -162,10 +169,6 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
 const ModelInfo& CrossEncoderModel::info() const { return classifier_->info(); }
 
 int CrossEncoderModel::num_labels() const { return info().num_labels; }
-
-const char* CrossEncoderModel::gemm_kernel_name() const {
-  return isa_name(active_gemm_kernel(WeightFormat::F32).isa);
-}
 
 size_t CrossEncoderModel::pair_special_tokens() const { return tokenizer_->num_special_tokens_pair(); }
 

@@ -13,6 +13,7 @@
 #include "api/scheduler.h"
 #include "api/text_pair.h"
 #include "model/model_info.h"
+#include "model/precision.h"
 #include "runtime/batch_plan.h"
 #include "tokenizer/tokenizer.h"
 
@@ -35,6 +36,9 @@ struct LoadOptions {
   // false: an F32 word-embedding table is read from the weights file row by row as tokens need it (see
   // EmbeddingTable); true: copied into memory at load, like F16/BF16 tables always are.
   bool embeddings_in_memory = false;
+  // Weight format of the encoder's Linear layers (packed once at load; see model/precision.h for what stays
+  // fp32). FP32 is the exact path; BF16 and INT8 trade a little ranking agreement for speed.
+  Precision precision = Precision::FP32;
 };
 
 // Options of one predict call (the binding fills it from the JS options object, by name).
@@ -64,8 +68,12 @@ class CrossEncoderModel final : public BatchScorer {
   // The compute pool the model runs on (shared with other models of the same thread count).
   ThreadPool& pool() const override { return *pool_; }
   const WeightsSummary& weights_summary() const { return info().weights; }
-  // Name of the GEMM kernel family in use ("avx512", "avx2", "neon", "portable").
-  const char* gemm_kernel_name() const;
+  // The precision the model runs at, and the weight format of each of its Linear layers.
+  Precision precision() const { return precision_plan_.precision(); }
+  const PrecisionPlan& precision_plan() const { return precision_plan_; }
+  // Name of the GEMM kernel running the precision's own weight format on this CPU (fp32: "avx512", "avx2",
+  // "neon", "portable"; reduced formats name theirs, e.g. "avx512-bf16").
+  const std::string& gemm_kernel_name() const { return gemm_kernel_name_; }
   // Special tokens the tokenizer adds to a pair ([CLS] a [SEP] b [SEP]: 3).
   size_t pair_special_tokens() const;
 
@@ -109,6 +117,8 @@ class CrossEncoderModel final : public BatchScorer {
   std::shared_ptr<ThreadPool> pool_;
   size_t max_length_ = 0;
   Activation default_activation_ = Activation::Identity;
+  PrecisionPlan precision_plan_;
+  std::string gemm_kernel_name_;
   // Last: destroyed first, while the classifier and pool it uses still exist.
   std::unique_ptr<Scheduler> scheduler_;
 };

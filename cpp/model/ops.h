@@ -54,6 +54,8 @@ class Ops {
  public:
   static Ops fast(ThreadPool* pool) { return Ops(kFastOps, pool); }
   static Ops reference() { return Ops(kReferenceOps, nullptr); }
+  // Any other table (e.g. a profiler wrapping the fast one, bench/op_profile.cpp); `table` must outlive the Ops.
+  static Ops with_table(const OpsTable& table, ThreadPool* pool) { return Ops(table, pool); }
 
   const char* name() const { return table_->name; }
   bool head_rows_only() const { return table_->head_rows_only; }

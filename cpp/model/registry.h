@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/model_info.h"
+#include "model/precision.h"
 #include "model/sequence_classifier.h"
 
 namespace ce {
@@ -25,6 +26,8 @@ struct FamilyConfig {
 struct WeightLoadOptions {
   ThreadPool* pool = nullptr;         // packs layers on its threads (may be null)
   bool embeddings_in_memory = false;  // see EmbeddingTable
+  // The weight format of each Linear layer: a loader packs a layer with pack_linear(..., precision.format_for(role)).
+  PrecisionPlan precision = PrecisionPlan::for_precision(Precision::FP32);
 };
 
 struct ModelFamily {

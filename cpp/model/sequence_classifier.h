@@ -2,15 +2,25 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "model/forward_scratch.h"
 #include "model/model_info.h"
 #include "model/ops.h"
 #include "model/packed_batch.h"
+#include "model/precision.h"
 
 namespace ce {
 
 class ThreadPool;
+
+// One packed Linear layer of a loaded model: its HF name, the role a precision plan reads, the format it holds.
+struct LinearLayerFormat {
+  std::string name;
+  LinearRole role;
+  WeightFormat format;
+};
 
 class SequenceClassifier {
  public:
@@ -28,6 +38,10 @@ class SequenceClassifier {
   void forward_reference(const PackedBatch& batch, float* logits) const;
   // Any op set (validated like forward).
   void forward_with(const Ops& ops, const PackedBatch& batch, float* logits, ForwardScratch* scratch) const;
+
+  // Every packed Linear layer with the weight format it actually holds: what a precision really changed (tests,
+  // diagnostics). Each family lists all of its layers, so none can run fp32 unseen under bf16/int8.
+  virtual std::vector<LinearLayerFormat> linear_layer_formats() const = 0;
 
   // Scratch kept between calls (see ScratchPool): take one per call, give it back when done. Thread-safe.
   std::unique_ptr<ForwardScratch> take_scratch() const { return scratch_pool_->take(); }

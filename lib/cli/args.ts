@@ -2,7 +2,7 @@
 // the model options every model-loading command accepts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import type { LoadOptions } from '../cross-encoder';
+import { PRECISIONS, type LoadOptions, type Precision } from '../cross-encoder';
 
 /** A mistake in the command line itself: exit code 2 and a pointer to --help. */
 export class UsageError extends Error {
@@ -21,6 +21,7 @@ export const MODEL_OPTIONS = {
   offline: { type: 'boolean' },
   threads: { type: 'string' },
   'max-length': { type: 'string' },
+  precision: { type: 'string' },
 } as const satisfies Options;
 
 export const MODEL_OPTIONS_HELP = `Model options:
@@ -29,6 +30,7 @@ export const MODEL_OPTIONS_HELP = `Model options:
   --offline            use the cache only, never the network (same as HF_HUB_OFFLINE=1)
   --threads <n>        compute threads (default: physical cores)
   --max-length <n>     token limit of a pair (default: the model's)
+  --precision <p>      ${PRECISIONS.join(', ')}: arithmetic of the Linear layers (default: fp32, exact)
 Hub access tokens are read from HF_TOKEN; HF_ENDPOINT selects another hub.`;
 
 type StrictConfig<O extends Options> = { args: string[]; options: O; strict: true; allowPositionals: true };
@@ -63,6 +65,15 @@ export function intOption(value: string | boolean | undefined, name: string, com
   return Number(value);
 }
 
+/** --precision's value, or undefined when absent. */
+export function precisionOption(value: string | boolean | undefined, command: string): Precision | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(PRECISIONS as readonly string[]).includes(value)) {
+    throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}, got '${String(value)}'`, command);
+  }
+  return value as Precision;
+}
+
 /** A required string option. */
 export function required(value: string | boolean | undefined, name: string, command: string): string {
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`, command);
@@ -77,6 +88,8 @@ export function loadOptions(values: Record<string, string | boolean | undefined>
   const maxLength = intOption(values['max-length'], 'max-length', command);
   if (threads !== undefined) options.threads = threads;
   if (maxLength !== undefined) options.maxLength = maxLength;
+  const precision = precisionOption(values['precision'], command);
+  if (precision !== undefined) options.precision = precision;
   if (typeof values['revision'] === 'string') options.revision = values['revision'];
   if (typeof values['cache-dir'] === 'string') options.cacheDir = values['cache-dir'];
   if (values['offline'] === true) options.localFilesOnly = true;

@@ -3,6 +3,7 @@
 import { UsageError } from './args';
 import { demo } from './commands/demo';
 import { download } from './commands/download';
+import { evalCommand } from './commands/eval';
 import { info } from './commands/info';
 import { predict } from './commands/predict';
 import { rank } from './commands/rank';
@@ -10,7 +11,7 @@ import { serve } from './commands/serve';
 import type { CliContext, Command } from './context';
 
 // Adding a command is one entry here plus its module under commands/.
-const COMMANDS: Record<string, Command> = { rank, predict, serve, download, info, demo };
+const COMMANDS: Record<string, Command> = { rank, predict, eval: evalCommand, serve, download, info, demo };
 
 function mainUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -36,6 +36,7 @@ async function loadModel(options: ResolvedServerOptions): Promise<ServedModel> {
   // Passed only when set: a library without the request scheduler rejects them as unknown options.
   if (options.maxBatchTokens !== undefined) load['maxBatchTokens'] = options.maxBatchTokens;
   if (options.maxQueuedPairs !== undefined) load['maxQueuedPairs'] = options.maxQueuedPairs;
+  if (options.precision !== undefined) load['precision'] = options.precision;
   return CrossEncoder.load(options.modelId as string, load as LoadOptions);
 }
 

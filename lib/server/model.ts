@@ -9,7 +9,7 @@ export type SchedulerStats = ModelStats;
 export type ServedModel = Pick<
   CrossEncoder,
   'predict' | 'rank' | 'labels' | 'numLabels' | 'maxLength' | 'defaultActivation' | 'directory' | 'dispose'
-> & { stats?: () => SchedulerStats };
+> & { stats?: () => SchedulerStats; precision?: CrossEncoder['precision']; gemmKernel?: string };
 
 /** Per-request scheduling: priority (lower runs earlier) and a deadline in milliseconds. */
 export interface Scheduling {

@@ -1,6 +1,6 @@
 // createServer's options: their types, defaults and checks (typed errors naming the option, as the library's).
 import { CrossEncoderTypeError } from '../errors';
-import type { LoadOptions } from '../cross-encoder';
+import { PRECISIONS, type LoadOptions, type Precision } from '../cross-encoder';
 import type { ServedModel } from './model';
 
 export interface ServerOptions {
@@ -14,6 +14,8 @@ export interface ServerOptions {
   maxBatchTokens?: number;
   /** Pairs admitted but not yet scored before requests get 429 (library default 20000); with `modelId` only. */
   maxQueuedPairs?: number;
+  /** 'fp32' (default, exact), 'bf16' or 'int8' (LoadOptions.precision); with `modelId` only. */
+  precision?: Precision;
   /** Texts (documents, pairs) per request; more is a 413 (TEI) / 400 (Cohere). Default 1000. */
   maxClientBatchSize?: number;
   /** Bearer key every route but /health, /ready and /metrics requires. */
@@ -39,7 +41,7 @@ export interface ResolvedServerOptions extends Omit<ServerOptions, 'maxClientBat
 }
 
 const KNOWN = new Set<string>([
-  'model', 'modelId', 'loadOptions', 'maxBatchTokens', 'maxQueuedPairs', 'maxClientBatchSize', 'apiKey',
+  'model', 'modelId', 'loadOptions', 'maxBatchTokens', 'maxQueuedPairs', 'precision', 'maxClientBatchSize', 'apiKey',
   'requestTimeout', 'payloadLimit', 'drainDelay', 'logger', 'docs',
 ]);
 
@@ -66,8 +68,13 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     throw typeError('Expected a CrossEncoder for options.model');
   }
   if (modelId !== undefined && (typeof modelId !== 'string' || modelId === '')) throw typeError('Expected a non-empty string for options.modelId');
-  if (model !== undefined && (options.maxBatchTokens !== undefined || options.maxQueuedPairs !== undefined || options.loadOptions !== undefined)) {
-    throw typeError('options.maxBatchTokens, maxQueuedPairs and loadOptions apply when the server loads the model (options.modelId); pass them to CrossEncoder.load instead');
+  if (model !== undefined && (options.maxBatchTokens !== undefined || options.maxQueuedPairs !== undefined ||
+    options.precision !== undefined || options.loadOptions !== undefined)) {
+    throw typeError('options.maxBatchTokens, maxQueuedPairs, precision and loadOptions apply when the server loads the model (options.modelId); pass them to CrossEncoder.load instead');
+  }
+  if (options.precision !== undefined && !(PRECISIONS as readonly unknown[]).includes(options.precision)) {
+    throw new CrossEncoderTypeError('ERR_INVALID_ARG_VALUE',
+      `Expected one of ${PRECISIONS.map((p) => `'${p}'`).join(', ')} for options.precision but received ${typeof options.precision === 'string' ? `'${options.precision}'` : typeof options.precision}`);
   }
   checkInteger(options.maxBatchTokens, 'maxBatchTokens', 1);
   checkInteger(options.maxQueuedPairs, 'maxQueuedPairs', 1);

@@ -24,7 +24,8 @@ std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::strin
 std::unique_ptr<SequenceClassifier> load(const FamilyConfig& config, const SafetensorsCheckpoint& checkpoint,
                                          const WeightLoadOptions& options) {
   const BertConfig& c = static_cast<const BertFamilyConfig&>(config).config;
-  return std::make_unique<BertModel>(c, load_bert_weights(checkpoint, c, options.pool, options.embeddings_in_memory));
+  return std::make_unique<BertModel>(
+      c, load_bert_weights(checkpoint, c, options.pool, options.embeddings_in_memory, options.precision));
 }
 
 }  // namespace

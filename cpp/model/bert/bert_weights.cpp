@@ -28,9 +28,9 @@ EncoderClassifierSpec bert_spec(const BertConfig& c) {
 }
 
 BertWeights load_bert_weights(const SafetensorsCheckpoint& file, const BertConfig& config, ThreadPool* pool,
-                              bool embeddings_in_memory) {
+                              bool embeddings_in_memory, const PrecisionPlan& precision) {
   return load_encoder_classifier_weights(file, bert_spec(config), bert_tensors::names(), HeadActivation::Tanh, pool,
-                                         embeddings_in_memory);
+                                         embeddings_in_memory, precision);
 }
 
 }  // namespace ce

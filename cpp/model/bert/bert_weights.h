@@ -3,6 +3,7 @@
 
 #include "model/bert/bert_config.h"
 #include "model/blocks/encoder_classifier.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -16,8 +17,10 @@ using BertWeights = EncoderClassifierWeights;  // head: pooler.dense -> tanh -> 
 EncoderClassifierSpec bert_spec(const BertConfig& config);
 
 // Reads every tensor of bert_tensors.h by its HF name (`bert.` prefix optional; legacy LayerNorm gamma/beta
-// accepted), validates shapes against `config`, converts to fp32 (see load_encoder_classifier_weights).
+// accepted), validates shapes against `config`, converts to fp32 (see load_encoder_classifier_weights); `precision`
+// gives each encoder Linear its weight format (the pooler and classifier are LinearRole::Head).
 BertWeights load_bert_weights(const SafetensorsCheckpoint& checkpoint, const BertConfig& config,
-                              ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
+                              ThreadPool* pool = nullptr, bool embeddings_in_memory = false,
+                              const PrecisionPlan& precision = PrecisionPlan::for_precision(Precision::FP32));
 
 }  // namespace ce

@@ -37,4 +37,18 @@ void EncoderClassifier::run(const Ops& ops, const PackedBatch& batch, float* log
   weights_.head.run(ops, first, seqs, scratch.slot(scratch_slots::kPooled).get(seqs * h), logits);
 }
 
+std::vector<LinearLayerFormat> EncoderClassifier::linear_layer_formats() const {
+  std::vector<LinearLayerFormat> out;
+  if (weights_.embeddings.projection)
+    out.push_back({"embeddings_project", LinearRole::Head, weights_.embeddings.projection->format()});
+  for (size_t i = 0; i < weights_.layers.size(); ++i) {
+    for (const encoder_tensors::LayerTensorSpec& t : encoder_tensors::kLayerTensors)
+      if (t.linear != nullptr)
+        out.push_back({encoder_tensors::layer_prefix(i) + t.name, t.role, (weights_.layers[i].*t.linear).format()});
+  }
+  out.push_back({"head.dense", LinearRole::Head, weights_.head.dense.format()});
+  out.push_back({"head.out", LinearRole::Head, weights_.head.out.format()});
+  return out;
+}
+
 }  // namespace ce

@@ -33,6 +33,7 @@ class EncoderClassifier : public SequenceClassifier {
   EncoderClassifier(EncoderClassifier&&) noexcept;
   ~EncoderClassifier() override;
   const EncoderClassifierSpec& spec() const { return spec_; }
+  std::vector<LinearLayerFormat> linear_layer_formats() const override;
 
  protected:
   void run(const Ops& ops, const PackedBatch& batch, float* logits, ForwardScratch& scratch) const override;

@@ -36,18 +36,19 @@ class WeightReader {
   }
 
   // A base-model Linear layer (prefix optional). The weight is read (and its shape checked) before the bias.
-  PackedLinear linear(const std::string& base, int64_t out, int64_t in) const {
+  PackedLinear linear(const std::string& base, int64_t out, int64_t in, WeightFormat format) const {
     const float* weight = read_weight(resolve(base + ".weight"), out, in);
-    return pack_linear(weight, read(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(weight, read(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in), format);
   }
 
   // A head layer outside the base model: top-level names only.
-  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in) const {
+  PackedLinear linear_top(const std::string& base, int64_t out, int64_t in, WeightFormat format) const {
     for (const char* part : {".weight", ".bias"})
       if (file_.find(base + part) == nullptr)
         throw Error(ErrorCode::MissingTensor, "tensor '" + base + part + "' is missing from " + file_.path());
     const float* weight = read_weight(base + ".weight", out, in);
-    return pack_linear(weight, file_.read_f32(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(weight, file_.read_f32(base + ".bias", {out}), static_cast<int>(out), static_cast<int>(in),
+                       format);
   }
 
   LayerNormWeights norm(const std::string& base, int64_t width) const {
@@ -77,7 +78,8 @@ class WeightReader {
 EncoderClassifierWeights load_encoder_classifier_weights(const SafetensorsCheckpoint& file,
                                                          const EncoderClassifierSpec& spec,
                                                          const EncoderTensorNames& names, HeadActivation activation,
-                                                         ThreadPool* pool, bool embeddings_in_memory) {
+                                                         ThreadPool* pool, bool embeddings_in_memory,
+                                                         const PrecisionPlan& precision) {
   const EmbeddingsShape& es = spec.embeddings;
   const int64_t h = static_cast<int64_t>(spec.encoder.hidden), e = static_cast<int64_t>(es.width);
   const size_t layers = spec.layers;
@@ -98,22 +100,25 @@ EncoderClassifierWeights load_encoder_classifier_weights(const SafetensorsCheckp
       ew.position = r.read(kPositionEmbeddings, {static_cast<int64_t>(es.positions), e});
       ew.token_type = r.read(kTokenTypeEmbeddings, {static_cast<int64_t>(es.token_types), e});
       ew.norm = r.norm(kEmbeddingNorm, e);
-      if (e != h) ew.projection = r.linear(names.embeddings_project, h, e);
+      // ELECTRA's embedding projection is not an encoder Linear: it goes with the head (fp32 by default).
+      if (e != h) ew.projection = r.linear(names.embeddings_project, h, e, precision.format_for(LinearRole::Head));
     } else if (part <= layers) {
       const std::string p = encoder_tensors::layer_prefix(part - 1);
       EncoderLayerWeights& l = w.layers[part - 1];
       for (const encoder_tensors::LayerTensorSpec& t : encoder_tensors::kLayerTensors) {
         if (t.linear != nullptr) {
           l.*t.linear = r.linear(p + t.name, encoder_tensors::size_of(t.out, spec.encoder),
-                                 encoder_tensors::size_of(t.in, spec.encoder));
+                                 encoder_tensors::size_of(t.in, spec.encoder), precision.format_for(t.role));
         } else {
           l.*t.norm = r.norm(p + t.name, h);
         }
       }
     } else {
-      w.head.dense = names.head_dense_in_base ? r.linear(names.head_dense, h, h) : r.linear_top(names.head_dense, h, h);
+      const WeightFormat head = precision.format_for(LinearRole::Head);
+      w.head.dense = names.head_dense_in_base ? r.linear(names.head_dense, h, h, head)
+                                              : r.linear_top(names.head_dense, h, h, head);
       w.head.activation = activation;
-      w.head.out = r.linear_top(names.head_out, static_cast<int64_t>(spec.num_labels), h);
+      w.head.out = r.linear_top(names.head_out, static_cast<int64_t>(spec.num_labels), h, head);
     }
   };
   const size_t parts = layers + 2;

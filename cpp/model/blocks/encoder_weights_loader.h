@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/blocks/encoder_classifier.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -32,9 +33,12 @@ inline constexpr const char* kEmbeddingNorm = "embeddings.LayerNorm";
 // layers are converted and packed on its threads; the error reported is the one the serial order (embeddings,
 // layers in order, head) would have met first. `embeddings_in_memory`: false reads an F32 word-embedding table
 // from the file as needed (see EmbeddingTable); true, and any F16/BF16 table, is converted into memory.
+// `precision` gives each encoder Linear its weight format by its role in encoder_tensors::kLayerTensors; the head
+// and ELECTRA's embedding projection are LinearRole::Head.
 EncoderClassifierWeights load_encoder_classifier_weights(const SafetensorsCheckpoint& checkpoint,
                                                          const EncoderClassifierSpec& spec,
                                                          const EncoderTensorNames& names, HeadActivation activation,
-                                                         ThreadPool* pool, bool embeddings_in_memory);
+                                                         ThreadPool* pool, bool embeddings_in_memory,
+                                                         const PrecisionPlan& precision);
 
 }  // namespace ce

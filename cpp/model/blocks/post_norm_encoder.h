@@ -13,6 +13,7 @@
 #include "model/blocks/layer_norm_weights.h"
 #include "model/forward_scratch.h"
 #include "model/ops.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -37,15 +38,18 @@ struct LayerTensorSpec {
   PackedLinear EncoderLayerWeights::*linear;
   LayerNormWeights EncoderLayerWeights::*norm;
   Width out, in;
+  LinearRole role = LinearRole::Head;  // Linear layers only: picks the weight format under a precision
 };
 inline constexpr LayerTensorSpec kLayerTensors[] = {
-    {"attention.self.query", &EncoderLayerWeights::query, nullptr, Width::Hidden, Width::Hidden},
-    {"attention.self.key", &EncoderLayerWeights::key, nullptr, Width::Hidden, Width::Hidden},
-    {"attention.self.value", &EncoderLayerWeights::value, nullptr, Width::Hidden, Width::Hidden},
-    {"attention.output.dense", &EncoderLayerWeights::attention_output, nullptr, Width::Hidden, Width::Hidden},
+    {"attention.self.query", &EncoderLayerWeights::query, nullptr, Width::Hidden, Width::Hidden, LinearRole::Query},
+    {"attention.self.key", &EncoderLayerWeights::key, nullptr, Width::Hidden, Width::Hidden, LinearRole::Key},
+    {"attention.self.value", &EncoderLayerWeights::value, nullptr, Width::Hidden, Width::Hidden, LinearRole::Value},
+    {"attention.output.dense", &EncoderLayerWeights::attention_output, nullptr, Width::Hidden, Width::Hidden,
+     LinearRole::AttentionOutput},
     {"attention.output.LayerNorm", nullptr, &EncoderLayerWeights::attention_norm, Width::Hidden, Width::Hidden},
-    {"intermediate.dense", &EncoderLayerWeights::intermediate, nullptr, Width::Intermediate, Width::Hidden},
-    {"output.dense", &EncoderLayerWeights::output, nullptr, Width::Hidden, Width::Intermediate},
+    {"intermediate.dense", &EncoderLayerWeights::intermediate, nullptr, Width::Intermediate, Width::Hidden,
+     LinearRole::Intermediate},
+    {"output.dense", &EncoderLayerWeights::output, nullptr, Width::Hidden, Width::Intermediate, LinearRole::Output},
     {"output.LayerNorm", nullptr, &EncoderLayerWeights::output_norm, Width::Hidden, Width::Hidden},
 };
 inline int64_t size_of(Width w, const EncoderShape& s) {

@@ -25,7 +25,8 @@ std::unique_ptr<SequenceClassifier> load(const FamilyConfig& config, const Safet
                                          const WeightLoadOptions& options) {
   const DebertaConfig& c = static_cast<const DebertaFamilyConfig&>(config).config;
   return std::make_unique<DebertaModel>(c,
-                                        load_deberta_weights(checkpoint, c, options.pool, options.embeddings_in_memory));
+                                        load_deberta_weights(checkpoint, c, options.pool, options.embeddings_in_memory,
+                                                             options.precision));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ class DebertaModel final : public SequenceClassifier {
   DebertaModel(DebertaModel&&) = delete;
   ~DebertaModel() override;
   const DebertaConfig& config() const { return config_; }
+  std::vector<LinearLayerFormat> linear_layer_formats() const override;
 
  protected:
   void run(const Ops& ops, const PackedBatch& batch, float* logits, ForwardScratch& scratch) const override;

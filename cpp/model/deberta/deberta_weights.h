@@ -10,6 +10,7 @@
 #include "model/blocks/layer_norm_weights.h"
 #include "model/blocks/post_norm_encoder.h"
 #include "model/deberta/deberta_config.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -40,7 +41,10 @@ struct DebertaWeights {
 // `classifier.` top-level), checks shapes, converts to fp32 and packs the Linear layers (on the pool's threads
 // when given). Throws MissingTensor / InvalidSafetensors naming the tensor; with a pool, the error reported is
 // the one the serial order would have met first. `embeddings_in_memory` as for BERT (see EmbeddingTable).
+// `precision` gives each encoder Linear its weight format by role (pos_key_proj as Key, pos_query_proj as Query);
+// embed_proj, the pooler and the classifier are LinearRole::Head.
 DebertaWeights load_deberta_weights(const SafetensorsCheckpoint& checkpoint, const DebertaConfig& config,
-                                    ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
+                                    ThreadPool* pool = nullptr, bool embeddings_in_memory = false,
+                                    const PrecisionPlan& precision = PrecisionPlan::for_precision(Precision::FP32));
 
 }  // namespace ce

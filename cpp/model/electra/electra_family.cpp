@@ -27,7 +27,7 @@ std::unique_ptr<SequenceClassifier> load(const FamilyConfig& config, const Safet
   return std::make_unique<EncoderClassifier>(
       config.info, spec,
       load_encoder_classifier_weights(checkpoint, spec, electra_tensor_names(), HeadActivation::GeluErf,
-                                      options.pool, options.embeddings_in_memory),
+                                      options.pool, options.embeddings_in_memory, options.precision),
       "ElectraForSequenceClassification");
 }
 

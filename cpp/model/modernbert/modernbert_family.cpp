@@ -25,7 +25,8 @@ std::unique_ptr<SequenceClassifier> load(const FamilyConfig& config, const Safet
                                          const WeightLoadOptions& options) {
   const ModernBertConfig& c = static_cast<const ModernBertFamilyConfig&>(config).config;
   return std::make_unique<ModernBertModel>(
-      c, load_modernbert_weights(checkpoint, c, options.pool, options.embeddings_in_memory));
+      c, load_modernbert_weights(checkpoint, c, options.pool, options.embeddings_in_memory,
+                                 options.precision));
 }
 
 }  // namespace

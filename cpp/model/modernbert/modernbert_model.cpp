@@ -230,4 +230,21 @@ void ModernBertModel::run(const Ops& ops, const PackedBatch& batch, float* logit
   Forward(config_, weights_, ops, scratch).run(batch, logits);
 }
 
+std::vector<LinearLayerFormat> ModernBertModel::linear_layer_formats() const {
+  std::vector<LinearLayerFormat> out;
+  for (size_t i = 0; i < weights_.layers.size(); ++i) {
+    const std::string p = "layers." + std::to_string(i) + ".";
+    const ModernBertLayerWeights& l = weights_.layers[i];
+    out.push_back({p + "attn.Wqkv (query)", LinearRole::Query, l.query.format()});
+    out.push_back({p + "attn.Wqkv (key)", LinearRole::Key, l.key.format()});
+    out.push_back({p + "attn.Wqkv (value)", LinearRole::Value, l.value.format()});
+    out.push_back({p + "attn.Wo", LinearRole::AttentionOutput, l.attn_out.format()});
+    out.push_back({p + "mlp.Wi", LinearRole::Intermediate, l.mlp_in.format()});
+    out.push_back({p + "mlp.Wo", LinearRole::Output, l.mlp_out.format()});
+  }
+  out.push_back({"head.dense", LinearRole::Head, weights_.head.dense.format()});
+  out.push_back({"classifier", LinearRole::Head, weights_.head.out.format()});
+  return out;
+}
+
 }  // namespace ce

@@ -14,6 +14,7 @@ class ModernBertModel final : public SequenceClassifier {
   ModernBertModel(ModernBertModel&&) noexcept;
   ~ModernBertModel() override;
   const ModernBertConfig& config() const { return config_; }
+  std::vector<LinearLayerFormat> linear_layer_formats() const override;
 
  protected:
   void run(const Ops& ops, const PackedBatch& batch, float* logits, ForwardScratch& scratch) const override;

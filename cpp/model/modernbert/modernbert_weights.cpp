@@ -19,7 +19,8 @@ namespace names = modernbert_tensors;
 
 class WeightReader {
  public:
-  WeightReader(const SafetensorsCheckpoint& file, const ModernBertConfig& config) : file_(file), c_(config) {}
+  WeightReader(const SafetensorsCheckpoint& file, const ModernBertConfig& config, const PrecisionPlan& plan)
+      : file_(file), c_(config), plan_(plan) {}
 
   // The stored name of an encoder tensor (with or without `model.`); throws MissingTensor.
   std::string resolve_encoder(const std::string& name) const {
@@ -58,36 +59,43 @@ class WeightReader {
     return file_.read_f32(resolve(base + ".bias", top_level), {out});
   }
 
-  PackedLinear linear(const std::string& base, int64_t out, int64_t in, bool has_bias, bool top_level = false) const {
+  // Packed in the weight format the plan gives `role`.
+  PackedLinear linear(const std::string& base, int64_t out, int64_t in, bool has_bias, LinearRole role,
+                      bool top_level = false) const {
     const float* w = weight(base, out, in, top_level);
-    return pack_linear(w, bias(base, out, has_bias, top_level), static_cast<int>(out), static_cast<int>(in));
+    return pack_linear(w, bias(base, out, has_bias, top_level), static_cast<int>(out), static_cast<int>(in),
+                       plan_.format_for(role));
   }
 
   // Wqkv [3h][h] (+ [3h] bias) into three [h][h] layers: rows [0, h) query, [h, 2h) key, [2h, 3h) value, as
-  // transformers' qkv.view(..., 3, heads, head_dim).
+  // transformers' qkv.view(..., 3, heads, head_dim). Each third takes its own role's format (per-row formats, so
+  // splitting first changes nothing).
   void qkv(const std::string& base, ModernBertLayerWeights& l) const {
     const int64_t h = c_.hidden_size;
     const float* w = weight(base, 3 * h, h, false);
     const std::vector<float> b = bias(base, 3 * h, c_.attention_bias, false);
     PackedLinear* parts[3] = {&l.query, &l.key, &l.value};
+    const LinearRole roles[3] = {LinearRole::Query, LinearRole::Key, LinearRole::Value};
     for (size_t part = 0; part < 3; ++part) {
       const size_t rows0 = part * static_cast<size_t>(h);
       *parts[part] = pack_linear(w + rows0 * static_cast<size_t>(h),
                                  std::vector<float>(b.begin() + rows0, b.begin() + rows0 + h), static_cast<int>(h),
-                                 static_cast<int>(h));
+                                 static_cast<int>(h), plan_.format_for(roles[part]));
     }
   }
 
  private:
   const SafetensorsCheckpoint& file_;
   const ModernBertConfig& c_;
+  const PrecisionPlan& plan_;
   mutable std::vector<float> scratch_;
 };
 
 }  // namespace
 
 ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& file, const ModernBertConfig& c,
-                                          ThreadPool* pool, bool embeddings_in_memory) {
+                                          ThreadPool* pool, bool embeddings_in_memory,
+                                          const PrecisionPlan& precision) {
   const int64_t h = c.hidden_size, inter = c.intermediate_size;
   const size_t layers = static_cast<size_t>(std::max(c.num_hidden_layers, 0));
   ModernBertWeights w;
@@ -95,7 +103,7 @@ ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& file, con
   // Part 0: embeddings; 1..layers: encoder layers; layers + 1: final norm and head. Each part has its own reader
   // (and scratch buffer), so parts can run on different threads.
   auto load_part = [&](size_t part) {
-    const WeightReader r(file, c);
+    const WeightReader r(file, c, precision);
     if (part == 0) {
       const std::string name = r.resolve_encoder(names::kTokEmbeddings);
       const std::vector<int64_t> shape{c.vocab_size, h};
@@ -111,17 +119,18 @@ ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& file, con
       ModernBertLayerWeights& l = w.layers[i];
       if (i > 0) l.attn_norm = r.norm(p + names::kAttnNorm);
       r.qkv(p + names::kWqkv, l);
-      l.attn_out = r.linear(p + names::kAttnOut, h, h, c.attention_bias);
+      l.attn_out = r.linear(p + names::kAttnOut, h, h, c.attention_bias, LinearRole::AttentionOutput);
       l.mlp_norm = r.norm(p + names::kMlpNorm);
-      l.mlp_in = r.linear(p + names::kMlpIn, 2 * inter, h, c.mlp_bias);
-      l.mlp_out = r.linear(p + names::kMlpOut, h, inter, c.mlp_bias);
+      // GeGLU: Wi (input and gate halves) is the feed-forward's first Linear, Wo its second.
+      l.mlp_in = r.linear(p + names::kMlpIn, 2 * inter, h, c.mlp_bias, LinearRole::Intermediate);
+      l.mlp_out = r.linear(p + names::kMlpOut, h, inter, c.mlp_bias, LinearRole::Output);
     } else {
       w.final_norm = r.norm(names::kFinalNorm);
-      w.head.dense = r.linear(names::kHeadDense, h, h, c.classifier_bias, true);
+      w.head.dense = r.linear(names::kHeadDense, h, h, c.classifier_bias, LinearRole::Head, true);
       w.head.activation = c.classifier_activation;
       w.head.norm = r.norm(names::kHeadNorm, true);
       w.head.norm_eps = c.norm_eps;
-      w.head.out = r.linear(names::kClassifier, c.num_labels, h, true, true);
+      w.head.out = r.linear(names::kClassifier, c.num_labels, h, true, LinearRole::Head, true);
     }
   };
   const size_t parts = layers + 2;

@@ -8,6 +8,7 @@
 #include "model/blocks/embedding_table.h"
 #include "model/blocks/layer_norm_weights.h"
 #include "model/modernbert/modernbert_config.h"
+#include "model/precision.h"
 
 namespace ce {
 
@@ -37,7 +38,11 @@ struct ModernBertWeights {
 // shapes against `config`, converts to fp32; a bias the config turns off is zeros (an extra stored one is ignored,
 // as transformers ignores unexpected keys). Throws ce::Error (MissingTensor, ShapeMismatch...) naming the tensor.
 // With a pool, layers are read and packed on its threads; the error reported is the first in the serial order.
+// `precision` gives each Linear its weight format by role: Wqkv's thirds Query / Key / Value, attn.Wo
+// AttentionOutput, mlp.Wi (GeGLU input and gate) Intermediate, mlp.Wo Output, head.dense and classifier Head.
 ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& checkpoint, const ModernBertConfig& config,
-                                          ThreadPool* pool = nullptr, bool embeddings_in_memory = false);
+                                          ThreadPool* pool = nullptr, bool embeddings_in_memory = false,
+                                          const PrecisionPlan& precision =
+                                              PrecisionPlan::for_precision(Precision::FP32));
 
 }  // namespace ce

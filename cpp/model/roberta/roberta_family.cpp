@@ -36,7 +36,7 @@ std::unique_ptr<SequenceClassifier> load_roberta_family(const FamilyConfig& conf
   return std::make_unique<EncoderClassifier>(
       config.info, spec,
       load_encoder_classifier_weights(checkpoint, spec, roberta_tensor_names(), HeadActivation::Tanh, options.pool,
-                                      options.embeddings_in_memory),
+                                      options.embeddings_in_memory, options.precision),
       c.encoder.architecture.c_str());
 }
 

@@ -51,6 +51,7 @@ ${MODEL_OPTIONS_HELP}`,
         parameters: weights.parameters,
         weightBytes: weights.bytes,
         gemmKernel: encoder.gemmKernel,
+        precision: encoder.precision,
       };
       if (values.json) {
         ctx.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -65,7 +66,8 @@ ${MODEL_OPTIONS_HELP}`,
         ['labels', `${summary.numLabels}: ${summary.labels.join(', ')}`],
         ['activation', summary.defaultActivation],
         ['max length', `${summary.maxLength} tokens`],
-        ['dtype', `${dtypeText} (computed in fp32)`],
+        ['dtype', `${dtypeText}`],
+        ['precision', encoder.precision === 'fp32' ? 'fp32 (exact)' : `${encoder.precision} (Linear layers; the rest in fp32)`],
         ['size', `${mib(weights.bytes)} in model.safetensors; ${weights.parameters.toLocaleString('en-US')} parameters`],
         ['cpu kernel', `${encoder.gemmKernel} (GEMM, chosen at run time; CE_FORCE_ISA overrides)`],
       ];

@@ -7,6 +7,8 @@ import type { ServerMetrics } from '../metrics';
 import { hasScheduler } from '../model';
 import type { ServerState } from '../state';
 
+const MODEL_DTYPES = { fp32: 'float32', bf16: 'bfloat16', int8: 'int8' } as const;
+
 export interface InfoExtras {
   version: string;
   maxBatchTokens: number | undefined;
@@ -36,7 +38,10 @@ export function infoRoute(scope: FastifyInstance, state: ServerState, extras: In
     const label2id = Object.fromEntries(model.labels.map((label, i) => [label, i]));
     return {
       model_id: state.modelId,
-      model_dtype: 'float32',
+      // TEI's dtype names; a model without `precision` (a test double) is the library's default, fp32.
+      model_dtype: MODEL_DTYPES[model.precision ?? 'fp32'],
+      precision: model.precision ?? 'fp32',
+      gemm_kernel: model.gemmKernel ?? null,
       // TEI calls a single-label model a reranker and any other a classifier.
       model_type: model.numLabels === 1 ? { reranker: { id2label, label2id } } : { classifier: { id2label, label2id } },
       labels: model.labels,
