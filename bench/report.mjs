@@ -129,3 +129,35 @@ ${ratios.join('\n')}
 ${eng.join('\n')}
 ${r.skipped.length ? `\nSkipped: ${r.skipped.map((s) => `${s.engine} @${s.threads} — ${s.reason}`).join('; ')}\n` : ''}`;
 }
+
+/**
+ * A second model's run (`npm run bench:xlmr`, results/latest-<model>.json) as a section appended to BENCHMARKS.md:
+ * its own machine load, results and engines, so the MiniLM tables stay one run.
+ */
+export function renderModelSection(r) {
+  sortRows(r);
+  const md = (rows) => rows.map((x) => `| ${x.join(' | ')} |`).join('\n');
+  const load = (l) => l.map((x) => x.toFixed(2)).join(', ');
+  const eng = r.engines.map((e) => `| ${NAMES[e.engine] ?? e.engine} | ${e.threads} | ${f(e.loadMs, 0)} | ${f(e.rssAfterLoadMB, 0)} | ${f(e.peakRssMB, 0)} |`);
+  const speedups = [];
+  for (const [w] of Object.entries(r.workloads)) {
+    for (const t of [...new Set(r.rows.map((x) => x.threads))]) {
+      const ours = r.rows.find((x) => x.workload === w && x.threads === t && x.engine === 'ours');
+      const ort = r.rows.find((x) => x.workload === w && x.threads === t && x.engine === 'ort');
+      if (ours && ort) speedups.push(`${w} @${t}: ${(ort.msMedian / ours.msMedian).toFixed(2)}x`);
+    }
+  }
+  return `
+## ${r.model.name}: ${r.model.layers} layers, hidden ${r.model.hidden}, FFN ${r.model.intermediate} (\`npm run bench:xlmr\`)
+
+An XLM-R-base-shaped model (250k-row vocabulary, random weights from \`tools/reference/make_bench_models.py\`) in its
+own run: ${r.startedAt} - ${r.finishedAt}, load average start ${load(r.loadavgStart)}, end ${load(r.loadavgEnd)};
+${r.reps} timed repetition(s), same method as above. Ours vs onnxruntime-node (ms/call ratio): ${speedups.join(', ') || '-'}.
+
+${md([HEAD, HEAD.map(() => '---'), ...tableRows(r)])}
+
+| engine | threads | load (ms) | RSS after load (MB) | peak RSS (MB) |
+| --- | --- | --- | --- | --- |
+${eng.join('\n')}
+`;
+}

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorkloads, pairFlops } from './workloads.mjs';
-import { renderTable, renderMarkdown } from './report.mjs';
+import { renderTable, renderMarkdown, renderModelSection } from './report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
@@ -280,8 +280,15 @@ async function main() {
   const resultFile = MODEL_NAME === 'minilm-ce' ? 'results/latest.json' : `results/latest-${MODEL_NAME}.json`;
   writeFileSync(path.join(BENCH, resultFile), JSON.stringify(result, null, 2) + '\n');
   console.log(renderTable(result));
-  if (opts.md) writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(result));
-  log(`wrote bench/${resultFile}${opts.md ? ' and BENCHMARKS.md' : ''}`);
+  // BENCHMARKS.md = the MiniLM run (results/latest.json) + each other model's latest run as its own section.
+  const saved = (file) => { try { return JSON.parse(readFileSync(path.join(BENCH, file), 'utf8')); } catch { return null; } };
+  const minilm = MODEL_NAME === 'minilm-ce' ? (opts.md ? result : null) : saved('results/latest.json');
+  if (minilm) {
+    const others = BENCH_MODELS.filter((m) => m !== 'minilm-ce')
+      .map((m) => (m === MODEL_NAME ? result : saved(`results/latest-${m}.json`))).filter(Boolean);
+    writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(minilm) + others.map(renderModelSection).join(''));
+  }
+  log(`wrote bench/${resultFile}${minilm ? ' and BENCHMARKS.md' : ''}`);
 }
 
 main().catch((e) => { console.error(e.message ?? e); process.exit(1); });
