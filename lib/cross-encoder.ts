@@ -269,6 +269,13 @@ export class CrossEncoder implements AsyncDisposable {
   readonly gemmKernel: string;
   /** The precision the model runs at (LoadOptions.precision). */
   readonly precision: Precision;
+  /**
+   * The model family the core runs it as ('bert', 'roberta', 'xlm-roberta', 'electra', 'modernbert',
+   * 'deberta-v2'), picked from config.json's `architectures` (else `model_type`).
+   */
+  readonly family: string;
+  /** The architecture that family runs, e.g. 'XLMRobertaForSequenceClassification'. */
+  readonly architecture: string;
 
   #handle: NativeModelHandle | undefined;
   // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
@@ -284,6 +291,8 @@ export class CrossEncoder implements AsyncDisposable {
     this.weights = Object.freeze({ dtypes: Object.freeze({ ...info.weightDtypes }), parameters: info.parameters, bytes: info.weightBytes });
     this.gemmKernel = info.gemmKernel;
     this.precision = info.precision;
+    this.family = info.family;
+    this.architecture = info.architecture;
     this.#handle = handle;
     this.numLabels = info.numLabels;
     this.labels = Object.freeze([...info.labels]);

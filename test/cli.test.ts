@@ -145,6 +145,7 @@ describe('cli', { timeout: 120_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     const info = JSON.parse(run.stdout) as Record<string, unknown>;
     assert.equal(info['architecture'], 'BertForSequenceClassification');
+    assert.equal(info['family'], 'bert');
     assert.equal(info['layers'], 4);
     assert.equal(info['hiddenSize'], 128);
     assert.deepEqual(info['labels'], ['LABEL_0']);
@@ -155,7 +156,7 @@ describe('cli', { timeout: 120_000 }, () => {
     assert.match(String(info['gemmKernel']), /^(avx512|avx2|neon|portable)$/);
     const text = await cli(['info', 'demo']);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^architecture +BertForSequenceClassification: 4 layers, hidden 128/m);
+    assert.match(text.stdout, /^architecture +BertForSequenceClassification \(bert\): 4 layers, hidden 128/m);
     assert.match(text.stdout, /^dtype +F16 /m);
     assert.match(text.stdout, /^cpu kernel +(avx512|avx2|neon|portable) /m);
   });

@@ -63,6 +63,11 @@ for (const name of FAMILY_MODELS) {
       assert.deepEqual([...model.labels], meta.labels);
       assert.equal(model.defaultActivation, meta.default_activation.toLowerCase());
       assert.deepEqual(model.config['architectures'], [meta.architecture]);
+      // The family the core runs it as, exposed to users as it is in info().
+      assert.equal(model.architecture, meta.architecture);
+      const family = { XLMRobertaForSequenceClassification: 'xlm-roberta', RobertaForSequenceClassification: 'roberta',
+        ElectraForSequenceClassification: 'electra' }[meta.architecture];
+      assert.equal(model.family, family);
     });
 
     test('tokenizer ids identical to the HF tokenizer on every golden pair', () => {

@@ -206,7 +206,7 @@ TEST(Families, TokenTypesMatterOnlyWhereTheModelReadsThem) {
 // A tiny random checkpoint of `config` under a family's tensor names, with or without the base-model prefix.
 TensorMap random_tensors(const json& config, const std::string& prefix, bool prefixed, uint32_t seed) {
   const int64_t h = config["hidden_size"], inter = config["intermediate_size"], vocab = config["vocab_size"];
-  const int64_t e = config.value("embedding_size", h), labels = config.value("num_labels", 1);
+  const int64_t e = config.value("embedding_size", h), labels = config.value("num_labels", 2);  // transformers' default
   const int64_t pos = config["max_position_embeddings"], types = config["type_vocab_size"];
   std::mt19937 rng(seed);
   std::normal_distribution<float> dist(0.0f, 0.3f);

@@ -76,7 +76,8 @@ json long_config() {
   return {{"architectures", {"XLMRobertaForSequenceClassification"}}, {"model_type", "xlm-roberta"},
           {"vocab_size", 300}, {"hidden_size", kHidden}, {"num_hidden_layers", 2},
           {"num_attention_heads", kHeads}, {"intermediate_size", 128}, {"max_position_embeddings", kPositions},
-          {"type_vocab_size", 1}, {"pad_token_id", 1}, {"layer_norm_eps", 1e-5}};
+          {"type_vocab_size", 1}, {"pad_token_id", 1}, {"layer_norm_eps", 1e-5},
+          {"id2label", {{"0", "LABEL_0"}}}};
 }
 
 // Random weights under XLMRobertaForSequenceClassification's names.

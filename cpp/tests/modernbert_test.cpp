@@ -289,7 +289,8 @@ TEST(ModernBertConfig, DefaultsFollowTransformers) {
   EXPECT_EQ(c.classifier_pooling, SequencePooling::First);
   EXPECT_EQ(c.hidden_activation, HiddenActivation::GeluErf);
   EXPECT_EQ(c.classifier_activation, HeadActivation::GeluErf);
-  EXPECT_EQ(c.labels, std::vector<std::string>({"LABEL_0"}));
+  // PretrainedConfig's default: 2 labels (save_pretrained writes no id2label for it).
+  EXPECT_EQ(c.labels, std::vector<std::string>({"LABEL_0", "LABEL_1"}));
 }
 
 TEST(ModernBertConfig, ReadsLegacyAndCurrentForms) {

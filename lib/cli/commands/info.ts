@@ -31,12 +31,12 @@ ${MODEL_OPTIONS_HELP}`,
     try {
       const { directory, weights } = encoder;
       const config = encoder.config as Record<string, unknown>;
-      const architectures = Array.isArray(config['architectures']) ? (config['architectures'] as string[]) : [];
       const summary = {
         model,
         source: modelSource(model),
         directory: path.resolve(directory),
-        architecture: architectures[0] ?? String(config['model_type'] ?? 'unknown'),
+        architecture: encoder.architecture,
+        family: encoder.family,
         modelType: config['model_type'],
         layers: config['num_hidden_layers'],
         hiddenSize: config['hidden_size'],
@@ -61,7 +61,7 @@ ${MODEL_OPTIONS_HELP}`,
       const lines = [
         ['model', `${model} (${summary.source})`],
         ['directory', summary.directory],
-        ['architecture', `${summary.architecture}: ${String(summary.layers)} layers, hidden ${String(summary.hiddenSize)}, ` +
+        ['architecture', `${summary.architecture} (${summary.family}): ${String(summary.layers)} layers, hidden ${String(summary.hiddenSize)}, ` +
           `${String(summary.attentionHeads)} heads, intermediate ${String(summary.intermediateSize)}, vocab ${String(summary.vocabSize)}`],
         ['labels', `${summary.numLabels}: ${summary.labels.join(', ')}`],
         ['activation', summary.defaultActivation],
