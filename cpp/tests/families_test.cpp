@@ -376,7 +376,7 @@ TEST(Families, BatchesBeyondThePositionLimitAreRejected) {
   write_model(dir.path(), rc, random_tensors(rc, "roberta.", true, 8));
   const auto m = load_dir(dir.path(), rc);
   EXPECT_EQ(m->info().max_sequence_length, 38u);  // 40 positions - padding offset 2
-  std::vector<float> out(1);
+  std::vector<float> out(static_cast<size_t>(m->info().num_labels));
   EXPECT_NO_THROW(m->forward(random_batch({38}, 60, 1, 1), out.data(), nullptr));
   test::expect_error([&] { m->forward(random_batch({39}, 60, 1, 1), out.data(), nullptr); },
                      ErrorCode::InvalidArgument, {"39 tokens"});
