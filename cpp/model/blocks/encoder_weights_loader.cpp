@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "io/safetensors_checkpoint.h"
+#include "model/blocks/parallel_parts.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
@@ -121,24 +122,7 @@ EncoderClassifierWeights load_encoder_classifier_weights(const SafetensorsCheckp
       w.head.out = r.linear_top(names.head_out, static_cast<int64_t>(spec.num_labels), h, head);
     }
   };
-  const size_t parts = layers + 2;
-  std::vector<std::exception_ptr> errors(parts);
-  auto body = [&](size_t b, size_t end) {
-    for (size_t part = b; part < end; ++part) {
-      try {
-        load_part(part);
-      } catch (...) {
-        errors[part] = std::current_exception();
-      }
-    }
-  };
-  if (pool == nullptr || pool->size() <= 1) {
-    body(0, parts);
-  } else {
-    pool->parallel_for(parts, 1, body);
-  }
-  for (const std::exception_ptr& err : errors)
-    if (err) std::rethrow_exception(err);
+  load_parts_in_parallel(layers + 2, pool, load_part);
   return w;
 }
 

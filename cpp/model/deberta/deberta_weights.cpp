@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "io/safetensors_checkpoint.h"
 #include "kernels/layernorm.h"
+#include "model/blocks/parallel_parts.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
@@ -138,24 +139,7 @@ DebertaWeights load_deberta_weights(const SafetensorsCheckpoint& file, const Deb
       w.head.out = r.linear_top("classifier", config.num_labels, config.hidden_size, head);
     }
   };
-  const size_t parts = layers + 2;
-  std::vector<std::exception_ptr> errors(parts);
-  auto body = [&](size_t b, size_t e) {
-    for (size_t part = b; part < e; ++part) {
-      try {
-        load_part(part);
-      } catch (...) {
-        errors[part] = std::current_exception();
-      }
-    }
-  };
-  if (pool == nullptr || pool->size() <= 1) {
-    body(0, parts);
-  } else {
-    pool->parallel_for(parts, 1, body);
-  }
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  load_parts_in_parallel(layers + 2, pool, load_part);
   return w;
 }
 

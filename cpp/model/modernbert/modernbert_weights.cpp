@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "io/safetensors_checkpoint.h"
 #include "model/modernbert/modernbert_tensors.h"
+#include "model/blocks/parallel_parts.h"
 #include "runtime/thread_pool.h"
 
 namespace ce {
@@ -133,24 +134,7 @@ ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& file, con
       w.head.out = r.linear(names::kClassifier, c.num_labels, h, true, LinearRole::Head, true);
     }
   };
-  const size_t parts = layers + 2;
-  std::vector<std::exception_ptr> errors(parts);
-  auto body = [&](size_t b, size_t e) {
-    for (size_t part = b; part < e; ++part) {
-      try {
-        load_part(part);
-      } catch (...) {
-        errors[part] = std::current_exception();
-      }
-    }
-  };
-  if (pool == nullptr || pool->size() <= 1) {
-    body(0, parts);
-  } else {
-    pool->parallel_for(parts, 1, body);
-  }
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  load_parts_in_parallel(layers + 2, pool, load_part);
   return w;
 }
 
