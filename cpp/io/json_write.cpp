@@ -61,7 +61,8 @@ void write_string(std::string& out, const std::string& s) {
 }
 
 // The shortest digits that read back (to_chars), laid out as nlohmann does: plain decimal for exponents from -4
-// to 15 (an integral value keeps ".0"), else d.ddde+XX.
+// to 15 (an integral value keeps ".0"), else d.ddde+XX. (Where two shortest forms exist, the last digit may differ
+// from nlohmann's Grisu2: 1e+23 here, 9.999999999999999e+22 there; both read back to the same double.)
 void write_float(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";  // nlohmann's choice; the parser never yields these

@@ -15,7 +15,7 @@ namespace ce {
 
 struct TokenizerJson {
   std::string path;  // for messages
-  Json doc;
+  Json doc;          // the whole document (model.vocab included: objects are sorted vectors, cheap to build)
 };
 
 // Parses the text of `path`. Throws ce::Error(InvalidTokenizer) for malformed JSON or a top level that is not an
