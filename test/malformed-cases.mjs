@@ -320,19 +320,19 @@ function caseList() {
       write(join(dir, file));
     });
   sideFile('tokenizer-config-fifo', 'tokenizer_config.json', 'ERR_FILE_UNREADABLE', 'FIFO', mkfifo);
-  sideFile('tokenizer-config-not-json', 'tokenizer_config.json', ERR_TOK, 'malformed JSON', (p) => writeFileSync(p, '{"do_lower_case": tru'));
+  sideFile('tokenizer-config-not-json', 'tokenizer_config.json', ERR_TOK, 'not valid JSON', (p) => writeFileSync(p, '{"do_lower_case": tru'));
   sideFile('tokenizer-config-array', 'tokenizer_config.json', ERR_TOK, 'top level is not a JSON object', (p) => writeFileSync(p, '[]'));
   sideFile('tokenizer-config-deeply-nested', 'tokenizer_config.json', ERR_TOK, 'nests deeper than 128', (p) => {
     writeFileSync(p, `{"added_tokens_decoder": ${nested(1_000_000)}}`);
   });
   sideFile('special-tokens-map-fifo', 'special_tokens_map.json', 'ERR_FILE_UNREADABLE', 'FIFO', mkfifo);
-  sideFile('special-tokens-map-not-json', 'special_tokens_map.json', ERR_TOK, 'malformed JSON', (p) => writeFileSync(p, '{'));
+  sideFile('special-tokens-map-not-json', 'special_tokens_map.json', ERR_TOK, 'not valid JSON', (p) => writeFileSync(p, '{'));
   sideFile('special-tokens-map-deeply-nested', 'special_tokens_map.json', ERR_TOK, 'nests deeper than 128', (p) => {
     writeFileSync(p, `{"unk_token": ${nested(1_000_000)}}`);
   });
 
   const tokenizerJson = jsonFileCase('tokenizer', 'tokenizerJson', 'tokenizer.json');
-  tokenizerJson('tokenizer-json-not-json', ERR_TOK, 'malformed JSON', '{"model": {"vocab": {"a": 1,');
+  tokenizerJson('tokenizer-json-not-json', ERR_TOK, 'not valid JSON', '{"model": {"vocab": {"a": 1,');
   tokenizerJson('tokenizer-json-array', ERR_TOK, 'top level is not a JSON object', '[]');
   tokenizerJson('tokenizer-json-vocab-array', ERR_TOK, 'model.vocab is not an object', (t) => (t.model.vocab = ['[PAD]', '[UNK]']));
   tokenizerJson('tokenizer-json-vocab-id-string', ERR_TOK, 'is not a valid id', (t) => {

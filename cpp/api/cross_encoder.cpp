@@ -99,7 +99,7 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
     throw Error(ErrorCode::InvalidArgument, "threads must be >= 0 (0 = physical cores), got " +
                                                 std::to_string(options.threads));
   const std::string config_path = (fs::path(model_dir) / "config.json").string();
-  const nlohmann::json config_json =
+  const Json config_json =
       parse_config_json(read_file_to_string(config_path, "config.json", file_limits::kSmallJson), config_path);
   const ModelFamily& family = family_for_config(config_json, config_path);
   const std::unique_ptr<FamilyConfig> config = family.parse_config(config_json, config_path);

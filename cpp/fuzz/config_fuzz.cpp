@@ -10,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    const nlohmann::json json = ce::parse_config_json(std::string(reinterpret_cast<const char*>(data), size), "config.json");
+    const ce::Json json = ce::parse_config_json(std::string(reinterpret_cast<const char*>(data), size), "config.json");
     const ce::ModelFamily& family = ce::family_for_config(json, "config.json");
     (void)family.parse_config(json, "config.json");
   } catch (const ce::Error&) {

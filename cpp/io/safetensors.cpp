@@ -8,9 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <bit>
-#include <set>
 
 #include "common/error.h"
 #include "common/huge_pages.h"
@@ -61,7 +59,7 @@ uint64_t read_le_u64(const uint8_t* p) {
 }
 
 // A JSON integer >= 0 that fits in int64 (shape dims are int64 in TensorView), else nullopt-like false.
-bool as_non_negative(const nlohmann::json& j, uint64_t* out) {
+bool as_non_negative(const Json& j, uint64_t* out) {
   if (j.is_number_unsigned()) {
     *out = j.get<uint64_t>();
   } else if (j.is_number_integer()) {
@@ -75,7 +73,7 @@ bool as_non_negative(const nlohmann::json& j, uint64_t* out) {
 }
 
 // The tensor entry's fields, checked against each other and against the data section size.
-TensorView parse_entry(const std::string& path, const std::string& name, const nlohmann::json& entry,
+TensorView parse_entry(const std::string& path, const std::string& name, const Json& entry,
                        const uint8_t* data, uint64_t data_size) {
   if (!entry.is_object()) fail_tensor(path, name, "header entry is not a JSON object");
 
@@ -137,7 +135,7 @@ TensorView parse_entry(const std::string& path, const std::string& name, const n
   return TensorView{name, dt->dtype, std::move(shape), data + begin, static_cast<size_t>(end - begin)};
 }
 
-void check_metadata(const std::string& path, const nlohmann::json& meta) {
+void check_metadata(const std::string& path, const Json& meta) {
   if (!meta.is_object()) fail(path, "\"__metadata__\" is not a JSON object");
   for (auto it = meta.begin(); it != meta.end(); ++it) {
     if (!it.value().is_string()) {
@@ -199,36 +197,11 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   }
 
   const char* header_begin = reinterpret_cast<const char*>(bytes + 8);
-  // Duplicate top-level keys would silently shadow each other in the parsed object; reject them instead.
-  std::set<std::string> seen_keys;
-  std::string duplicate, last_key;
-  // Values nested deeper than kMaxJsonDepth are dropped while parsing and reported once it is done (the parser and
-  // the document's destructor iterate; dropping them keeps every later walk over the header shallow).
-  std::optional<std::string> too_deep;  // the top-level key whose value nests too deep
-  auto on_event = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
-    if (depth == 1 && event == Event::key) {
-      last_key = parsed.get_ref<const std::string&>();
-      if (duplicate.empty() && !seen_keys.insert(last_key).second) duplicate = last_key;
-    }
-    if (depth > static_cast<int>(kMaxJsonDepth) && (event == Event::array_start || event == Event::object_start)) {
-      if (!too_deep) too_deep = last_key;
-      return false;
-    }
-    return true;
-  };
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(header_begin, header_begin + header_len, on_event);
-  } catch (const nlohmann::json::exception& e) {
-    fail(path, std::string("header is not valid JSON: ") + e.what());
-  }
-  if (too_deep) {
-    fail(path, "header value of " + bounded_quote(*too_deep) + " nests deeper than " + std::to_string(kMaxJsonDepth) +
-                   " levels; no model file does, so the file is corrupt or hostile");
-  }
+  // A repeated key would silently shadow a tensor (or one of its fields): rejected, as is nesting past
+  // kMaxJsonDepth (no real header nests more than 3 levels).
+  const Json header = parse_json(std::string_view(header_begin, header_len), "safetensors file '" + path + "': header",
+                                 {.code = ErrorCode::InvalidSafetensors, .reject_duplicate_keys = true});
   if (!header.is_object()) fail(path, "header is not a JSON object");
-  if (!duplicate.empty()) fail(path, "header names " + bounded_quote(duplicate) + " more than once");
 
   auto file = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
   file->path_ = path;

@@ -3,8 +3,6 @@
 
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
-
 #include "common/error.h"
 #include "common/file_io.h"
 #include "io/untrusted_json.h"
@@ -46,13 +44,8 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_model_dir(const std::string& d
     return Error(ErrorCode::InvalidSafetensors, index_path + ": " + why);
   };
   const std::string index_text = read_file_to_string(index_path, kIndexFile, file_limits::kIndexJson);
-  check_json_depth(index_text, index_path, ErrorCode::InvalidSafetensors);
-  nlohmann::json index;
-  try {
-    index = nlohmann::json::parse(index_text);
-  } catch (const nlohmann::json::exception& e) {
-    throw bad(std::string("not valid JSON (") + e.what() + ")");
-  }
+  // The parser bounds nesting: a deeply nested value is an error, not an exhausted stack.
+  const Json index = parse_json(index_text, index_path, {.code = ErrorCode::InvalidSafetensors});
   if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
     throw bad("expected a JSON object with a \"weight_map\" object");
   const auto& weight_map = index["weight_map"];

@@ -1,4 +1,4 @@
-// Depth bound and non-recursive descriptions for JSON read from untrusted model files.
+// Non-recursive, bounded descriptions of JSON values read from untrusted model files.
 #include "io/untrusted_json.h"
 
 #include <vector>
@@ -7,26 +7,24 @@ namespace ce {
 
 namespace {
 
-using nlohmann::json;
-
-bool is_scalar(const json& v) { return !v.is_array() && !v.is_object() && !v.is_binary(); }
+bool is_scalar(const Json& v) { return v.is_primitive(); }
 
 // Scalars only: the caller checks is_scalar first, so dump() cannot recurse here.
-std::string describe_scalar(const json& v) {
+std::string describe_scalar(const Json& v) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
     constexpr size_t kMaxString = 64;
-    if (s.size() <= kMaxString) return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-    return json(s.substr(0, kMaxString)).dump(-1, ' ', false, json::error_handler_t::replace) + "... (" +
+    // dump() writes bytes that are not UTF-8 (the cut may split a character) as U+FFFD.
+    if (s.size() <= kMaxString) return v.dump();
+    return Json(s.substr(0, kMaxString)).dump() + "... (" +
            std::to_string(s.size()) + " bytes)";
   }
   return v.dump();
 }
 
-const char* kind_of(const json& v) {
+const char* kind_of(const Json& v) {
   if (v.is_array()) return "an array";
   if (v.is_object()) return "an object";
-  if (v.is_binary()) return "binary data";
   if (v.is_string()) return "a string";
   if (v.is_boolean()) return "a boolean";
   if (v.is_number()) return "a number";
@@ -37,35 +35,8 @@ std::string plural(size_t n, const char* noun) { return std::to_string(n) + " " 
 
 }  // namespace
 
-void check_json_depth(std::string_view text, const std::string& source, ErrorCode code, size_t max_depth) {
-  size_t depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot end the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) {
-        throw Error(code, source + ": JSON nests deeper than " + std::to_string(max_depth) + " levels (at byte " +
-                              std::to_string(i) + "); no model file does, so the file is corrupt or hostile");
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-}
-
-std::string describe_json(const json& value) {
+std::string describe_json(const Json& value) {
   if (is_scalar(value)) return describe_scalar(value);
-  if (value.is_binary()) return "binary data";
   if (value.is_object()) return "an object with " + plural(value.size(), "key");
   // An array: shown as JSON when short and flat, else by size and the kind of its first element.
   constexpr size_t kMaxShown = 8;

@@ -2,14 +2,11 @@
 #include "model/config_fields.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/untrusted_json.h"
 
 namespace ce {
-
-using nlohmann::json;
 
 void ConfigFields::invalid(const std::string& what) const {
   throw Error(ErrorCode::InvalidConfig, source_ + ": " + what);

@@ -6,15 +6,14 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "kernels/activations.h"
 
 namespace ce {
 
 class ConfigFields {
  public:
-  ConfigFields(const nlohmann::json& config, const std::string& source) : j_(config), source_(source) {}
+  ConfigFields(const Json& config, const std::string& source) : j_(config), source_(source) {}
 
   [[noreturn]] void invalid(const std::string& what) const;
   [[noreturn]] void unsupported(const std::string& what) const;
@@ -45,7 +44,7 @@ class ConfigFields {
   std::string architecture(const std::vector<std::pair<std::string, std::string>>& supported) const;
 
  private:
-  const nlohmann::json& j_;
+  const Json& j_;
   const std::string& source_;
 };
 

@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "io/json.h"
 
 namespace ce {
 
 // Parses `text`; throws ce::Error(InvalidConfig) naming `source` when it is not JSON or not an object.
-nlohmann::json parse_config_json(const std::string& text, const std::string& source);
+Json parse_config_json(const std::string& text, const std::string& source);
 
 }  // namespace ce

@@ -1,9 +1,8 @@
 // The registered model families and the lookup from config.json.
 #include "model/registry.h"
 
-#include <nlohmann/json.hpp>
-
 #include "common/error.h"
+#include "io/json.h"
 
 namespace ce {
 
@@ -43,7 +42,7 @@ const ModelFamily* find(std::vector<std::string> ModelFamily::*list, const std::
 
 }  // namespace
 
-const ModelFamily& family_for_config(const nlohmann::json& config, const std::string& source) {
+const ModelFamily& family_for_config(const Json& config, const std::string& source) {
   // `architectures` first: for a checkpoint we do not run, naming its class is the most useful message. Values of
   // the wrong type are described by their type only: never dumped (they may be nested arbitrarily deep).
   auto it = config.find("architectures");

@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "model/model_info.h"
 #include "model/precision.h"
 #include "model/sequence_classifier.h"
@@ -35,7 +34,7 @@ struct ModelFamily {
   std::vector<std::string> architectures;  // config "architectures" entries it runs, e.g. BertForSequenceClassification
   std::vector<std::string> model_types;    // config "model_type" values it runs, e.g. "bert"
   // Validates config.json (already a JSON object); throws InvalidConfig / UnsupportedArchitecture naming the key.
-  std::unique_ptr<FamilyConfig> (*parse_config)(const nlohmann::json& config, const std::string& source);
+  std::unique_ptr<FamilyConfig> (*parse_config)(const Json& config, const std::string& source);
   // Reads the family's tensors from `checkpoint` (the config came from this family's parse_config).
   std::unique_ptr<SequenceClassifier> (*load)(const FamilyConfig& config, const SafetensorsCheckpoint& checkpoint,
                                               const WeightLoadOptions& options);
@@ -47,6 +46,6 @@ const std::vector<const ModelFamily*>& model_families();
 // The family for config.json: the first of its `architectures` some family runs, else (no `architectures`, as
 // transformers allows) its `model_type`. Throws UnsupportedArchitecture naming what it found and what is supported,
 // InvalidConfig when those keys have the wrong type.
-const ModelFamily& family_for_config(const nlohmann::json& config, const std::string& source);
+const ModelFamily& family_for_config(const Json& config, const std::string& source);
 
 }  // namespace ce

@@ -55,7 +55,7 @@ void write_text(const fs::path& p, const std::string& s) { std::ofstream(p, std:
 
 // Writes a random F32 BertForSequenceClassification checkpoint matching `c` (HF names, `bert.` prefix).
 void write_weights(const fs::path& path, const json& c, uint32_t seed) {
-  test::write_f32_safetensors(path, test::random_bert_tensors(bert_config_from_json(c, "config.json"), seed, 0.4f));
+  test::write_f32_safetensors(path, test::random_bert_tensors(bert_config_from_json(test::to_ce(c), "config.json"), seed, 0.4f));
 }
 
 class ModelDir {

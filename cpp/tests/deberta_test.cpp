@@ -38,7 +38,7 @@ json read_json(const fs::path& p) { return json::parse(read_file_to_string(p.str
 
 DebertaConfig fixture_config(const std::string& name) {
   const fs::path p = kModels / name / "config.json";
-  return deberta_config_from_json(read_json(p), p.string());
+  return deberta_config_from_json(test::to_ce(read_json(p)), p.string());
 }
 
 DebertaModel load_fixture(const std::string& name, ThreadPool* pool = nullptr) {
@@ -410,7 +410,7 @@ json v3_config() {
 }
 
 TEST(DebertaConfig, ParsesAV3Config) {
-  const DebertaConfig c = deberta_config_from_json(v3_config(), "c");
+  const DebertaConfig c = deberta_config_from_json(test::to_ce(v3_config()), "c");
   EXPECT_TRUE(c.relative_attention && c.c2p && c.p2c && c.share_att_key && c.norm_rel_embeddings);
   EXPECT_FALSE(c.position_biased_input);
   EXPECT_EQ(c.max_relative_positions, 512);  // -1 -> max_position_embeddings
@@ -421,10 +421,10 @@ TEST(DebertaConfig, ParsesAV3Config) {
   // Older configs write pos_att_type as "p2c|c2p".
   json j = v3_config();
   j["pos_att_type"] = "C2P | p2c";
-  const DebertaConfig s = deberta_config_from_json(j, "c");
+  const DebertaConfig s = deberta_config_from_json(test::to_ce(j), "c");
   EXPECT_TRUE(s.c2p && s.p2c);
   // transformers' defaults for absent keys: no relative attention, absolute positions, 0 token types.
-  const DebertaConfig d = deberta_config_from_json(json{{"model_type", "deberta-v2"}}, "c");
+  const DebertaConfig d = deberta_config_from_json(test::to_ce(json{{"model_type", "deberta-v2"}}), "c");
   EXPECT_FALSE(d.relative_attention);
   EXPECT_TRUE(d.position_biased_input);
   EXPECT_EQ(d.type_vocab_size, 0);
@@ -457,7 +457,7 @@ TEST(DebertaConfig, RejectsWhatItCannotRunByName) {
     SCOPED_TRACE(k.key);
     json j = v3_config();
     j[k.key] = k.value;
-    test::expect_error([&] { deberta_config_from_json(j, "dir/config.json"); }, k.code, {"dir/config.json", k.needle});
+    test::expect_error([&] { deberta_config_from_json(test::to_ce(j), "dir/config.json"); }, k.code, {"dir/config.json", k.needle});
   }
 }
 

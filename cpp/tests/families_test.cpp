@@ -37,13 +37,13 @@ const std::vector<std::string> kFixtures = {"xlmr-1label-f32", "xlmr-3label-f16"
 
 std::unique_ptr<SequenceClassifier> load_dir(const fs::path& dir, const json& config, ThreadPool* pool = nullptr) {
   const std::string source = (dir / "config.json").string();
-  const ModelFamily& family = family_for_config(config, source);
-  const auto parsed = family.parse_config(config, source);
+  const ModelFamily& family = family_for_config(test::to_ce(config), source);
+  const auto parsed = family.parse_config(test::to_ce(config), source);
   return family.load(*parsed, SafetensorsCheckpoint::open_model_dir(dir.string()), WeightLoadOptions{pool, false});
 }
 
 json read_json(const fs::path& file) {
-  return parse_config_json(read_file_to_string(file.string(), file.filename().string(), 64 << 20), file.string());
+  return json::parse(read_file_to_string(file.string(), file.filename().string(), 64 << 20));
 }
 
 std::unique_ptr<SequenceClassifier> load_fixture(const std::string& name) {
@@ -317,8 +317,8 @@ TEST(Families, MissingOrMisshapenTensorsAreNamed) {
 void expect_config_error(const json& config, ErrorCode code, const std::vector<std::string>& parts) {
   test::expect_error(
       [&] {
-        const ModelFamily& f = family_for_config(config, "config.json");
-        f.parse_config(config, "config.json");
+        const ModelFamily& f = family_for_config(test::to_ce(config), "config.json");
+        f.parse_config(test::to_ce(config), "config.json");
       },
       code, parts);
 }
@@ -357,8 +357,8 @@ TEST(Families, ModelTypeAloneAndDefaultsFollowTransformers) {
                         Case{"xlm-roberta", "XLMRobertaForSequenceClassification", 510, 30522},
                         Case{"electra", "ElectraForSequenceClassification", 512, 30522}}) {
     const json c = {{"model_type", k.model_type}};
-    const ModelFamily& f = family_for_config(c, "config.json");
-    const auto parsed = f.parse_config(c, "config.json");
+    const ModelFamily& f = family_for_config(test::to_ce(c), "config.json");
+    const auto parsed = f.parse_config(test::to_ce(c), "config.json");
     EXPECT_EQ(parsed->info.architecture, k.architecture);
     // RoBERTa positions start after padding_idx 1: 512 - 2 tokens fit the default table.
     EXPECT_EQ(parsed->info.max_sequence_length, k.max_length) << k.model_type;
@@ -367,7 +367,7 @@ TEST(Families, ModelTypeAloneAndDefaultsFollowTransformers) {
   // roberta-base's own config: 514 positions, pad 1 -> 512 tokens.
   const json base = {{"architectures", {"RobertaForSequenceClassification"}}, {"model_type", "roberta"},
                      {"max_position_embeddings", 514}, {"type_vocab_size", 1}, {"pad_token_id", 1}};
-  EXPECT_EQ(family_for_config(base, "c").parse_config(base, "c")->info.max_sequence_length, 512u);
+  EXPECT_EQ(family_for_config(test::to_ce(base), "c").parse_config(test::to_ce(base), "c")->info.max_sequence_length, 512u);
 }
 
 TEST(Families, BatchesBeyondThePositionLimitAreRejected) {

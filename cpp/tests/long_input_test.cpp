@@ -124,8 +124,8 @@ class LongInput : public ::testing::Test {
     dir_ = new test::TempDir();
     test::write_f32_safetensors(dir_->path() / "model.safetensors", long_tensors());
     const json c = long_config();
-    const ModelFamily& f = family_for_config(c, "config.json");
-    model_ = f.load(*f.parse_config(c, "config.json"), SafetensorsCheckpoint::open_model_dir(dir_->str()),
+    const ModelFamily& f = family_for_config(test::to_ce(c), "config.json");
+    model_ = f.load(*f.parse_config(test::to_ce(c), "config.json"), SafetensorsCheckpoint::open_model_dir(dir_->str()),
                     WeightLoadOptions{nullptr, true})
                  .release();
   }

@@ -15,20 +15,20 @@ namespace {
 using nlohmann::json;
 
 TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
-  EXPECT_STREQ(family_for_config(json{{"architectures", {"BertForSequenceClassification"}}}, "c").name, "bert");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"architectures", {"BertForSequenceClassification"}}}), "c").name, "bert");
   // Any listed architecture that a family runs; model_type alone when architectures is absent or null.
   EXPECT_STREQ(
-      family_for_config(json{{"architectures", {"X", "BertForSequenceClassification"}}}, "c").name, "bert");
-  EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}}, "c").name, "bert");
-  EXPECT_STREQ(family_for_config(json{{"model_type", "bert"}, {"architectures", nullptr}}, "c").name, "bert");
-  EXPECT_STREQ(family_for_config(json{{"architectures", {"RobertaForSequenceClassification"}}}, "c").name, "roberta");
-  EXPECT_STREQ(family_for_config(json{{"architectures", {"XLMRobertaForSequenceClassification"}}}, "c").name,
+      family_for_config(test::to_ce(json{{"architectures", {"X", "BertForSequenceClassification"}}}), "c").name, "bert");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"model_type", "bert"}}), "c").name, "bert");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"model_type", "bert"}, {"architectures", nullptr}}), "c").name, "bert");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"architectures", {"RobertaForSequenceClassification"}}}), "c").name, "roberta");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"architectures", {"XLMRobertaForSequenceClassification"}}}), "c").name,
                "xlm-roberta");
-  EXPECT_STREQ(family_for_config(json{{"model_type", "xlm-roberta"}}, "c").name, "xlm-roberta");
-  EXPECT_STREQ(family_for_config(json{{"model_type", "electra"}}, "c").name, "electra");
-  EXPECT_STREQ(family_for_config(json{{"architectures", {"DebertaV2ForSequenceClassification"}}}, "c").name,
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"model_type", "xlm-roberta"}}), "c").name, "xlm-roberta");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"model_type", "electra"}}), "c").name, "electra");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"architectures", {"DebertaV2ForSequenceClassification"}}}), "c").name,
                "deberta-v2");
-  EXPECT_STREQ(family_for_config(json{{"model_type", "deberta-v2"}}, "c").name, "deberta-v2");
+  EXPECT_STREQ(family_for_config(test::to_ce(json{{"model_type", "deberta-v2"}}), "c").name, "deberta-v2");
   // Every registered family has a name, something to match and both functions.
   for (const ModelFamily* f : model_families()) {
     EXPECT_NE(f->name, nullptr);
@@ -39,25 +39,25 @@ TEST(ModelRegistry, PicksTheFamilyByArchitectureThenModelType) {
 }
 
 TEST(ModelRegistry, UnknownOrMalformedConfigsAreNamed) {
-  test::expect_error([] { family_for_config(json{{"architectures", {"GPT2ForSequenceClassification"}}}, "d/config.json"); },
+  test::expect_error([] { family_for_config(test::to_ce(json{{"architectures", {"GPT2ForSequenceClassification"}}}), "d/config.json"); },
                      ErrorCode::UnsupportedArchitecture,
                      {"d/config.json", "GPT2ForSequenceClassification is not supported", "BertForSequenceClassification",
                       "XLMRobertaForSequenceClassification"});
-  test::expect_error([] { family_for_config(json{{"model_type", "gpt2"}}, "c"); },
+  test::expect_error([] { family_for_config(test::to_ce(json{{"model_type", "gpt2"}}), "c"); },
                      ErrorCode::UnsupportedArchitecture, {"model_type \"gpt2\"", "supported: bert", "electra"});
-  test::expect_error([] { family_for_config(json{{"model_type", "deberta"}}, "c"); },
+  test::expect_error([] { family_for_config(test::to_ce(json{{"model_type", "deberta"}}), "c"); },
                      ErrorCode::UnsupportedArchitecture, {"model_type \"deberta\"", "supported: ", "deberta-v2"});
-  test::expect_error([] { family_for_config(json::object(), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
-  test::expect_error([] { family_for_config(json{{"architectures", json::array()}}, "c"); }, ErrorCode::InvalidConfig,
+  test::expect_error([] { family_for_config(test::to_ce(json::object()), "c"); }, ErrorCode::InvalidConfig, {"model_type"});
+  test::expect_error([] { family_for_config(test::to_ce(json{{"architectures", json::array()}}), "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "empty"});
-  test::expect_error([] { family_for_config(json{{"architectures", {1}}}, "c"); }, ErrorCode::InvalidConfig,
+  test::expect_error([] { family_for_config(test::to_ce(json{{"architectures", {1}}}), "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "number"});
-  test::expect_error([] { family_for_config(json{{"model_type", {{"a", 1}}}}, "c"); }, ErrorCode::InvalidConfig,
+  test::expect_error([] { family_for_config(test::to_ce(json{{"model_type", {{"a", 1}}}}), "c"); }, ErrorCode::InvalidConfig,
                      {"model_type", "object"});
   // A deeply nested value is described by its type, never dumped.
   json deep = json::array();
   for (int i = 0; i < 100; ++i) deep = json::array({deep});
-  test::expect_error([&] { family_for_config(json{{"architectures", deep}}, "c"); }, ErrorCode::InvalidConfig,
+  test::expect_error([&] { family_for_config(test::to_ce(json{{"architectures", deep}}), "c"); }, ErrorCode::InvalidConfig,
                      {"architectures", "array"});
 }
 

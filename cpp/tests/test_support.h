@@ -22,10 +22,14 @@
 #include "common/file_io.h"
 #include "model/bert/bert_config.h"
 #include "model/bert/bert_tensors.h"
+#include "io/json.h"
 #include "model/config_json.h"
 #include "model/registry.h"
 
 namespace ce::test {
+
+// A fixture built with nlohmann::json (a test-only dependency) as the core's ce::Json, through its text.
+inline ce::Json to_ce(const nlohmann::json& j) { return ce::parse_json(j.dump(), "test fixture"); }
 
 // Runs `f`, which must throw ce::Error with `code` and a message containing every string in `parts`.
 inline void expect_error(const std::function<void()>& f, ErrorCode code, const std::vector<std::string>& parts) {
@@ -167,7 +171,7 @@ inline std::vector<GoldenSample> golden_samples(const std::string& family = "") 
       continue;
     }
     const std::string config_path = (model_dir / "config.json").string();
-    const nlohmann::json config = parse_config_json(read_file_to_string(config_path, "config.json"), config_path);
+    const ce::Json config = parse_config_json(read_file_to_string(config_path, "config.json"), config_path);
     if (!family.empty() && family_for_config(config, config_path).name != family) continue;
     out.push_back({name, model_dir, nlohmann::json::parse(read_file_to_string(entry.path().string(), file))});
   }

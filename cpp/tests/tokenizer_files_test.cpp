@@ -61,7 +61,7 @@ TEST_F(TokenizerFiles, MissingDirectoryAndFiles) {
 
 TEST_F(TokenizerFiles, MalformedJsonNamesTheFile) {
   write("tokenizer.json", "{\"model\": {");
-  expect_error(ce::ErrorCode::InvalidTokenizer, {"tokenizer.json", "malformed"});
+  expect_error(ce::ErrorCode::InvalidTokenizer, {"tokenizer.json", "not valid JSON", "line 1, column 12"});
   fs::remove(dir_ / "tokenizer.json");
   write("vocab.txt", kVocab);
   write("tokenizer_config.json", "{not json");

@@ -227,29 +227,38 @@ TEST_F(UntrustedFiles, DeeplyNestedSafetensorsHeaderAndIndexAreRejected) {
                         ce::ErrorCode::InvalidSafetensors, {"'w'", "not a string", "an array of 1 element"});
 }
 
-TEST(UntrustedJson, DepthScanSkipsBracketsInsideStrings) {
+TEST(UntrustedJson, DepthLimitSkipsBracketsInsideStrings) {
   const std::string text = R"({"a": ")" + std::string(500, '[') + R"(\"[", "b": [[1]]})";
-  EXPECT_NO_THROW(ce::check_json_depth(text, "x", ce::ErrorCode::InvalidConfig, 3));
-  expect_isolated_error([] { ce::check_json_depth("[[[[1]]]]", "x.json", ce::ErrorCode::InvalidTokenizer, 3); },
-                        ce::ErrorCode::InvalidTokenizer, {"x.json", "deeper than 3"});
+  EXPECT_NO_THROW(ce::parse_json(text, "x", {.code = ce::ErrorCode::InvalidConfig, .max_depth = 3}));
+  expect_isolated_error(
+      [] { ce::parse_json("[[[[1]]]]", "x.json", {.code = ce::ErrorCode::InvalidTokenizer, .max_depth = 3}); },
+      ce::ErrorCode::InvalidTokenizer, {"x.json", "deeper than 3", "byte 3", "inside [0] > [0] > [0]"});
 }
 
 TEST(UntrustedJson, DescriptionsAreShortForAnyValue) {
-  using nlohmann::json;
-  EXPECT_EQ(ce::describe_json(json(-3)), "-3");
-  EXPECT_EQ(ce::describe_json(json::parse("[1, \"a\", null]")), "[1, \"a\", null]");
-  EXPECT_EQ(ce::describe_json(json::parse("{\"a\": [1], \"b\": 2}")), "an object with 2 keys");
-  EXPECT_EQ(ce::describe_json(json::parse("[1,2,3,4,5,6,7,8,9]")), "an array of 9 elements (the first is a number)");
+  using ce::Json;
+  EXPECT_EQ(ce::describe_json(Json(-3)), "-3");
+  EXPECT_EQ(ce::describe_json(ce::parse_json("[1, \"a\", null]", "t")), "[1, \"a\", null]");
+  EXPECT_EQ(ce::describe_json(ce::parse_json("{\"a\": [1], \"b\": 2}", "t")), "an object with 2 keys");
+  EXPECT_EQ(ce::describe_json(ce::parse_json("[1,2,3,4,5,6,7,8,9]", "t")),
+            "an array of 9 elements (the first is a number)");
   const std::string long_text(100000, 'x');
-  const std::string described = ce::describe_json(json(long_text));
+  const std::string described = ce::describe_json(Json(long_text));
   EXPECT_LT(described.size(), 100u);
   EXPECT_NE(described.find("100000 bytes"), std::string::npos) << described;
-  // A value nested far deeper than the parser would accept, built directly: still described in a few words (and
-  // nlohmann's destructor, iterative since 3.10, frees it without recursing).
+  // A string cut inside a UTF-8 character is still described as valid UTF-8 (the cut bytes as U+FFFD).
+  const std::string cut = ce::describe_json(Json(std::string(63, 'x') + "\xC3\xA9" + std::string(10, 'y')));
+  EXPECT_NE(cut.find("\xEF\xBF\xBD"), std::string::npos) << cut;
+  // A value nested far deeper than the parser would accept, built directly: still described in a few words, and
+  // freed by ce::Json's iterative destructor without recursing.
   expect_isolated_error(
       [] {
-        json deep = json::array();
-        for (int i = 0; i < 200000; ++i) deep = json::array({std::move(deep)});
+        Json deep = Json::array();
+        for (int i = 0; i < 200000; ++i) {
+          Json::Array outer;
+          outer.push_back(std::move(deep));
+          deep = Json::array(std::move(outer));
+        }
         throw ce::Error(ce::ErrorCode::InvalidConfig, ce::describe_json(deep));
       },
       ce::ErrorCode::InvalidConfig, {"an array of 1 element (the first is an array)"});

@@ -6,7 +6,6 @@
 
 namespace ce {
 
-using nlohmann::json;
 using namespace json_fields;
 
 std::vector<AddedToken> read_added_tokens(const TokenizerJson& t, const TokenizerModel& model, size_t id_limit) {
@@ -15,7 +14,7 @@ std::vector<AddedToken> read_added_tokens(const TokenizerJson& t, const Tokenize
   if (added == t.doc.end() || added->is_null()) return out;
   if (!added->is_array()) throw tokenizer_json_invalid(t, "added_tokens must be an array");
   for (size_t i = 0; i < added->size(); ++i) {
-    const json& token = (*added)[i];
+    const Json& token = (*added)[i];
     const std::string where = "added_tokens[" + std::to_string(i) + "]";
     if (!token.is_object()) throw tokenizer_json_invalid(t, where + " is not an object");
     AddedToken a;
@@ -30,11 +29,11 @@ std::vector<AddedToken> read_added_tokens(const TokenizerJson& t, const Tokenize
       a.id = known;
     } else {
       auto id = token.find("id");
-      if (id == token.end() || !id->is_number_integer() || id->get<int64_t>() < 0 ||
-          id->get<int64_t>() >= static_cast<int64_t>(id_limit)) {
+      const std::optional<int64_t> value = id == token.end() ? std::nullopt : id->get_integer<int64_t>();
+      if (!value || *value < 0 || *value >= static_cast<int64_t>(id_limit)) {
         throw tokenizer_json_invalid(t, where + ".id must be an integer below " + std::to_string(id_limit));
       }
-      a.id = id->get<int32_t>();
+      a.id = static_cast<int32_t>(*value);
     }
     out.push_back(std::move(a));
   }

@@ -1,18 +1,16 @@
-// read_bpe_*: model.vocab from the streamed entries, model.merges in the legacy "a b" or the [a, b] form.
+// read_bpe_*: model.vocab, model.merges in the legacy "a b" or the [a, b] form.
 #include "tokenizer/bpe_json.h"
 
 namespace ce {
 namespace {
 
-using nlohmann::json;
-
-const json& model_object(const TokenizerJson& t) {
+const Json& model_object(const TokenizerJson& t) {
   auto model = t.doc.find("model");
   if (model == t.doc.end() || !model->is_object()) throw tokenizer_json_invalid(t, "no \"model\" object");
   return *model;
 }
 
-std::optional<std::string> optional_string(const TokenizerJson& t, const json& obj, const char* key) {
+std::optional<std::string> optional_string(const TokenizerJson& t, const Json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) throw tokenizer_json_invalid(t, std::string("model.") + key + " must be a string or null");
@@ -22,23 +20,23 @@ std::optional<std::string> optional_string(const TokenizerJson& t, const json& o
 }  // namespace
 
 BpeTables read_bpe_tables(const TokenizerJson& t) {
-  const json& model = model_object(t);
+  const Json& model = model_object(t);
   auto vocab = model.find("vocab");
   if (vocab == model.end() || !vocab->is_object()) throw tokenizer_json_invalid(t, "model.vocab is not an object");
   BpeTables tables;
-  tables.vocab.reserve(t.vocab_entries.size());
-  for (const auto& [token, value] : t.vocab_entries) {
-    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() >= (1 << 24)) {
-      throw tokenizer_json_invalid(t, "model.vocab[\"" + token + "\"] is not a valid id");
-    }
-    tables.vocab.emplace_back(token, value.get<int32_t>());
+  // In key order, one entry per key (a repeated key keeps its last id, as tokenizers' map does).
+  tables.vocab.reserve(vocab->size());
+  for (const auto& [token, value] : vocab->items()) {
+    const std::optional<int32_t> id = value.get_integer<int32_t>();
+    if (!id || *id < 0 || *id >= (1 << 24)) throw tokenizer_json_invalid(t, "model.vocab[\"" + token + "\"] is not a valid id");
+    tables.vocab.emplace_back(token, *id);
   }
   auto merges = model.find("merges");
   if (merges == model.end() || merges->is_null()) return tables;
   if (!merges->is_array()) throw tokenizer_json_invalid(t, "model.merges is not an array");
   tables.merges.reserve(merges->size());
   for (size_t i = 0; i < merges->size(); ++i) {
-    const json& m = (*merges)[i];
+    const Json& m = (*merges)[i];
     const std::string where = "model.merges[" + std::to_string(i) + "]";
     if (m.is_string()) {
       // tokenizers splits the legacy form on ' ' and wants exactly two parts.
@@ -58,7 +56,7 @@ BpeTables read_bpe_tables(const TokenizerJson& t) {
 }
 
 BpeOptions read_bpe_options(const TokenizerJson& t) {
-  const json& model = model_object(t);
+  const Json& model = model_object(t);
   if (auto d = model.find("dropout"); d != model.end() && !d->is_null()) {
     if (!d->is_number()) throw tokenizer_json_invalid(t, "model.dropout must be a number or null");
     if (d->get<double>() != 0.0) {

@@ -14,8 +14,6 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
-
 // tokenizer.json's raw added tokens as (content, id), for the template's special-token ids; `id_limit` grows to cover
 // every added id. (The pipeline's added-token matcher reads them with their options: added_tokens_json.h.)
 std::vector<std::pair<std::string, int32_t>> read_added_tokens(const TokenizerJson& t, size_t& id_limit) {
@@ -24,10 +22,10 @@ std::vector<std::pair<std::string, int32_t>> read_added_tokens(const TokenizerJs
   if (added == t.doc.end() || added->is_null()) return out;
   if (!added->is_array()) throw tokenizer_json_invalid(t, "added_tokens is not an array");
   for (size_t i = 0; i < added->size(); ++i) {
-    const json& token = (*added)[i];
+    const Json& token = (*added)[i];
     const std::string where = "added_tokens[" + std::to_string(i) + "]";
-    if (!token.is_object() || !token.value("content", json()).is_string() ||
-        !token.value("id", json()).is_number_unsigned() || token["id"].get<uint64_t>() >= (1u << 24)) {
+    if (!token.is_object() || !token.value("content", Json()).is_string() ||
+        !token.value("id", Json()).is_number_unsigned() || token["id"].get<uint64_t>() >= (1u << 24)) {
       throw tokenizer_json_invalid(t, where + " needs a string \"content\" and a valid \"id\"");
     }
     const int32_t id = token["id"].get<int32_t>();

@@ -1,18 +1,18 @@
 // Typed field reads for tokenizer.json components, each failure an InvalidTokenizer naming the file and the field.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "common/error.h"
+#include "io/json.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/utf8.h"
 
 namespace ce::json_fields {
 
 // node[key] as a string; `fallback` when absent or null (an error without one).
-inline std::string string_field(const TokenizerJson& t, const nlohmann::json& node, const char* key,
+inline std::string string_field(const TokenizerJson& t, const Json& node, const char* key,
                                 const std::string& where, const std::optional<std::string>& fallback = std::nullopt) {
   auto it = node.find(key);
   if (it == node.end() || it->is_null()) {
@@ -23,12 +23,12 @@ inline std::string string_field(const TokenizerJson& t, const nlohmann::json& no
   return it->get<std::string>();
 }
 
-inline bool bool_field(const TokenizerJson& t, const nlohmann::json& node, const char* key, const std::string& where,
+inline bool bool_field(const TokenizerJson& t, const Json& node, const char* key, const std::string& where,
                        bool fallback) {
   return optional_bool(node, key, t.path + " (" + where + ")").value_or(fallback);
 }
 
-inline const nlohmann::json& array_field(const TokenizerJson& t, const nlohmann::json& node, const char* key,
+inline const Json& array_field(const TokenizerJson& t, const Json& node, const char* key,
                                          const std::string& where) {
   auto it = node.find(key);
   if (it == node.end() || !it->is_array()) throw tokenizer_json_invalid(t, where + "." + key + " must be an array");

@@ -18,13 +18,12 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
 using namespace json_fields;
 
 constexpr const char* kSupported =
     "Precompiled, Lowercase, Strip, StripAccents, Replace, Prepend, BertNormalizer, NFC, NFD, NFKC, NFKD, Sequence";
 
-std::unique_ptr<const Normalizer> replace_normalizer(const TokenizerJson& t, const json& node, const std::string& where) {
+std::unique_ptr<const Normalizer> replace_normalizer(const TokenizerJson& t, const Json& node, const std::string& where) {
   auto pattern = node.find("pattern");
   if (pattern == node.end() || !pattern->is_object() || pattern->size() != 1) {
     throw tokenizer_json_invalid(t, where + ".pattern must be {\"String\": ...} or {\"Regex\": ...}");
@@ -50,7 +49,7 @@ std::unique_ptr<const Normalizer> replace_normalizer(const TokenizerJson& t, con
 
 }  // namespace
 
-std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& t, const json& node,
+std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& t, const Json& node,
                                                        const std::string& where) {
   if (node.is_null()) return nullptr;
   const std::string type = tokenizer_json_component_type(t, node, where.c_str());
@@ -82,7 +81,7 @@ std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& t, c
   if (type == "NFKD") return std::make_unique<const NfxNormalizer>(NormalizationForm::NFKD);
   if (type == "Sequence") {
     std::vector<std::unique_ptr<const Normalizer>> steps;
-    const json& items = array_field(t, node, "normalizers", where);
+    const Json& items = array_field(t, node, "normalizers", where);
     for (size_t i = 0; i < items.size(); ++i) {
       auto step = read_normalizer_node(t, items[i], where + ".normalizers[" + std::to_string(i) + "]");
       if (step) steps.push_back(std::move(step));

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "io/json.h"
 #include "tokenizer/normalizer.h"
 #include "tokenizer/tokenizer_json.h"
 
@@ -16,7 +16,7 @@ namespace ce {
 // a malformed one.
 std::unique_ptr<const Normalizer> read_normalizer(const TokenizerJson& tokenizer);
 // One normalizer node; `where` is its path in the file for messages ("normalizer.normalizers[1]").
-std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& tokenizer, const nlohmann::json& node,
+std::unique_ptr<const Normalizer> read_normalizer_node(const TokenizerJson& tokenizer, const Json& node,
                                                        const std::string& where);
 
 }  // namespace ce

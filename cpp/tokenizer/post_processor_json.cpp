@@ -7,25 +7,23 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
-
 constexpr const char* kSupported = "TemplateProcessing, RobertaProcessing, BertProcessing, ByteLevel, Sequence";
 
 struct Reader {
   const TokenizerJson& t;
   size_t id_limit;
 
-  int32_t token_id(const json& value, const std::string& where) const {
-    if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
-        static_cast<uint64_t>(value.get<int64_t>()) >= id_limit) {
+  int32_t token_id(const Json& value, const std::string& where) const {
+    const std::optional<int64_t> id = value.get_integer<int64_t>();
+    if (!id || *id < 0 || static_cast<uint64_t>(*id) >= id_limit) {
       throw tokenizer_json_invalid(t, where + " is not a token id below " + std::to_string(id_limit) +
                                           " (the vocab and added tokens)");
     }
-    return value.get<int32_t>();
+    return static_cast<int32_t>(*id);
   }
 
   // RobertaProcessing's / BertProcessing's "cls" or "sep": ["<s>", 0].
-  std::pair<std::string, int32_t> named_token(const json& pp, const char* key, const std::string& where) const {
+  std::pair<std::string, int32_t> named_token(const Json& pp, const char* key, const std::string& where) const {
     auto it = pp.find(key);
     if (it == pp.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_string()) {
       throw tokenizer_json_invalid(t, where + "." + key + " must be [token, id]");
@@ -34,17 +32,17 @@ struct Reader {
   }
 
   // TemplateProcessing's "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [101], "tokens": ["[CLS]"]}}.
-  std::map<std::string, std::vector<int32_t>> special_tokens(const json& pp, const std::string& where) const {
+  std::map<std::string, std::vector<int32_t>> special_tokens(const Json& pp, const std::string& where) const {
     std::map<std::string, std::vector<int32_t>> out;
     auto it = pp.find("special_tokens");
     if (it == pp.end() || it->is_null()) return out;
     if (!it->is_object()) throw tokenizer_json_invalid(t, where + ".special_tokens is not an object");
     for (const auto& [name, entry] : it->items()) {
       const std::string at = where + ".special_tokens[\"" + name + "\"]";
-      if (!entry.is_object() || !entry.value("ids", json()).is_array() || !entry.value("tokens", json()).is_array()) {
+      if (!entry.is_object() || !entry.value("ids", Json()).is_array() || !entry.value("tokens", Json()).is_array()) {
         throw tokenizer_json_invalid(t, at + " must have \"ids\" and \"tokens\" arrays");
       }
-      const json& ids = entry["ids"];
+      const Json& ids = entry["ids"];
       if (ids.size() != entry["tokens"].size()) {  // HF refuses this too
         throw tokenizer_json_invalid(t, at + ": \"ids\" and \"tokens\" differ in length");
       }
@@ -56,21 +54,21 @@ struct Reader {
     return out;
   }
 
-  Template template_pieces(const json& pp, const char* key, const std::map<std::string, std::vector<int32_t>>& specials,
+  Template template_pieces(const Json& pp, const char* key, const std::map<std::string, std::vector<int32_t>>& specials,
                            const std::string& where) const {
     const std::string at = where + "." + key;
     auto it = pp.find(key);
     if (it == pp.end() || !it->is_array()) throw tokenizer_json_invalid(t, at + " is not an array");
     Template pieces;
-    for (const json& piece : *it) {
+    for (const Json& piece : *it) {
       const bool is_special = piece.is_object() && piece.size() == 1 && piece.contains("SpecialToken");
       const bool is_sequence = piece.is_object() && piece.size() == 1 && piece.contains("Sequence");
       if (!is_special && !is_sequence) {
         throw tokenizer_json_invalid(t, at + " has a piece that is neither {\"SpecialToken\"} nor {\"Sequence\"}");
       }
-      const json& body = piece[is_special ? "SpecialToken" : "Sequence"];
-      if (!body.is_object() || !body.value("id", json()).is_string() ||
-          !body.value("type_id", json()).is_number_unsigned() || body["type_id"].get<uint64_t>() > 0xFFFF) {
+      const Json& body = piece[is_special ? "SpecialToken" : "Sequence"];
+      if (!body.is_object() || !body.value("id", Json()).is_string() ||
+          !body.value("type_id", Json()).is_number_unsigned() || body["type_id"].get<uint64_t>() > 0xFFFF) {
         throw tokenizer_json_invalid(t, at + " has a piece without a string \"id\" and a small unsigned \"type_id\"");
       }
       TemplatePiece p;
@@ -93,7 +91,7 @@ struct Reader {
   }
 
   // nullopt: ByteLevel, which leaves the ids as they are.
-  std::optional<TemplateProcessing> read(const json& pp, const std::string& where) const {
+  std::optional<TemplateProcessing> read(const Json& pp, const std::string& where) const {
     const std::string type = tokenizer_json_component_type(t, pp, where.c_str());
     if (type == "ByteLevel") return std::nullopt;
     if (type == "TemplateProcessing") {

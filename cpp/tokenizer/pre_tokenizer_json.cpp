@@ -15,13 +15,12 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
 using namespace json_fields;
 
 constexpr const char* kSupported =
     "ByteLevel, Split, Digits, Punctuation, Metaspace, Whitespace, WhitespaceSplit, BertPreTokenizer, Sequence";
 
-SplitBehavior behavior_of(const TokenizerJson& t, const json& pre, const std::string& where, SplitBehavior fallback) {
+SplitBehavior behavior_of(const TokenizerJson& t, const Json& pre, const std::string& where, SplitBehavior fallback) {
   auto it = pre.find("behavior");
   if (it == pre.end() || it->is_null()) return fallback;
   const std::string name = it->is_string() ? it->get<std::string>() : "";
@@ -34,13 +33,13 @@ SplitBehavior behavior_of(const TokenizerJson& t, const json& pre, const std::st
                                           "MergedWithNext, Contiguous");
 }
 
-std::unique_ptr<const SplitPattern> split_pattern(const TokenizerJson& t, const json& pre, const std::string& where) {
+std::unique_ptr<const SplitPattern> split_pattern(const TokenizerJson& t, const Json& pre, const std::string& where) {
   auto it = pre.find("pattern");
   if (it == pre.end() || !it->is_object() || it->size() != 1) {
     throw tokenizer_json_invalid(t, where + ".pattern must be {\"Regex\": ...} or {\"String\": ...}");
   }
   const std::string kind = it->begin().key();
-  const json& value = it->begin().value();
+  const Json& value = it->begin().value();
   if (!value.is_string() || (kind != "Regex" && kind != "String")) {
     throw tokenizer_json_invalid(t, where + ".pattern must be {\"Regex\": string} or {\"String\": string}");
   }
@@ -58,7 +57,7 @@ std::unique_ptr<const SplitPattern> split_pattern(const TokenizerJson& t, const 
   return pattern;
 }
 
-std::unique_ptr<const SplitStep> read_step(const TokenizerJson& t, const json& pre, const std::string& where) {
+std::unique_ptr<const SplitStep> read_step(const TokenizerJson& t, const Json& pre, const std::string& where) {
   const std::string type = tokenizer_json_component_type(t, pre, where.c_str());
   if (type == "ByteLevel") {
     // tokenizers' defaults for fields an older file lacks.
@@ -88,13 +87,13 @@ std::unique_ptr<const SplitStep> read_step(const TokenizerJson& t, const json& p
 }
 
 // Whether `node` is made of split-step types only (then the steps run as one SplitStepsPreTokenizer, as before).
-bool only_split_steps(const json& node) {
+bool only_split_steps(const Json& node) {
   if (!node.is_object()) return true;  // read_step reports it
-  const json type = node.value("type", json());
+  const Json type = node.value("type", Json());
   if (type == "Sequence") {
     auto list = node.find("pretokenizers");
     if (list == node.end() || !list->is_array()) return true;
-    for (const json& child : *list) {
+    for (const Json& child : *list) {
       if (!only_split_steps(child)) return false;
     }
     return true;
@@ -129,7 +128,7 @@ class StepPreTokenizer final : public SplittingPreTokenizer {
   std::vector<std::unique_ptr<const SplitStep>> steps_;
 };
 
-std::unique_ptr<const PreTokenizer> pre_tokenizer_node(const TokenizerJson& t, const json& node,
+std::unique_ptr<const PreTokenizer> pre_tokenizer_node(const TokenizerJson& t, const Json& node,
                                                        const std::string& where) {
   if (only_split_steps(node)) {
     std::vector<std::unique_ptr<const SplitStep>> steps;
@@ -162,7 +161,7 @@ std::unique_ptr<const PreTokenizer> pre_tokenizer_node(const TokenizerJson& t, c
   if (type == "BertPreTokenizer") return std::make_unique<const BertPreTokenizer>();
   if (type == "Sequence") {
     std::vector<std::unique_ptr<const PreTokenizer>> steps;
-    const json& items = array_field(t, node, "pretokenizers", where);
+    const Json& items = array_field(t, node, "pretokenizers", where);
     for (size_t i = 0; i < items.size(); ++i) {
       steps.push_back(pre_tokenizer_node(t, items[i], where + ".pretokenizers[" + std::to_string(i) + "]"));
     }
@@ -173,7 +172,7 @@ std::unique_ptr<const PreTokenizer> pre_tokenizer_node(const TokenizerJson& t, c
 
 }  // namespace
 
-std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const json& node,
+std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const Json& node,
                                                             const std::string& where) {
   return pre_tokenizer_node(tokenizer, node, where);
 }

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "io/json.h"
 #include "tokenizer/pre_tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
 
@@ -16,7 +16,7 @@ namespace ce {
 std::unique_ptr<const PreTokenizer> read_pre_tokenizer(const TokenizerJson& tokenizer);
 // One pre-tokenizer node (`where` names it in messages), e.g. a pipeline that transformers builds in code, described
 // as tokenizers would serialize it.
-std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const nlohmann::json& node,
+std::unique_ptr<const PreTokenizer> read_pre_tokenizer_node(const TokenizerJson& tokenizer, const Json& node,
                                                             const std::string& where);
 
 }  // namespace ce

@@ -3,12 +3,11 @@
 #include "tokenizer/tokenizer_files.h"
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "common/error.h"
 #include "common/file_io.h"
-#include "io/untrusted_json.h"
+#include "io/json.h"
 #include "tokenizer/bpe_tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
@@ -19,8 +18,6 @@ namespace ce {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
-
 // Size caps per kind of file come from file_limits (common/file_io.h): far above real ones (XLM-R's tokenizer.json
 // is 17 MB, BERT's vocab.txt 230 KB), low enough that pointing the loader at something else fails fast.
 constexpr size_t kTokenizerJsonMaxBytes = file_limits::kTokenizer;
@@ -37,15 +34,9 @@ std::optional<std::string> read_if_present(const fs::path& path, const char* wha
   }
 }
 
-json parse_json_object(const std::string& text, const fs::path& path) {
-  // Nesting is bounded before the parser sees it (a deeply nested value must not exhaust the stack).
-  check_json_depth(text, path.string(), ErrorCode::InvalidTokenizer);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::InvalidTokenizer, path.string() + ": malformed JSON: " + e.what());
-  }
+Json parse_json_object(const std::string& text, const fs::path& path) {
+  // The parser bounds nesting: a deeply nested value is an error, not an exhausted stack.
+  const Json j = parse_json(text, path.string(), {.code = ErrorCode::InvalidTokenizer});
   if (!j.is_object()) throw Error(ErrorCode::InvalidTokenizer, path.string() + ": top level is not a JSON object");
   return j;
 }
@@ -55,7 +46,7 @@ struct TokenizerFiles {
   fs::path dir;
   std::optional<TokenizerJson> tokenizer_json;
   std::optional<std::string> vocab_txt;  // read only when there is no tokenizer.json
-  std::optional<json> tokenizer_config, special_tokens_map;
+  std::optional<Json> tokenizer_config, special_tokens_map;
   std::string model_type;  // tokenizer.json's model.type; vocab.txt alone is WordPiece
 
   fs::path path(const char* name) const { return dir / name; }
@@ -68,7 +59,6 @@ TokenizerFiles read_tokenizer_files(const std::string& model_dir) {
   if (!fs::is_directory(files.dir, ec)) throw Error(ErrorCode::FileNotFound, "model directory not found: " + model_dir);
   const fs::path tokenizer_json = files.path("tokenizer.json");
   if (auto text = read_if_present(tokenizer_json, "tokenizer.json", kTokenizerJsonMaxBytes)) {
-    check_json_depth(*text, tokenizer_json.string(), ErrorCode::InvalidTokenizer);
     files.tokenizer_json = parse_tokenizer_json(*text, tokenizer_json.string());
     files.model_type = tokenizer_json_model_type(*files.tokenizer_json);
   } else {
@@ -114,7 +104,7 @@ std::vector<std::string> parse_vocab_txt(const std::string& data, const fs::path
 }
 
 // A special token entry: "[CLS]" or {"content": "[CLS]", ...}; nullopt when absent or null.
-std::optional<std::string> token_name(const json& obj, const char* key, const fs::path& file) {
+std::optional<std::string> token_name(const Json& obj, const char* key, const fs::path& file) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
@@ -127,7 +117,7 @@ std::optional<std::string> token_name(const json& obj, const char* key, const fs
 }
 
 // `pad_token` only matters as an added token: nothing pads (batches are packed).
-void apply_special_tokens(const json& obj, const fs::path& file, BertTokenizerOptions& o, std::string& pad_token) {
+void apply_special_tokens(const Json& obj, const fs::path& file, BertTokenizerOptions& o, std::string& pad_token) {
   if (auto t = token_name(obj, "unk_token", file)) o.unk_token = *t;
   if (auto t = token_name(obj, "cls_token", file)) o.cls_token = *t;
   if (auto t = token_name(obj, "sep_token", file)) o.sep_token = *t;
@@ -153,9 +143,10 @@ bool resolves_to_bert_class(const TokenizerFiles& files) {
     if (!config_text) return !from_json;  // vocab.txt alone can only be a BertTokenizer
     std::string model_type;
     try {
-      check_json_depth(*config_text, "config.json", ErrorCode::InvalidConfig);
-      const json mc = json::parse(*config_text);
-      if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) model_type = mc["model_type"];
+      const Json mc = parse_json(*config_text, "config.json", {.code = ErrorCode::InvalidConfig});
+      if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) {
+        model_type = mc["model_type"].get<std::string>();
+      }
     } catch (const std::exception&) {
       // A broken config.json is the model loader's error to report; the tokenizer treats it as BERT.
     }
@@ -174,7 +165,7 @@ BertTokenizerSpec resolve_bert_spec(const TokenizerFiles& files) {
   BertTokenizerSpec spec;
   BertTokenizerOptions& o = spec.options;
   const fs::path config_json = files.path("tokenizer_config.json"), special_json = files.path("special_tokens_map.json");
-  const std::optional<json>& cfg = files.tokenizer_config;
+  const std::optional<Json>& cfg = files.tokenizer_config;
   const bool bert_class = resolves_to_bert_class(files);
   if (files.tokenizer_json) {
     spec.vocab = wordpiece_vocab(*files.tokenizer_json);
@@ -229,9 +220,10 @@ std::string config_model_type(const TokenizerFiles& files) {
   const auto text = read_if_present(files.path("config.json"), "config.json", kSmallJsonMaxBytes);
   if (!text) return "";
   try {
-    check_json_depth(*text, "config.json", ErrorCode::InvalidConfig);
-    const json mc = json::parse(*text);
-    if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) return mc["model_type"];
+    const Json mc = parse_json(*text, "config.json", {.code = ErrorCode::InvalidConfig});
+    if (mc.is_object() && mc.contains("model_type") && mc["model_type"].is_string()) {
+      return mc["model_type"].get<std::string>();
+    }
   } catch (const std::exception&) {
   }
   return "";
@@ -254,7 +246,7 @@ BpeTokenizerConfig resolve_bpe_config(const TokenizerFiles& files) {
                        (cls.empty() && config_model_type(files) == "roberta");
   if (roberta) {
     RobertaRebuild r;
-    for (const std::optional<json>* source : {&files.special_tokens_map, &files.tokenizer_config}) {
+    for (const std::optional<Json>* source : {&files.special_tokens_map, &files.tokenizer_config}) {
       if (!*source) continue;
       const fs::path file = source == &files.tokenizer_config ? config_json : files.path("special_tokens_map.json");
       if (auto t = token_name(**source, "cls_token", file)) r.cls_token = *t;

@@ -1,15 +1,13 @@
-// tokenizer.json: a streaming parse that keeps the 30k+ vocab entries out of the document, and the BERT
-// pipeline's components read as tokenizers serializes them.
+// tokenizer.json: the parsed document, its model type and vocab, and the BERT pipeline's components read as
+// tokenizers serializes them.
 #include "tokenizer/tokenizer_json.h"
 
-#include <algorithm>
+#include <optional>
 
 #include "common/error.h"
 
 namespace ce {
 namespace {
-
-using nlohmann::json;
 
 Error invalid(const TokenizerJson& t, const std::string& what) { return tokenizer_json_invalid(t, what); }
 
@@ -18,26 +16,25 @@ Error unsupported(const TokenizerJson& t, const std::string& component, const st
   return tokenizer_json_unsupported(t, component, type, supported);
 }
 
-std::string component_type(const TokenizerJson& t, const json& component, const char* name) {
+std::string component_type(const TokenizerJson& t, const Json& component, const char* name) {
   return tokenizer_json_component_type(t, component, name);
 }
 
-const json& model_of(const TokenizerJson& t) {
+const Json& model_of(const TokenizerJson& t) {
   auto model = t.doc.find("model");
   if (model == t.doc.end() || !model->is_object()) throw invalid(t, "no \"model\" object");
   return *model;
 }
 
 // A special token's single id from a post-processor; throws InvalidTokenizer for anything else.
-int32_t single_id(const TokenizerJson& t, const json& value, const std::string& where) {
-  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() >= (1 << 24)) {
-    throw invalid(t, where + " is not a valid token id");
-  }
-  return value.get<int32_t>();
+int32_t single_id(const TokenizerJson& t, const Json& value, const std::string& where) {
+  const std::optional<int32_t> id = value.get_integer<int32_t>();
+  if (!id || *id < 0 || *id >= (1 << 24)) throw invalid(t, where + " is not a valid token id");
+  return *id;
 }
 
 // BertProcessing: {"sep": ["[SEP]", 102], "cls": ["[CLS]", 101]}.
-void read_bert_processing(const TokenizerJson& t, const json& pp, BertTokenizerOptions& o) {
+void read_bert_processing(const TokenizerJson& t, const Json& pp, BertTokenizerOptions& o) {
   auto token = [&](const char* key) {
     auto it = pp.find(key);
     if (it == pp.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_string()) {
@@ -53,18 +50,18 @@ void read_bert_processing(const TokenizerJson& t, const json& pp, BertTokenizerO
 }
 
 // TemplateProcessing whose pair template is BERT's: X:0 $A:0 Y:0 $B:1 Y:1 with one id each for X and Y.
-void read_template_processing(const TokenizerJson& t, const json& pp, BertTokenizerOptions& o) {
+void read_template_processing(const TokenizerJson& t, const Json& pp, BertTokenizerOptions& o) {
   auto pair = pp.find("pair");
   if (pair == pp.end() || !pair->is_array()) throw invalid(t, "post_processor.pair is not an array");
   // Each piece as "name:type_id" ("$A:0" for a sequence), for the comparison and the message.
   std::vector<std::string> pieces;
   std::vector<std::string> specials;
-  for (const json& piece : *pair) {
+  for (const Json& piece : *pair) {
     const bool is_special = piece.is_object() && piece.contains("SpecialToken");
     const bool is_sequence = piece.is_object() && piece.contains("Sequence");
     if (!is_special && !is_sequence) throw invalid(t, "post_processor.pair has a piece that is neither SpecialToken nor Sequence");
-    const json& body = piece[is_special ? "SpecialToken" : "Sequence"];
-    if (!body.is_object() || !body.value("id", json()).is_string() || !body.value("type_id", json()).is_number_unsigned()) {
+    const Json& body = piece[is_special ? "SpecialToken" : "Sequence"];
+    if (!body.is_object() || !body.value("id", Json()).is_string() || !body.value("type_id", Json()).is_number_unsigned()) {
       throw invalid(t, "post_processor.pair has a piece without a string \"id\" and an unsigned \"type_id\"");
     }
     const std::string id = body["id"].get<std::string>();
@@ -81,9 +78,9 @@ void read_template_processing(const TokenizerJson& t, const json& pp, BertTokeni
                       "BERT's [CLS]:0 $A:0 [SEP]:0 $B:1 [SEP]:1");
   }
   auto special_id = [&](const std::string& name) {
-    const json& tokens = pp.value("special_tokens", json::object());
+    const Json& tokens = pp.value("special_tokens", Json::object());
     auto it = tokens.is_object() ? tokens.find(name) : tokens.end();
-    if (it == tokens.end() || !it->is_object() || !it->value("ids", json()).is_array() || (*it)["ids"].size() != 1) {
+    if (it == tokens.end() || !it->is_object() || !it->value("ids", Json()).is_array() || (*it)["ids"].size() != 1) {
       throw invalid(t, "post_processor.special_tokens[\"" + name + "\"] must have exactly one id");
     }
     return single_id(t, (*it)["ids"][0], "post_processor.special_tokens[\"" + name + "\"].ids[0]");
@@ -106,7 +103,7 @@ Error tokenizer_json_unsupported(const TokenizerJson& t, const std::string& comp
                                                     "' is not supported yet (supported: " + supported + ")");
 }
 
-std::string tokenizer_json_component_type(const TokenizerJson& t, const json& component, const char* name) {
+std::string tokenizer_json_component_type(const TokenizerJson& t, const Json& component, const char* name) {
   if (!component.is_object()) throw tokenizer_json_invalid(t, std::string(name) + " is not an object");
   auto type = component.find("type");
   if (type == component.end() || !type->is_string()) {
@@ -115,93 +112,17 @@ std::string tokenizer_json_component_type(const TokenizerJson& t, const json& co
   return type->get<std::string>();
 }
 
-std::optional<bool> optional_bool(const json& obj, const char* key, const std::string& file) {
+std::optional<bool> optional_bool(const Json& obj, const char* key, const std::string& file) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (!it->is_boolean()) throw Error(ErrorCode::InvalidTokenizer, file + ": \"" + key + "\" must be a boolean");
   return it->get<bool>();
 }
 
-// The entries of model.vocab (30k+ of them) are handed to `vocab_entries` in file order instead of being
-// inserted into the document's std::map: that insertion was most of the load time of the tokenizer. model.vocab
-// itself stays in the document, empty.
 TokenizerJson parse_tokenizer_json(const std::string& text, const std::string& path) {
   TokenizerJson out;
   out.path = path;
-  std::string keys[4];  // the last key seen at depths 1..3
-  bool in_vocab = false;
-  auto& entries = out.vocab_entries;
-  // Unigram's array vocab: the current [piece, score] entry's fields, counted.
-  bool in_piece_array = false;
-  size_t entry_fields = 0;
-  bool entry_ok = true;
-  std::pair<std::string, double> entry;
-  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    using E = json::parse_event_t;
-    if (event == E::key && depth <= 3) keys[depth] = parsed.get<std::string>();
-    if (event == E::array_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
-      in_piece_array = out.has_piece_entries = true;
-      out.piece_entries.clear();
-      out.bad_piece_entry.reset();
-      return true;
-    }
-    if (in_piece_array) {
-      if (event == E::array_end && depth == 2) {
-        in_piece_array = false;
-        return true;
-      }
-      if (depth == 3 && event == E::array_start) {
-        entry_fields = 0;
-        entry_ok = true;
-        return true;  // kept, so that its fields reach this callback
-      }
-      if (depth == 4 && event == E::value) {
-        if (entry_fields == 0 && parsed.is_string()) {
-          entry.first = parsed.get<std::string>();
-        } else if (entry_fields == 1 && parsed.is_number()) {
-          entry.second = parsed.get<double>();
-        } else {
-          entry_ok = false;
-        }
-        ++entry_fields;
-        return false;
-      }
-      if (depth == 4) {  // a nested object or array inside an entry
-        entry_ok = false;
-        return false;
-      }
-      if (depth == 3 && event == E::array_end) {
-        if (entry_ok && entry_fields == 2) {
-          out.piece_entries.push_back(std::move(entry));
-        } else if (!out.bad_piece_entry) {
-          out.bad_piece_entry = out.piece_entries.size();
-        }
-        return false;
-      }
-      if (depth == 3) {  // an entry that is not an array (or anything nested deeper): not a piece
-        if (!out.bad_piece_entry && (event == E::value || event == E::object_start)) {
-          out.bad_piece_entry = out.piece_entries.size();
-        }
-        return false;
-      }
-      return false;
-    }
-    if (event == E::object_start && depth == 2 && keys[1] == "model" && keys[2] == "vocab") {
-      in_vocab = true;
-      entries.clear();  // a repeated "vocab" (or "model") key: the last one wins, as in the document
-      return true;
-    }
-    if (in_vocab && event == E::object_end && depth == 2) in_vocab = false;
-    if (!in_vocab || depth != 3) return true;
-    if (event == E::value) entries.emplace_back(keys[3], std::move(parsed));
-    if (event == E::object_start || event == E::array_start) entries.emplace_back(keys[3], json());  // not an id
-    return false;  // keys, values and nested containers of model.vocab stay out of the document
-  };
-  try {
-    out.doc = json::parse(text, callback);
-  } catch (const json::exception& e) {
-    throw invalid(out, std::string("malformed JSON: ") + e.what());
-  }
+  out.doc = parse_json(text, path, {.code = ErrorCode::InvalidTokenizer});
   if (!out.doc.is_object()) throw invalid(out, "top level is not a JSON object");
   return out;
 }
@@ -209,31 +130,23 @@ TokenizerJson parse_tokenizer_json(const std::string& text, const std::string& p
 std::string tokenizer_json_model_type(const TokenizerJson& t) { return component_type(t, model_of(t), "model"); }
 
 std::vector<std::string> wordpiece_vocab(const TokenizerJson& t) {
-  const json& model = model_of(t);
+  const Json& model = model_of(t);
   auto vocab_it = model.find("vocab");
   if (vocab_it == model.end() || !vocab_it->is_object()) throw invalid(t, "model.vocab is not an object");
-  const auto& entries = t.vocab_entries;
-  // The document's semantics: a repeated key keeps its last value; entries are visited in key order, so when two
+  // The object's semantics: a repeated key keeps its last value; entries are visited in key order, so when two
   // tokens claim one id the greater token is the one kept, and the first invalid id reported is the smallest key.
-  std::vector<size_t> order(entries.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return entries[a].first < entries[b].first; });
   std::vector<std::string> vocab;
-  for (size_t n = 0; n < order.size(); ++n) {
-    if (n + 1 < order.size() && entries[order[n + 1]].first == entries[order[n]].first) continue;  // overridden
-    const auto& [key, value] = entries[order[n]];
-    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() >= (1 << 24)) {
-      throw invalid(t, "model.vocab[\"" + key + "\"] is not a valid id");
-    }
-    const size_t id = value.get<size_t>();
-    if (id >= vocab.size()) vocab.resize(id + 1);
-    vocab[id] = key;
+  for (const auto& [key, value] : vocab_it->items()) {
+    const std::optional<size_t> id = value.get_integer<size_t>();
+    if (!id || *id >= (1 << 24)) throw invalid(t, "model.vocab[\"" + key + "\"] is not a valid id");
+    if (*id >= vocab.size()) vocab.resize(*id + 1);
+    vocab[*id] = key;
   }
   return vocab;
 }
 
 void read_bert_pipeline(const TokenizerJson& t, BertTokenizerOptions& o) {
-  const json& model = model_of(t);
+  const Json& model = model_of(t);
   try {
     if (auto u = model.find("unk_token"); u != model.end() && u->is_string()) o.unk_token = u->get<std::string>();
     if (auto p = model.find("continuing_subword_prefix"); p != model.end() && p->is_string()) {
@@ -242,7 +155,7 @@ void read_bert_pipeline(const TokenizerJson& t, BertTokenizerOptions& o) {
     if (auto m = model.find("max_input_chars_per_word"); m != model.end() && m->is_number_unsigned()) {
       o.max_input_chars_per_word = m->get<size_t>();
     }
-  } catch (const json::exception& e) {
+  } catch (const JsonAccessError& e) {
     throw invalid(t, std::string("model: ") + e.what());
   }
   auto norm = t.doc.find("normalizer");
@@ -274,9 +187,9 @@ void read_bert_pipeline(const TokenizerJson& t, BertTokenizerOptions& o) {
     throw unsupported(t, "post_processor type", post_type, "TemplateProcessing, BertProcessing");
   }
   if (auto added = t.doc.find("added_tokens"); added != t.doc.end() && added->is_array()) {
-    for (const json& token : *added) {
+    for (const Json& token : *added) {
       // Normalized added tokens would be matched after normalization; BERT's are all raw.
-      if (token.is_object() && token.value("content", json()).is_string() &&
+      if (token.is_object() && token.value("content", Json()).is_string() &&
           !optional_bool(token, "normalized", t.path).value_or(false)) {
         o.added_tokens.push_back(token["content"].get<std::string>());
       }

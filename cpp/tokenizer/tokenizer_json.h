@@ -2,26 +2,20 @@
 // BERT pipeline's settings.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "io/json.h"
 #include "tokenizer/bert_tokenizer.h"
 
 namespace ce {
 
 struct TokenizerJson {
   std::string path;  // for messages
-  nlohmann::json doc;  // the document, except that model.vocab is left empty when it is an object...
-  std::vector<std::pair<std::string, nlohmann::json>> vocab_entries;  // ...whose entries are here, in file order
-  // When model.vocab is an array (Unigram's [[piece, score], ...]) it is left empty in the document too, and its
-  // entries are here; an entry that is not [string, number] is recorded by index (first one) for the message.
-  bool has_piece_entries = false;
-  std::vector<std::pair<std::string, double>> piece_entries;
-  std::optional<size_t> bad_piece_entry;
+  Json doc;          // the whole document (model.vocab included: objects are sorted vectors, cheap to build)
 };
 
 // Parses the text of `path`. Throws ce::Error(InvalidTokenizer) for malformed JSON or a top level that is not an
@@ -44,10 +38,10 @@ Error tokenizer_json_invalid(const TokenizerJson& tokenizer, const std::string& 
 Error tokenizer_json_unsupported(const TokenizerJson& tokenizer, const std::string& component, const std::string& type,
                                  const std::string& supported);
 // The "type" of a pipeline component object (`name` for messages); throws InvalidTokenizer when it has none.
-std::string tokenizer_json_component_type(const TokenizerJson& tokenizer, const nlohmann::json& component,
+std::string tokenizer_json_component_type(const TokenizerJson& tokenizer, const Json& component,
                                           const char* name);
 
 // obj[key] as a boolean; nullopt when absent or null. Throws InvalidTokenizer naming `file` for another type.
-std::optional<bool> optional_bool(const nlohmann::json& obj, const char* key, const std::string& file);
+std::optional<bool> optional_bool(const Json& obj, const char* key, const std::string& file);
 
 }  // namespace ce

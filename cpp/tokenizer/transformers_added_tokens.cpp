@@ -9,10 +9,8 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
-
 // An AddedToken from its serialized dict (tokenizers' defaults: normalized = !special).
-AddedToken token_from_dict(const json& d, const std::string& file, const std::string& where) {
+AddedToken token_from_dict(const Json& d, const std::string& file, const std::string& where) {
   auto bad = [&](const std::string& why) { return Error(ErrorCode::InvalidTokenizer, file + ": " + where + " " + why); };
   if (!d.is_object()) throw bad("is not an object");
   auto content = d.find("content");
@@ -28,7 +26,7 @@ AddedToken token_from_dict(const json& d, const std::string& file, const std::st
 }
 
 // A named special token's value: "<s>" or an AddedToken dict; nullopt when absent or null.
-std::optional<AddedToken> named_value(const json& obj, const std::string& key, const std::string& file) {
+std::optional<AddedToken> named_value(const Json& obj, const std::string& key, const std::string& file) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) {
@@ -55,15 +53,15 @@ int32_t TransformersSpecialTokens::id_of(const std::string& name) const {
   return -1;
 }
 
-TransformersSpecialTokens transformers_added_tokens(const TokenizerJson& tj, const json* config,
-                                                    const json* special_map, const std::string& config_path,
+TransformersSpecialTokens transformers_added_tokens(const TokenizerJson& tj, const Json* config,
+                                                    const Json* special_map, const std::string& config_path,
                                                     const std::map<std::string, std::string>& defaults,
                                                     const TokenizerModel& model) {
   TransformersSpecialTokens out;
   std::vector<std::pair<int64_t, AddedToken>> declared;  // (idx, token), sorted by idx below
   const bool has_decoder = config && config->contains("added_tokens_decoder");
   if (has_decoder) {
-    const json& decoder = (*config)["added_tokens_decoder"];
+    const Json& decoder = (*config)["added_tokens_decoder"];
     if (!decoder.is_object()) throw Error(ErrorCode::InvalidTokenizer, config_path + ": added_tokens_decoder is not an object");
     for (const auto& [idx, token] : decoder.items()) {
       int64_t index = 0;
@@ -76,11 +74,12 @@ TransformersSpecialTokens transformers_added_tokens(const TokenizerJson& tj, con
     }
   } else if (auto added = tj.doc.find("added_tokens"); added != tj.doc.end() && added->is_array()) {
     for (size_t i = 0; i < added->size(); ++i) {
-      const json& token = (*added)[i];
+      const Json& token = (*added)[i];
       const std::string where = "added_tokens[" + std::to_string(i) + "]";
-      const json id = token.is_object() ? token.value("id", json()) : json();
-      if (!id.is_number_integer()) throw Error(ErrorCode::InvalidTokenizer, tj.path + ": " + where + " has no integer id");
-      declared.emplace_back(id.get<int64_t>(), token_from_dict(token, tj.path, where));
+      const Json id = token.is_object() ? token.value("id", Json()) : Json();
+      const std::optional<int64_t> value = id.get_integer<int64_t>();
+      if (!value) throw Error(ErrorCode::InvalidTokenizer, tj.path + ": " + where + " has no integer id (within int64)");
+      declared.emplace_back(*value, token_from_dict(token, tj.path, where));
     }
   }
   std::stable_sort(declared.begin(), declared.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -106,12 +105,12 @@ TransformersSpecialTokens transformers_added_tokens(const TokenizerJson& tj, con
     named_tokens.push_back(*value);
   }
   for (const char* list_key : {"additional_special_tokens", "extra_special_tokens"}) {
-    const json* sources[] = {config, has_decoder ? nullptr : special_map};
-    for (const json* src : sources) {
+    const Json* sources[] = {config, has_decoder ? nullptr : special_map};
+    for (const Json* src : sources) {
       if (!src) continue;
       auto it = src->find(list_key);
       if (it == src->end() || !it->is_array()) continue;
-      for (const json& v : *it) {
+      for (const Json& v : *it) {
         if (v.is_string()) {
           AddedToken t;
           t.content = v.get<std::string>();

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "io/json.h"
 #include "tokenizer/added_tokens.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/tokenizer_model.h"
@@ -24,8 +24,8 @@ struct TransformersSpecialTokens {
 
 // `defaults`: the class's named special tokens ("bos_token" -> "<s>", ...).
 TransformersSpecialTokens transformers_added_tokens(const TokenizerJson& tokenizer,
-                                                    const nlohmann::json* tokenizer_config,
-                                                    const nlohmann::json* special_tokens_map,
+                                                    const Json* tokenizer_config,
+                                                    const Json* special_tokens_map,
                                                     const std::string& tokenizer_config_path,
                                                     const std::map<std::string, std::string>& defaults,
                                                     const TokenizerModel& model);

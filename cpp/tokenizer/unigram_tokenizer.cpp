@@ -26,9 +26,7 @@
 namespace ce {
 namespace {
 
-using nlohmann::json;
-
-std::optional<size_t> model_max_length(const json* config) {
+std::optional<size_t> model_max_length(const Json* config) {
   if (!config) return std::nullopt;
   auto m = config->find("model_max_length");
   if (m == config->end() || !m->is_number()) return std::nullopt;
@@ -69,15 +67,15 @@ std::shared_ptr<const Tokenizer> as_serialized(const UnigramTokenizerSources& s)
 std::optional<std::string> precompiled_charsmap(const TokenizerJson& t) {
   auto norm = t.doc.find("normalizer");
   if (norm == t.doc.end() || !norm->is_object()) return std::nullopt;
-  std::vector<const json*> candidates;
-  if (norm->value("type", json()) == "Sequence" && norm->contains("normalizers") && (*norm)["normalizers"].is_array()) {
-    for (const json& n : (*norm)["normalizers"]) candidates.push_back(&n);
+  std::vector<const Json*> candidates;
+  if (norm->value("type", Json()) == "Sequence" && norm->contains("normalizers") && (*norm)["normalizers"].is_array()) {
+    for (const Json& n : (*norm)["normalizers"]) candidates.push_back(&n);
   } else {
     candidates.push_back(&*norm);
   }
-  for (const json* n : candidates) {
-    if (n->is_object() && n->value("type", json()) == "Precompiled" && n->contains("precompiled_charsmap")) {
-      const json& text = (*n)["precompiled_charsmap"];
+  for (const Json* n : candidates) {
+    if (n->is_object() && n->value("type", Json()) == "Precompiled" && n->contains("precompiled_charsmap")) {
+      const Json& text = (*n)["precompiled_charsmap"];
       if (!text.is_string()) throw Error(ErrorCode::InvalidTokenizer, t.path + ": precompiled_charsmap is not a string");
       std::optional<std::string> blob = base64_decode(text.get<std::string>());
       if (!blob) throw Error(ErrorCode::InvalidTokenizer, t.path + ": precompiled_charsmap is not valid base64");
@@ -142,7 +140,7 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   if (s.tokenizer_config) {
     if (auto u = s.tokenizer_config->find("unk_token"); u != s.tokenizer_config->end()) {
       if (u->is_string()) unk_token = u->get<std::string>();
-      if (u->is_object() && u->value("content", json()).is_string()) unk_token = (*u)["content"].get<std::string>();
+      if (u->is_object() && u->value("content", Json()).is_string()) unk_token = (*u)["content"].get<std::string>();
     }
   }
   // DebertaV2Tokenizer: the index of (unk_token, 0.0) among the pieces, else the unk_id kwarg (default 1).
@@ -150,7 +148,9 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   options.unk_id = 1;
   if (s.tokenizer_config) {
     if (auto u = s.tokenizer_config->find("unk_id"); u != s.tokenizer_config->end() && u->is_number_integer()) {
-      options.unk_id = u->get<int32_t>();
+      const std::optional<int32_t> id = u->get_integer<int32_t>();
+      if (!id) throw Error(ErrorCode::InvalidTokenizer, s.tokenizer_config_path + ": unk_id " + u->dump() + " is out of range");
+      options.unk_id = *id;
     }
   }
   for (size_t i = 0; i < pieces.size(); ++i) {
@@ -169,12 +169,17 @@ std::shared_ptr<const Tokenizer> deberta_v2(const UnigramTokenizerSources& s) {
   const bool add_prefix_space = config_bool(s, "add_prefix_space", true);
   // Sequence([Punctuation("isolated") if split_by_punct] + [Metaspace("▁", always | first)]), as tokenizers would
   // serialize the one DebertaV2Tokenizer builds.
-  json pre_tokenizers = json::array();
-  if (config_bool(s, "split_by_punct", false)) pre_tokenizers.push_back({{"type", "Punctuation"}, {"behavior", "Isolated"}});
-  pre_tokenizers.push_back({{"type", "Metaspace"}, {"replacement", "\u2581"},
-                            {"prepend_scheme", add_prefix_space ? "always" : "first"}, {"split", true}});
+  Json pre_tokenizers = Json::array();
+  if (config_bool(s, "split_by_punct", false)) {
+    pre_tokenizers.push_back(Json::object({{"type", "Punctuation"}, {"behavior", "Isolated"}}));
+  }
+  pre_tokenizers.push_back(Json::object({{"type", "Metaspace"},
+                                         {"replacement", "\u2581"},
+                                         {"prepend_scheme", add_prefix_space ? "always" : "first"},
+                                         {"split", true}}));
   parts.pre_tokenizer = read_pre_tokenizer_node(
-      t, json{{"type", "Sequence"}, {"pretokenizers", pre_tokenizers}}, "DebertaV2Tokenizer's pre_tokenizer");
+      t, Json::object({{"type", "Sequence"}, {"pretokenizers", std::move(pre_tokenizers)}}),
+      "DebertaV2Tokenizer's pre_tokenizer");
   const std::map<std::string, std::string> defaults = {
       {"bos_token", "[CLS]"}, {"eos_token", "[SEP]"}, {"sep_token", "[SEP]"}, {"cls_token", "[CLS]"},
       {"unk_token", "[UNK]"}, {"pad_token", "[PAD]"}, {"mask_token", "[MASK]"}};

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "io/json.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
 
@@ -22,8 +22,8 @@ std::optional<UnigramTokenizerClass> unigram_tokenizer_class(const std::string& 
 
 struct UnigramTokenizerSources {
   const TokenizerJson* tokenizer_json = nullptr;
-  const nlohmann::json* tokenizer_config = nullptr;    // tokenizer_config.json, when present
-  const nlohmann::json* special_tokens_map = nullptr;  // special_tokens_map.json, when present
+  const Json* tokenizer_config = nullptr;    // tokenizer_config.json, when present
+  const Json* special_tokens_map = nullptr;  // special_tokens_map.json, when present
   std::string tokenizer_config_path;                   // for messages
 };
 

@@ -2,7 +2,6 @@
 #include "model/bert/bert_config.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "model/config_fields.h"
@@ -12,8 +11,6 @@
 namespace ce {
 
 namespace {
-
-using nlohmann::json;
 
 constexpr const char* kArchitecture = "BertForSequenceClassification";
 
@@ -26,11 +23,11 @@ constexpr const char* kArchitecture = "BertForSequenceClassification";
 }
 
 // A string key; `present` tells absent (or null, which transformers treats like unset) from given.
-std::string optional_string(const json& j, const std::string& source, const char* key, bool* present) {
+std::string optional_string(const Json& j, const std::string& source, const char* key, bool* present) {
   return ConfigFields(j, source).optional_string(key, present);
 }
 
-void parse_architecture(const json& j, const std::string& source, BertConfig& cfg) {
+void parse_architecture(const Json& j, const std::string& source, BertConfig& cfg) {
   // architectures first: for e.g. a RoBERTa checkpoint, naming its class is the most useful message.
   auto it = j.find("architectures");
   const bool has_arch = it != j.end() && !it->is_null();
@@ -80,7 +77,7 @@ BertConfig parse_bert_config(const std::string& json_text, const std::string& so
   return bert_config_from_json(parse_config_json(json_text, source_name), source_name);
 }
 
-BertConfig bert_config_from_json(const json& j, const std::string& source_name) {
+BertConfig bert_config_from_json(const Json& j, const std::string& source_name) {
   BertConfig cfg;
   const ConfigFields f(j, source_name);
   parse_architecture(j, source_name, cfg);

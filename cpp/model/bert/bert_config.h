@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "kernels/activations.h"
 
 namespace ce {
@@ -46,6 +45,6 @@ void read_encoder_sizes(const ConfigFields& fields, BertConfig& config, const En
 // Throws ce::Error(InvalidConfig) or ce::Error(UnsupportedArchitecture) naming the offending key/value.
 BertConfig parse_bert_config(const std::string& json_text, const std::string& source_name);
 // The same for a document already parsed as a JSON object (the family registry parses config.json once).
-BertConfig bert_config_from_json(const nlohmann::json& config, const std::string& source_name);
+BertConfig bert_config_from_json(const Json& config, const std::string& source_name);
 
 }  // namespace ce

@@ -14,7 +14,7 @@ struct BertFamilyConfig final : FamilyConfig {
   BertConfig config;
 };
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   auto parsed = std::make_unique<BertFamilyConfig>();
   parsed->config = bert_config_from_json(json, source);
   parsed->info = bert_model_info(parsed->config);

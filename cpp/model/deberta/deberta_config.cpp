@@ -3,7 +3,6 @@
 
 #include <cctype>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/untrusted_json.h"
@@ -13,23 +12,21 @@ namespace ce {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr const char* kArchitecture = "DebertaV2ForSequenceClassification";
 
 // DeBERTa's own keys (booleans, "a|b" lists, integers where negative means unset) on top of the shared readers.
 class Reader : public ConfigFields {
  public:
-  Reader(const json& j, const std::string& source) : ConfigFields(j, source), j_(j) {}
+  Reader(const Json& j, const std::string& source) : ConfigFields(j, source), j_(j) {}
 
-  const json* find(const char* key) const {
+  const Json* find(const char* key) const {
     auto it = j_.find(key);
     return it == j_.end() || it->is_null() ? nullptr : &*it;
   }
 
   // An integer in [min, max] (absent or null: the default), for keys where a negative value means "unset".
   int integer(const char* key, int64_t default_value, int64_t min, int64_t max) const {
-    const json* v = find(key);
+    const Json* v = find(key);
     if (v == nullptr) return static_cast<int>(default_value);
     if (!v->is_number_integer()) invalid(quote(key) + " must be an integer, got " + describe_json(*v));
     const bool too_big = v->is_number_unsigned() ? v->get<uint64_t>() > static_cast<uint64_t>(max)
@@ -41,7 +38,7 @@ class Reader : public ConfigFields {
   }
 
   bool boolean(const char* key, bool default_value) const {
-    const json* v = find(key);
+    const Json* v = find(key);
     if (v == nullptr) return default_value;
     if (!v->is_boolean()) invalid(quote(key) + " must be true or false, got " + describe_json(*v));
     return v->get<bool>();
@@ -56,7 +53,7 @@ class Reader : public ConfigFields {
   // HF's "a|b" strings and ["a", "b"] lists alike, each entry trimmed and lower-cased (DebertaV2Config does so).
   std::vector<std::string> list(const char* key) const {
     std::vector<std::string> parts;
-    const json* v = find(key);
+    const Json* v = find(key);
     if (v == nullptr) return parts;
     auto add = [&](const std::string& text) {
       size_t b = 0;
@@ -87,7 +84,7 @@ class Reader : public ConfigFields {
   static std::string quote(const char* key) { return std::string("\"") + key + "\""; }
 
  private:
-  const json& j_;
+  const Json& j_;
 };
 
 HeadActivation pooler_activation(const Reader& r) {
@@ -142,7 +139,7 @@ float DebertaConfig::attention_scale() const {
   return std::sqrt(static_cast<float>(head_dim()) * static_cast<float>(1 + (c2p ? 1 : 0) + (p2c ? 1 : 0)));
 }
 
-DebertaConfig deberta_config_from_json(const json& j, const std::string& source) {
+DebertaConfig deberta_config_from_json(const Json& j, const std::string& source) {
   const Reader r(j, source);
   DebertaConfig cfg;
   cfg.architecture = r.architecture({{kArchitecture, "deberta-v2"}});
@@ -161,13 +158,13 @@ DebertaConfig deberta_config_from_json(const json& j, const std::string& source)
   if (cfg.hidden_size % cfg.num_attention_heads != 0)
     r.invalid("\"hidden_size\" " + std::to_string(cfg.hidden_size) + " is not a multiple of \"num_attention_heads\" " +
               std::to_string(cfg.num_attention_heads));
-  if (const json* a = r.find("attention_head_size"); a != nullptr && (!a->is_number_integer() || a->get<int64_t>() != cfg.head_dim()))
+  if (const Json* a = r.find("attention_head_size"); a != nullptr && a->get_integer<int64_t>() != cfg.head_dim())
     r.unsupported("attention_head_size " + describe_json(*a) + " is not supported; supported: hidden_size / "
                   "num_attention_heads = " + std::to_string(cfg.head_dim()));
-  if (const json* conv = r.find("conv_kernel_size"); conv != nullptr && (!conv->is_number() || conv->get<double>() > 0))
+  if (const Json* conv = r.find("conv_kernel_size"); conv != nullptr && (!conv->is_number() || conv->get<double>() > 0))
     r.unsupported("conv_kernel_size " + describe_json(*conv) + " (DeBERTa-v2's ConvLayer) is not supported; "
                   "supported: absent or 0 (DeBERTa-v3)");
-  if (const json* p = r.find("pooler_hidden_size"); p != nullptr && (!p->is_number_integer() || p->get<int64_t>() != cfg.hidden_size))
+  if (const Json* p = r.find("pooler_hidden_size"); p != nullptr && p->get_integer<int64_t>() != cfg.hidden_size)
     r.invalid("\"pooler_hidden_size\" " + describe_json(*p) + " must equal hidden_size " + std::to_string(cfg.hidden_size) +
               " (the pooler reads the hidden state)");
   cfg.hidden_act = r.hidden_act();

@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "kernels/activations.h"
 #include "model/blocks/classification_head.h"
 
@@ -46,6 +45,6 @@ struct DebertaConfig {
 // Validates config.json (already a JSON object) as transformers' DebertaV2Config reads it, with its defaults.
 // Throws InvalidConfig naming a malformed key, UnsupportedArchitecture naming a setting this runtime does not
 // implement (conv_kernel_size, pos_att_type entries other than c2p/p2c, attention_head_size != hidden/heads, ...).
-DebertaConfig deberta_config_from_json(const nlohmann::json& config, const std::string& source);
+DebertaConfig deberta_config_from_json(const Json& config, const std::string& source);
 
 }  // namespace ce

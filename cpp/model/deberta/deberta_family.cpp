@@ -14,7 +14,7 @@ struct DebertaFamilyConfig final : FamilyConfig {
   DebertaConfig config;
 };
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   auto parsed = std::make_unique<DebertaFamilyConfig>();
   parsed->config = deberta_config_from_json(json, source);
   parsed->info = deberta_model_info(parsed->config);

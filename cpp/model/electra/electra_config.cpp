@@ -1,15 +1,14 @@
 // Parses ELECTRA configs and maps them onto the shared blocks.
 #include "model/electra/electra_config.h"
 
-#include <nlohmann/json.hpp>
-
+#include "io/json.h"
 #include "model/bert/bert_model.h"
 #include "model/bert/bert_weights.h"
 #include "model/config_fields.h"
 
 namespace ce {
 
-ElectraConfig electra_config_from_json(const nlohmann::json& j, const std::string& source) {
+ElectraConfig electra_config_from_json(const Json& j, const std::string& source) {
   const ConfigFields f(j, source);
   ElectraConfig cfg;
   BertConfig& e = cfg.encoder;

@@ -4,8 +4,7 @@
 
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "model/bert/bert_config.h"
 #include "model/blocks/encoder_classifier.h"
 #include "model/blocks/encoder_weights_loader.h"
@@ -20,7 +19,7 @@ struct ElectraConfig {
 
 // Validates config.json (BERT's checks plus a positive embedding_size); InvalidConfig / UnsupportedArchitecture
 // naming the key.
-ElectraConfig electra_config_from_json(const nlohmann::json& config, const std::string& source);
+ElectraConfig electra_config_from_json(const Json& config, const std::string& source);
 
 // The blocks an ELECTRA config selects: positions from 0, token types, embeddings of embedding_size (projected
 // when it differs from hidden_size), classifier.dense -> GELU -> classifier.out_proj; `electra.` prefix optional.

@@ -13,7 +13,7 @@ struct ElectraFamilyConfig final : FamilyConfig {
   ElectraConfig config;
 };
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   auto parsed = std::make_unique<ElectraFamilyConfig>();
   parsed->config = electra_config_from_json(json, source);
   parsed->info = electra_model_info(parsed->config);

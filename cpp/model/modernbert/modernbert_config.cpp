@@ -2,7 +2,6 @@
 #include "model/modernbert/modernbert_config.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/untrusted_json.h"
@@ -12,34 +11,32 @@ namespace ce {
 
 namespace {
 
-using nlohmann::json;
-
 // ConfigFields (the readers every family shares) plus what ModernBERT's config adds: booleans, nested objects,
 // positive reals.
 class Reader {
  public:
-  Reader(const json& j, const std::string& source) : j_(j), fields_(j, source) {}
+  Reader(const Json& j, const std::string& source) : j_(j), fields_(j, source) {}
 
   const ConfigFields& fields() const { return fields_; }
   [[noreturn]] void invalid(const std::string& what) const { fields_.invalid(what); }
   [[noreturn]] void unsupported(const std::string& what) const { fields_.unsupported(what); }
 
   // The value of `key`, or null when absent (transformers treats null like unset).
-  const json* find(const json& obj, const char* key) const {
+  const Json* find(const Json& obj, const char* key) const {
     auto it = obj.find(key);
     return it == obj.end() || it->is_null() ? nullptr : &*it;
   }
 
   bool boolean(const char* key, bool default_value) const {
-    const json* v = find(j_, key);
+    const Json* v = find(j_, key);
     if (v == nullptr) return default_value;
     if (!v->is_boolean()) invalid(std::string("\"") + key + "\" must be true or false, got " + describe_json(*v));
     return v->get<bool>();
   }
 
-  std::string string(const json& obj, const std::string& path, const char* key,
+  std::string string(const Json& obj, const std::string& path, const char* key,
                      const std::string& default_value) const {
-    const json* v = find(obj, key);
+    const Json* v = find(obj, key);
     if (v == nullptr) return default_value;
     if (!v->is_string()) invalid("\"" + path + key + "\" must be a string, got " + describe_json(*v));
     return v->get<std::string>();
@@ -49,9 +46,9 @@ class Reader {
   }
 
   // A positive finite number (a RoPE theta, an epsilon) that stays positive as a float.
-  double positive_number(const json& obj, const std::string& path, const char* key, double default_value,
+  double positive_number(const Json& obj, const std::string& path, const char* key, double default_value,
                          double max) const {
-    const json* v = find(obj, key);
+    const Json* v = find(obj, key);
     if (v == nullptr) return default_value;
     if (!v->is_number()) invalid("\"" + path + key + "\" must be a number, got " + describe_json(*v));
     const double x = v->get<double>();
@@ -61,10 +58,10 @@ class Reader {
     return x;
   }
 
-  const json& root() const { return j_; }
+  const Json& root() const { return j_; }
 
  private:
-  const json& j_;
+  const Json& j_;
   ConfigFields fields_;
 };
 
@@ -92,13 +89,13 @@ HeadActivation head_activation(const Reader& r) {
 // (ModernBertConfig.__post_init__: layer i is sliding when i % n != 0).
 void parse_layer_types(const Reader& r, ModernBertConfig& c) {
   c.global_layers.assign(static_cast<size_t>(c.num_hidden_layers), false);
-  if (const json* types = r.find(r.root(), "layer_types")) {
+  if (const Json* types = r.find(r.root(), "layer_types")) {
     if (!types->is_array()) r.invalid("\"layer_types\" must be an array of strings, got " + describe_json(*types));
     if (types->size() != static_cast<size_t>(c.num_hidden_layers))
       r.invalid("\"layer_types\" has " + std::to_string(types->size()) + " entries for num_hidden_layers " +
                 std::to_string(c.num_hidden_layers));
     for (size_t i = 0; i < types->size(); ++i) {
-      const json& t = (*types)[i];
+      const Json& t = (*types)[i];
       const std::string name = t.is_string() ? t.get<std::string>() : std::string();
       if (name != "full_attention" && name != "sliding_attention")
         r.invalid("\"layer_types\"[" + std::to_string(i) +
@@ -117,9 +114,9 @@ void parse_rope(const Reader& r, ModernBertConfig& c) {
   constexpr double kMaxTheta = 1e12;
   c.global_rope_theta = r.positive_number(r.root(), "", "global_rope_theta", 160000.0, kMaxTheta);
   c.local_rope_theta = r.positive_number(r.root(), "", "local_rope_theta", 10000.0, kMaxTheta);
-  if (const json* scaling = r.find(r.root(), "rope_scaling"))
+  if (const Json* scaling = r.find(r.root(), "rope_scaling"))
     r.unsupported("\"rope_scaling\" " + describe_json(*scaling) + " is not supported (only the default RoPE)");
-  const json* params = r.find(r.root(), "rope_parameters");
+  const Json* params = r.find(r.root(), "rope_parameters");
   if (params == nullptr) return;
   if (!params->is_object()) r.invalid("\"rope_parameters\" must be an object, got " + describe_json(*params));
   for (auto it = params->begin(); it != params->end(); ++it) {
@@ -143,10 +140,10 @@ void parse_rope(const Reader& r, ModernBertConfig& c) {
 
 }  // namespace
 
-ModernBertConfig modernbert_config_from_json(const json& j, const std::string& source) {
+ModernBertConfig modernbert_config_from_json(const Json& j, const std::string& source) {
   const Reader r(j, source);
   ModernBertConfig c;
-  const json* type = r.find(j, "model_type");
+  const Json* type = r.find(j, "model_type");
   if (type == nullptr) r.invalid("missing \"model_type\" (expected \"modernbert\")");
   if (!type->is_string() || type->get<std::string>() != "modernbert")
     r.unsupported("model_type " + describe_json(*type) + " is not supported by the modernbert family");

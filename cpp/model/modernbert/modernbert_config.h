@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "kernels/activations.h"
 #include "model/blocks/classification_head.h"
 #include "model/blocks/sequence_pooling.h"
@@ -46,6 +45,6 @@ struct ModernBertConfig {
 
 // Validates config.json (already a JSON object): sizes, activations, pooling, layer types, RoPE parameters (only
 // the "default" rope_type), biases. Throws ce::Error(InvalidConfig / UnsupportedArchitecture) naming the key.
-ModernBertConfig modernbert_config_from_json(const nlohmann::json& config, const std::string& source_name);
+ModernBertConfig modernbert_config_from_json(const Json& config, const std::string& source_name);
 
 }  // namespace ce

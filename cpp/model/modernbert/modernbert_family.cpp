@@ -14,7 +14,7 @@ struct ModernBertFamilyConfig final : FamilyConfig {
   ModernBertConfig config;
 };
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   auto parsed = std::make_unique<ModernBertFamilyConfig>();
   parsed->config = modernbert_config_from_json(json, source);
   parsed->info = modernbert_model_info(parsed->config);

@@ -1,14 +1,13 @@
 // Parses (XLM-)RoBERTa configs and maps them onto the shared blocks.
 #include "model/roberta/roberta_config.h"
 
-#include <nlohmann/json.hpp>
-
+#include "io/json.h"
 #include "model/bert/bert_weights.h"
 #include "model/config_fields.h"
 
 namespace ce {
 
-RobertaConfig roberta_config_from_json(const nlohmann::json& j, const std::string& source,
+RobertaConfig roberta_config_from_json(const Json& j, const std::string& source,
                                        const RobertaVariant& variant) {
   const ConfigFields f(j, source);
   RobertaConfig cfg;

@@ -5,8 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "model/bert/bert_config.h"
 #include "model/blocks/encoder_classifier.h"
 #include "model/blocks/encoder_weights_loader.h"
@@ -30,7 +29,7 @@ struct RobertaVariant {
 // Validates config.json: BERT's checks, absolute positions only, pad_token_id an integer in [0, vocab_size) that
 // leaves max_position_embeddings - pad_token_id - 1 >= 1 positions. InvalidConfig / UnsupportedArchitecture
 // naming the key.
-RobertaConfig roberta_config_from_json(const nlohmann::json& config, const std::string& source,
+RobertaConfig roberta_config_from_json(const Json& config, const std::string& source,
                                        const RobertaVariant& variant);
 
 // The blocks a RoBERTa config selects: positions after padding_idx, no token types, classifier.dense -> tanh ->

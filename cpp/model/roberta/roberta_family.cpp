@@ -14,13 +14,13 @@ struct RobertaFamilyConfig final : FamilyConfig {
 const RobertaVariant kRoberta{"roberta", "RobertaForSequenceClassification", "roberta",
                               {50265, 768, 12, 12, 3072, 512, 2}};
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   return parse_roberta_family(json, source, kRoberta);
 }
 
 }  // namespace
 
-std::unique_ptr<FamilyConfig> parse_roberta_family(const nlohmann::json& json, const std::string& source,
+std::unique_ptr<FamilyConfig> parse_roberta_family(const Json& json, const std::string& source,
                                                    const RobertaVariant& variant) {
   auto parsed = std::make_unique<RobertaFamilyConfig>();
   parsed->config = roberta_config_from_json(json, source, variant);

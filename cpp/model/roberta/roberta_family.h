@@ -4,14 +4,13 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "io/json.h"
 #include "model/registry.h"
 #include "model/roberta/roberta_config.h"
 
 namespace ce {
 
-std::unique_ptr<FamilyConfig> parse_roberta_family(const nlohmann::json& json, const std::string& source,
+std::unique_ptr<FamilyConfig> parse_roberta_family(const Json& json, const std::string& source,
                                                    const RobertaVariant& variant);
 std::unique_ptr<SequenceClassifier> load_roberta_family(const FamilyConfig& config,
                                                         const SafetensorsCheckpoint& checkpoint,

@@ -10,7 +10,7 @@ namespace {
 const RobertaVariant kXlmRoberta{"xlm-roberta", "XLMRobertaForSequenceClassification", "xlm-roberta",
                                  {30522, 768, 12, 12, 3072, 512, 2}};
 
-std::unique_ptr<FamilyConfig> parse(const nlohmann::json& json, const std::string& source) {
+std::unique_ptr<FamilyConfig> parse(const Json& json, const std::string& source) {
   return parse_roberta_family(json, source, kXlmRoberta);
 }
 
