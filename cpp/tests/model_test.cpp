@@ -327,14 +327,24 @@ TEST(BertModel, MatchesPyTorchGoldens) {
       test::append_golden_logits(p, want);
     }
     ASSERT_EQ(want.size(), b.num_sequences() * static_cast<size_t>(c.num_labels));
-    std::vector<float> fast(want.size()), ref(want.size());
+    std::vector<float> fast(want.size());
     ThreadPool pool(2);
     m.forward(b, fast.data(), &pool);
-    m.forward_reference(b, ref.data());
+    // The naive reference costs ~1 s per real-model pair (minutes under ASan): it is held to PyTorch on the first
+    // pairs only; the fast path on all of them.
+    constexpr size_t kReferencePairs = 8;
+    PackedBatch head;
+    const size_t head_pairs = std::min(kReferencePairs, b.num_sequences());
+    const size_t head_tokens = static_cast<size_t>(b.seq_offsets[head_pairs]);
+    head.input_ids.assign(b.input_ids.begin(), b.input_ids.begin() + head_tokens);
+    head.token_type_ids.assign(b.token_type_ids.begin(), b.token_type_ids.begin() + head_tokens);
+    head.seq_offsets.assign(b.seq_offsets.begin(), b.seq_offsets.begin() + head_pairs + 1);
+    std::vector<float> ref(head_pairs * static_cast<size_t>(c.num_labels));
+    m.forward_reference(head, ref.data());
     double worst = 0;
     for (size_t i = 0; i < want.size(); ++i) {
       EXPECT_NEAR(fast[i], want[i], 1e-4) << "logit " << i;
-      EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
+      if (i < ref.size()) EXPECT_NEAR(ref[i], want[i], 1e-4) << "logit " << i;
       worst = std::max(worst, std::fabs(double(fast[i]) - want[i]));
     }
     std::printf("%s: %zu logits, max |fast - torch| = %.3g\n", golden.name.c_str(), want.size(), worst);
