@@ -1,4 +1,6 @@
 // Renders bench results (the latest.json object) as a terminal table and as BENCHMARKS.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 const NAMES = {
   ours: 'cross-encoder (this package)', 'ours-bf16': 'cross-encoder bf16', 'ours-int8': 'cross-encoder int8',
   ort: 'onnxruntime-node', 'ort-int8': 'onnxruntime-node int8', transformersjs: '@huggingface/transformers', st: 'sentence-transformers (torch)',
@@ -160,4 +162,56 @@ ${md([HEAD, HEAD.map(() => '---'), ...tableRows(r)])}
 | --- | --- | --- | --- | --- |
 ${eng.join('\n')}
 `;
+}
+
+/**
+ * The serving benchmarks (`npm run bench:serve`: results/latest-serve-in-process.json and latest-serve-http.json)
+ * as the last section of BENCHMARKS.md; either may be missing (then its part says so).
+ */
+export function renderServeSection(inProcess, http) {
+  const lines = ['', '## Serving (`npm run bench:serve`)', ''];
+  if (inProcess) {
+    const load = (l) => l.map((x) => x.toFixed(2)).join(', ');
+    lines.push(`In-process scheduler (\`bench/serve/in-process.mjs\`), ${inProcess.finishedAt}: ${inProcess.machine}; load average start ` +
+      `${load(inProcess.loadavgStart)}, end ${load(inProcess.loadavgEnd)}. ${inProcess.summary}`, '',
+    '| measure | value |', '| --- | --- |', ...inProcess.rows.map(([name, value]) => `| ${name} | ${value} |`), '');
+  } else {
+    lines.push('In-process scheduler: not run yet (`node bench/serve/in-process.mjs`).', '');
+  }
+  if (http) {
+    const p = http.phases;
+    const o = http.options;
+    lines.push(`HTTP (\`bench/serve/http.mjs\`, autocannon on 127.0.0.1), ${http.date}: model ${path.basename(String(o.model))}, ` +
+      `${o.threads} thread(s), ${o.docs} passages per request, ${o.duration} s per phase.`, '',
+    '| measure | value |', '| --- | --- |',
+    `| in-process library, same requests | ${f(http.inProcess, 1)} req/s |`,
+    `| HTTP at saturation (${o.connections} connections) | ${f(p.saturation.rps, 1)} req/s = ${f((100 * p.saturation.rps) / http.inProcess, 1)}% of in-process (target >= 90%) |`,
+    ...['rate50', 'rate90'].filter((k) => p[k]).map((k) => `| open loop at ${k.slice(4)}% (${p[k].rate} req/s) p50 / p99 | ${p[k].p50} / ${p[k].p99} ms |`),
+    `| burst at 3x (${p.burst.rate} req/s) | statuses ${JSON.stringify(p.burst.statuses)}, errors ${p.burst.errors}, timeouts ${p.burst.timeouts}, 429 without Retry-After ${p.burst.missingRetryAfter}, queued pairs after ${p.burst.queuedPairsAfter} |`,
+    `| verdicts | ${Object.entries(http.verdicts).map(([k, v]) => `${k} ${v}`).join(', ')} |`, '');
+  } else {
+    lines.push('HTTP: not run yet (`node bench/serve/http.mjs`).', '');
+  }
+  return lines.join('\n');
+}
+
+const savedResult = (benchDir, file) => {
+  try { return JSON.parse(readFileSync(path.join(benchDir, 'results', file), 'utf8')); } catch { return null; }
+};
+
+/** The serving section from the saved serve results, '' when neither was saved yet. */
+export function savedServeSection(benchDir) {
+  const inProcess = savedResult(benchDir, 'latest-serve-in-process.json');
+  const http = savedResult(benchDir, 'latest-serve-http.json');
+  return inProcess || http ? renderServeSection(inProcess, http) : '';
+}
+
+/** Rewrites BENCHMARKS.md from the saved results of every benchmark (bench/results/latest*.json); false without MiniLM's. */
+export function writeBenchmarksMarkdown(benchDir, models) {
+  const minilm = savedResult(benchDir, 'latest.json');
+  if (!minilm) return false;
+  const others = models.filter((m) => m !== 'minilm-ce').map((m) => savedResult(benchDir, `latest-${m}.json`)).filter(Boolean);
+  writeFileSync(path.join(path.dirname(benchDir), 'BENCHMARKS.md'),
+    renderMarkdown(minilm) + others.map(renderModelSection).join('') + savedServeSection(benchDir));
+  return true;
 }

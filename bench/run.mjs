@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorkloads, pairFlops } from './workloads.mjs';
-import { renderTable, renderMarkdown, renderModelSection } from './report.mjs';
+import { renderTable, renderMarkdown, renderModelSection, savedServeSection } from './report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
@@ -286,7 +286,7 @@ async function main() {
   if (minilm) {
     const others = BENCH_MODELS.filter((m) => m !== 'minilm-ce')
       .map((m) => (m === MODEL_NAME ? result : saved(`results/latest-${m}.json`))).filter(Boolean);
-    writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(minilm) + others.map(renderModelSection).join(''));
+    writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(minilm) + others.map(renderModelSection).join('') + savedServeSection(BENCH));
   }
   log(`wrote bench/${resultFile}${minilm ? ' and BENCHMARKS.md' : ''}`);
 }

@@ -176,7 +176,11 @@ export async function runHttpBench(argv = []) {
     console.log(`  verdicts: ${JSON.stringify(verdicts)}`);
     const out = path.join(REPO, 'build/bench');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'serve-http.json'), `${JSON.stringify({ options: o, inProcess, phases, verdicts, date: new Date().toISOString() }, null, 2)}\n`);
+    const saved = `${JSON.stringify({ options: o, inProcess, phases, verdicts, date: new Date().toISOString() }, null, 2)}\n`;
+    writeFileSync(path.join(out, 'serve-http.json'), saved);
+    // Also kept for BENCHMARKS.md (bench/report.mjs renders it; bench/serve/run.mjs rewrites the file).
+    mkdirSync(path.join(REPO, 'bench', 'results'), { recursive: true });
+    writeFileSync(path.join(REPO, 'bench', 'results', 'latest-serve-http.json'), saved);
     return verdicts;
   } finally {
     child.kill('SIGTERM');

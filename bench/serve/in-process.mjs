@@ -2,7 +2,9 @@
 // one by one, latency percentiles by concurrency, bitwise equality with each call scored alone, overload-rejection
 // and cancel latency, event-loop delay while saturated. Needs the built dist/ (npm run build:ts) and the addon.
 // Usage: node bench/serve/in-process.mjs [--rounds 5] [--threads 2] [--calls 64] [--max-batch-tokens 2048] [--model dir]
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +95,8 @@ async function latencies(model, requests, concurrency, perClient) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const loadavgStart = os.loadavg();
   const model = await CrossEncoder.load(o.model, { threads: o.threads, maxBatchTokens: o.maxBatchTokens });
   const requests = Array.from({ length: o.calls }, (_, i) => requestFor(i));
   const tokens = requests.slice(0, 4).flatMap((r) => r.documents.map((d) => model.tokenize(r.query, d).inputIds.length));
@@ -187,6 +191,14 @@ async function main() {
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
   const stats = model.stats();
   console.log(`stats: ${JSON.stringify(stats)}`);
+  // Saved for BENCHMARKS.md (bench/report.mjs renders it; bench/serve/run.mjs rewrites the file).
+  const summary = `Model ${path.basename(o.model)}, ${o.threads} threads, maxBatchTokens ${o.maxBatchTokens}, ${o.calls} calls x 4 passages, ` +
+    `${o.rounds} rounds; GEMM kernel ${model.gemmKernel}.`;
+  mkdirSync(path.join(REPO, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(REPO, 'bench', 'results', 'latest-serve-in-process.json'), `${JSON.stringify({
+    startedAt, finishedAt: new Date().toISOString(), loadavgStart, loadavgEnd: os.loadavg(),
+    machine: `${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.availableParallelism()} logical CPUs)`, summary, rows, stats,
+  }, null, 2)}\n`);
   await model.dispose();
   if (mismatches > 0) process.exitCode = 1;
 }
