@@ -15,6 +15,7 @@
 #include "api/cross_encoder.h"
 #include "model/precision.h"
 #include "model/sequence_classifier.h"
+#include "tests/scoped_env.h"
 
 namespace ce {
 namespace {
@@ -33,22 +34,7 @@ const char* const kFixtures[] = {
 
 std::string fixture(const char* name) { return (fs::path(CE_SOURCE_DIR) / "test/fixtures/models" / name).string(); }
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
-    ::setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (had_) ::setenv(name_, old_.c_str(), 1);
-    else ::unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::string old_;
-  bool had_ = false;
-};
+using test::ScopedEnv;
 
 std::vector<TextPair> pairs() {
   std::vector<TextPair> out;

@@ -14,29 +14,14 @@
 #include "common/error.h"
 #include "model/precision.h"
 #include "tests/test_support.h"
+#include "tests/scoped_env.h"
 
 namespace ce {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Sets an environment variable for one scope (the tests of this file run on one thread).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
-    ::setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (had_) ::setenv(name_, old_.c_str(), 1);
-    else ::unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::string old_;
-  bool had_ = false;
-};
+using test::ScopedEnv;
 
 std::string fixture_model() { return (fs::path(CE_SOURCE_DIR) / "test/fixtures/models/tiny-1label-f32").string(); }
 
