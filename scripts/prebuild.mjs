@@ -10,8 +10,8 @@
 // scripts/inspect-prebuilds.mjs then inspects every file (format, CPU, libc, imports).
 //   node scripts/prebuild.mjs [--targets linux-x64,linux-arm64,linux-x64-musl,...]   (default: all)
 // zig: $CE_ZIG, else the venv scripts/setup.sh makes.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -68,23 +68,51 @@ function zigToolWrapper(zig, dir, tool) {
   return path;
 }
 
-const zig = findZig();
-const timings = [];
-for (const name of names) {
+// Targets are built side by side, each with its share of the cores: Zig builds libc++ and the libc of a target on
+// one core the first time it links for it (1.5-2.5 min per target with an empty Zig cache, as on a fresh CI
+// machine), and another target's compile can use the cores that leaves idle. Each concurrent build writes its
+// output to build/prebuild-<target>/prebuild.log, shown when it fails.
+const concurrency = Math.max(1, Math.min(names.length, Number(jobs)));
+const jobsEach = String(Math.max(1, Math.floor(Number(jobs) / concurrency)));
+
+function runLogged(command, args, env, log) {
+  if (!log) {
+    run(command, args, env);
+    return Promise.resolve();
+  }
+  return new Promise((resolvePromise, reject) => {
+    const fd = openSync(log, 'w');
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+    children.add(child);
+    child.on('error', (error) => reject(new Error(`\`${command}\`: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      closeSync(fd);
+      if (code === 0) resolvePromise();
+      else reject(new Error(`\`${command} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}); its output, ${relative(root, log)}, ends:\n${tail(log)}`));
+    });
+  });
+}
+const children = new Set();
+const tail = (file) => readFileSync(file, 'utf8').split('\n').slice(-60).join('\n');
+
+async function buildTarget(name) {
   const target = PREBUILD_TARGETS[name];
   const out = join(root, 'build', `prebuild-${target.zigTarget}`);
   mkdirSync(out, { recursive: true });
   // CC/CXX with arguments: CMake takes the first word as the compiler and the rest as its first arguments.
   // Naming the system makes it a cross build, so nothing from the host's /usr/include is searched.
-  const args = [cmakeJs, 'build', '--directory', root, '--out', out, '--parallel', jobs,
+  const args = [cmakeJs, 'build', '--directory', root, '--out', out, '--parallel', jobsEach,
     `--CDCMAKE_SYSTEM_NAME=${target.system}`, `--CDCMAKE_SYSTEM_PROCESSOR=${target.processor}`,
     `--CDCMAKE_AR=${zigToolWrapper(zig, out, 'ar')}`, `--CDCMAKE_RANLIB=${zigToolWrapper(zig, out, 'ranlib')}`];
   // Mach-O: node exports the napi_* functions the addon calls; they are bound when node loads it (-s strips
   // the symbol table's locals: Zig's Mach-O linker has no separate strip tool).
   if (target.system === 'Darwin') args.push('--CDCMAKE_SHARED_LINKER_FLAGS=-undefined dynamic_lookup -s');
-  console.error(`prebuild: ${name} (zig c++ -target ${target.zigTarget})`);
+  const log = concurrency > 1 ? join(out, 'prebuild.log') : null;
+  console.error(`prebuild: ${name} (zig c++ -target ${target.zigTarget})${log ? `, output in ${relative(root, log)}` : ''}`);
   const started = performance.now();
-  run(process.execPath, args, { CC: `${zig} cc -target ${target.zigTarget}`, CXX: `${zig} c++ -target ${target.zigTarget}` });
+  await runLogged(process.execPath, args,
+    { CC: `${zig} cc -target ${target.zigTarget}`, CXX: `${zig} c++ -target ${target.zigTarget}` }, log);
 
   const built = join(out, 'Release', 'cross_encoder.node');
   const dest = join(root, prebuildPath(name));
@@ -93,8 +121,23 @@ for (const name of names) {
   copyFileSync(built, dest);
   if (target.system === 'Linux') run(`${target.processor === 'aarch64' ? 'aarch64-linux-gnu-' : ''}strip`, ['--strip-unneeded', dest]);
   const seconds = (performance.now() - started) / 1000;
-  timings.push({ target: name, file: relative(root, dest), KiB: Math.round(statSync(dest).size / 1024), seconds: Number(seconds.toFixed(1)) });
+  console.error(`prebuild: ${name} done in ${seconds.toFixed(1)} s`);
+  return { target: name, file: relative(root, dest), KiB: Math.round(statSync(dest).size / 1024), seconds: Number(seconds.toFixed(1)) };
 }
+
+const zig = findZig();
+const timings = [];
+const queue = [...names];
+try {
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (queue.length) timings.push(await buildTarget(queue.shift()));
+  }));
+} catch (error) {
+  for (const child of children) child.kill('SIGTERM');
+  console.error(`prebuild: ${error.message}`);
+  process.exit(1);
+}
+timings.sort((a, b) => names.indexOf(a.target) - names.indexOf(b.target));
 console.table(timings);
 // Every file just built is inspected before anything ships it.
 run(process.execPath, [join(root, 'scripts', 'inspect-prebuilds.mjs'), '--targets', names.join(',')]);

