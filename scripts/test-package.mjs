@@ -175,9 +175,12 @@ if (leaked.length) fail(`tarball contains development files: ${leaked.slice(0, 5
 const mib = (bytes) => (bytes / 1048576).toFixed(2);
 log(`tarball ${packed.filename}: ${mib(packed.size)} MiB packed, ${mib(packed.unpackedSize)} MiB unpacked, ${packed.entryCount} files`);
 
-// The shipped x64 binary (built by zig/clang, unlike the g++ build the other tests load) through the whole
-// parity tier: every golden score, tokenizer ids, the demo ranking and its MRR.
-run('npm', ['run', 'test:parity'], { cwd: root, env: { ...process.env, PREBUILDS_ONLY: '1' } });
+// The shipped x64 binary (built by zig/clang, unlike the g++ build the other tests load) through the
+// fp32 parity tier: every golden score, tokenizer ids, the demo ranking and its MRR.
+// The precision gate (bf16/int8 ranking agreement, ~45 s) is left to test:parity's run on the g++ build: the
+// kernels are the same sources, and CI's budget is tight; every fp32 golden and the demo ranking run here.
+const parityFiles = ['test/parity.test.ts', 'test/demo.test.ts', 'test/modernbert.test.ts', 'test/families.test.ts'];
+run(process.execPath, ['--import', 'tsx', '--test', ...parityFiles], { cwd: root, env: { ...process.env, PREBUILDS_ONLY: '1' } });
 
 // 2. A PATH with node, npm, npx and sh only: no compiler, no cmake, no make.
 const bin = join(work, 'bin');
