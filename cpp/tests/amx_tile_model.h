@@ -13,9 +13,9 @@
 
 namespace ce::amx_model {
 
-// Eight 16 x 64-byte tiles, as configured by amx::tile_config().
+// Five 16 x 64-byte tiles, as configured by amx::tile_config().
 struct Tiles {
-  uint8_t t[amx::kTileCount][amx::kRows][amx::kTileBytes];
+  uint8_t t[5][amx::kRows][amx::kTileBytes];
   void load(int tile, const void* p, size_t stride) {
     for (int r = 0; r < amx::kRows; ++r)
       std::memcpy(t[tile][r], static_cast<const uint8_t*>(p) + r * stride, amx::kTileBytes);
@@ -40,10 +40,10 @@ struct Tiles {
 // TDPBF16PS: C[m][n] += A[m].bf16[2k] * B[k].bf16[2n], then += A[m].bf16[2k+1] * B[k].bf16[2n+1], for k in order
 // (each product exact in fp32; denormal flushing is not modelled: the tests' values are normal).
 struct Bf16Tiles : Tiles {
-  void dot(int c, int a, int b) {
+  void dot(int c, int b) {
     float av[amx::kRows][32], bv[16][32];  // the operands widened once per instruction
     for (int m = 0; m < amx::kRows; ++m)
-      for (int i = 0; i < 32; ++i) av[m][i] = float_from_bf16(get<uint16_t>(a, m, i));
+      for (int i = 0; i < 32; ++i) av[m][i] = float_from_bf16(get<uint16_t>(amx::kA, m, i));
     for (int k = 0; k < 16; ++k)
       for (int i = 0; i < 32; ++i) bv[k][i] = float_from_bf16(get<uint16_t>(b, k, i));
     for (int m = 0; m < amx::kRows; ++m)
@@ -58,13 +58,13 @@ struct Bf16Tiles : Tiles {
 
 // TDPBSSD: C[m][n] += sum over k, i < 4 of A[m].s8[4k+i] * B[k].s8[4n+i] (int32, wrapping).
 struct Int8Tiles : Tiles {
-  void dot(int c, int a, int b) {
+  void dot(int c, int b) {
     for (int m = 0; m < amx::kRows; ++m)
       for (int n = 0; n < 16; ++n) {
         uint32_t sum = static_cast<uint32_t>(get<int32_t>(c, m, n));
         for (int k = 0; k < 16; ++k)
           for (int i = 0; i < 4; ++i)
-            sum += static_cast<uint32_t>(int32_t{static_cast<int8_t>(t[a][m][4 * k + i])} *
+            sum += static_cast<uint32_t>(int32_t{static_cast<int8_t>(t[amx::kA][m][4 * k + i])} *
                                          static_cast<int8_t>(t[b][k][4 * n + i]));
         put<int32_t>(c, m, n, static_cast<int32_t>(sum));
       }
@@ -85,8 +85,8 @@ inline void run_int8(const void* a, size_t lda, const void* b0, const void* b1, 
 
 // The AMX kernels' table entries with the model in place of the tiles (same rows, panels, activation form).
 inline const GemmKernel kBf16{.name = "amx-bf16 (tile model)", .isa = Isa::Portable, .format = WeightFormat::BF16,
-                              .mr = amx::kRowsPerCall, .panels = 2, .run_converted = run_bf16};
+                              .mr = amx::kRows, .panels = 2, .run_converted = run_bf16};
 inline const GemmKernel kInt8{.name = "amx-int8 (tile model)", .isa = Isa::Portable, .format = WeightFormat::I8,
-                              .mr = amx::kRowsPerCall, .panels = 2, .run_converted = run_int8};
+                              .mr = amx::kRows, .panels = 2, .run_converted = run_int8};
 
 }  // namespace ce::amx_model

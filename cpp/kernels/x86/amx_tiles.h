@@ -30,55 +30,46 @@ struct HardwareTiles {
   CE_AMX_OP void load(int tile, const void* p, size_t stride) {
     __asm__ volatile("" ::: "memory");
     switch (tile) {
-      case kC00: _tile_loadd(0, p, stride); break;
-      case kC01: _tile_loadd(1, p, stride); break;
-      case kC10: _tile_loadd(2, p, stride); break;
-      case kC11: _tile_loadd(3, p, stride); break;
-      case kA0: _tile_loadd(4, p, stride); break;
-      case kA1: _tile_loadd(5, p, stride); break;
-      case kB0: _tile_loadd(6, p, stride); break;
-      default: _tile_loadd(7, p, stride); break;
+      case kC0: _tile_loadd(0, p, stride); break;
+      case kC1: _tile_loadd(1, p, stride); break;
+      case kA: _tile_loadd(2, p, stride); break;
+      case kB0: _tile_loadd(3, p, stride); break;
+      default: _tile_loadd(4, p, stride); break;
     }
   }
   CE_AMX_OP void zero(int tile) {
-    switch (tile) {
-      case kC00: _tile_zero(0); break;
-      case kC01: _tile_zero(1); break;
-      case kC10: _tile_zero(2); break;
-      default: _tile_zero(3); break;
+    if (tile == kC0) {
+      _tile_zero(0);
+    } else {
+      _tile_zero(1);
     }
   }
   CE_AMX_OP void store(int tile, void* p, size_t stride) {
-    switch (tile) {
-      case kC00: _tile_stored(0, p, stride); break;
-      case kC01: _tile_stored(1, p, stride); break;
-      case kC10: _tile_stored(2, p, stride); break;
-      default: _tile_stored(3, p, stride); break;
+    if (tile == kC0) {
+      _tile_stored(0, p, stride);
+    } else {
+      _tile_stored(1, p, stride);
     }
     __asm__ volatile("" ::: "memory");
   }
 };
 
-// dot(c, a, b): the program pairs each accumulator with one A and one B tile (C<h><p> = A<h> x B<p>), so the
-// accumulator alone picks the instruction's immediates.
 struct Bf16Tiles : HardwareTiles {
-  CE_AMX_OP void dot(int c, int, int) {  // C += A x B (TDPBF16PS: bf16 pairs, fp32 sums)
-    switch (c) {
-      case kC00: _tile_dpbf16ps(0, 4, 6); break;
-      case kC01: _tile_dpbf16ps(1, 4, 7); break;
-      case kC10: _tile_dpbf16ps(2, 5, 6); break;
-      default: _tile_dpbf16ps(3, 5, 7); break;
+  CE_AMX_OP void dot(int c, int) {  // C += A x B (TDPBF16PS: bf16 pairs, fp32 sums)
+    if (c == kC0) {
+      _tile_dpbf16ps(0, 2, 3);
+    } else {
+      _tile_dpbf16ps(1, 2, 4);
     }
   }
 };
 
 struct Int8Tiles : HardwareTiles {
-  CE_AMX_OP void dot(int c, int, int) {  // C += A x B (TDPBSSD: signed x signed int8 groups of four, int32 sums)
-    switch (c) {
-      case kC00: _tile_dpbssd(0, 4, 6); break;
-      case kC01: _tile_dpbssd(1, 4, 7); break;
-      case kC10: _tile_dpbssd(2, 5, 6); break;
-      default: _tile_dpbssd(3, 5, 7); break;
+  CE_AMX_OP void dot(int c, int) {  // C += A x B (TDPBSSD: signed x signed int8 groups of four, int32 sums)
+    if (c == kC0) {
+      _tile_dpbssd(0, 2, 3);
+    } else {
+      _tile_dpbssd(1, 2, 4);
     }
   }
 };

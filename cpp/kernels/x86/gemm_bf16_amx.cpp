@@ -1,4 +1,4 @@
-// AMX-BF16 GEMM micro-kernel (Sapphire Rapids and later): up to 32 rows x 32 columns per call (2 x 2 tiles), TDPBF16PS on 16 x 32
+// AMX-BF16 GEMM micro-kernel (Sapphire Rapids and later): 16 rows x 32 columns per call, TDPBF16PS on 16 x 32
 // bf16 activation tiles and the packed panels read as tiles in place. Chosen only when the OS granted tile data.
 #include <cstdint>
 
@@ -24,6 +24,6 @@ constexpr CpuFeatures needs() {
 }  // namespace
 
 const GemmKernel kGemmBf16AmxKernel{.name = "amx-bf16", .isa = Isa::Avx512, .format = WeightFormat::BF16,
-                                    .mr = amx::kRowsPerCall, .panels = 2, .run_converted = run, .needs = needs()};
+                                    .mr = amx::kRows, .panels = 2, .run_converted = run, .needs = needs()};
 
 }  // namespace ce

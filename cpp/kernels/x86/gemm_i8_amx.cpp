@@ -1,4 +1,4 @@
-// AMX-INT8 GEMM micro-kernel (Sapphire Rapids and later): up to 32 rows x 32 columns per call (2 x 2 tiles), TDPBSSD (signed x
+// AMX-INT8 GEMM micro-kernel (Sapphire Rapids and later): 16 rows x 32 columns per call, TDPBSSD (signed x
 // signed, exact int32) on 16 x 64 int8 activation tiles and the packed panels read as tiles in place. Chosen only
 // when the OS granted tile data.
 #include <cstdint>
@@ -25,6 +25,6 @@ constexpr CpuFeatures needs() {
 }  // namespace
 
 const GemmKernel kGemmI8AmxKernel{.name = "amx-int8", .isa = Isa::Avx512, .format = WeightFormat::I8,
-                                  .mr = amx::kRowsPerCall, .panels = 2, .run_converted = run, .needs = needs()};
+                                  .mr = amx::kRows, .panels = 2, .run_converted = run, .needs = needs()};
 
 }  // namespace ce
