@@ -141,6 +141,35 @@ void print_peaks() {
 #endif
 }
 
+// Each bf16/int8 micro-kernel alone, called back to back on one k block that stays in L1 (mr rows x 256 values of
+// k, its panels, one accumulator tile): what the kernel's own instructions reach, without the driver's conversion,
+// packing order, epilogue or cache misses. Far above the GEMM figures means the time goes outside the kernel.
+void print_micro_kernels(bool all, double budget) {
+  std::printf("\nMicro-kernels alone (L1-resident, kc = %d, accumulate):\n%-14s %-6s %4s %6s %9s\n", ce::kGemmKBlock,
+              "kernel", "format", "mr", "panels", "GFLOP/s");
+  for (const ce::GemmKernel* kern : ce::compiled_gemm_kernels()) {
+    if (kern->run_converted == nullptr || !ce::gemm_kernel_runnable(*kern) || (!all && kern->isa == ce::Isa::Portable))
+      continue;
+    const size_t kc = ce::kGemmKBlock, mr = static_cast<size_t>(kern->mr), cols = 16 * static_cast<size_t>(kern->panels);
+    const size_t elem = kern->format == ce::WeightFormat::I8 ? 1 : 2;
+    // 0x3f bytes: bf16 0x3f3f (~0.75) and int8 63, finite and normal; int32 sums may wrap, which costs nothing.
+    std::vector<uint8_t> a(mr * kc * elem, 0x3f), b(2 * kc * 16 * elem + 64, 0x3f);
+    std::vector<float> acc(mr * cols);  // int32 for I8: same size
+    const void* b1 = kern->panels == 2 ? b.data() + kc * 16 * elem : nullptr;
+    long calls = 0;
+    const double t0 = thread_cpu_seconds();
+    double s = 0;
+    do {
+      for (int i = 0; i < 1000; ++i)
+        kern->run_converted(a.data(), kc, b.data(), b1, static_cast<int>(kc), acc.data(), cols, true, static_cast<int>(mr));
+      calls += 1000;
+      s = thread_cpu_seconds() - t0;
+    } while (s < budget);
+    std::printf("%-14s %-6s %4zu %6d %9.1f\n", kern->name, ce::weight_format_name(kern->format), mr, kern->panels,
+                2.0 * double(mr) * double(cols) * double(kc) * double(calls) / s * 1e-9);
+  }
+}
+
 }  // namespace
 
 // Usage: gemm_precision_bench [all] [seconds-per-point]   (all: the portable kernels too)
@@ -154,7 +183,8 @@ int main(int argc, char** argv) {
       budget = std::atof(argv[i]);
   }
   print_peaks();
-  std::printf("Active kernels: f32 %s, bf16 %s, i8 %s\n", ce::gemm_kernel_name(ce::WeightFormat::F32),
+  print_micro_kernels(all, budget);
+  std::printf("\nActive kernels: f32 %s, bf16 %s, i8 %s\n", ce::gemm_kernel_name(ce::WeightFormat::F32),
               ce::gemm_kernel_name(ce::WeightFormat::BF16), ce::gemm_kernel_name(ce::WeightFormat::I8));
   struct Shape { int n, k; };
   const Shape shapes[] = {{384, 384}, {1536, 384}, {384, 1536}};
