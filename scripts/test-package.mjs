@@ -20,6 +20,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   rmSync,
   symlinkSync,
@@ -179,7 +180,12 @@ log(`tarball ${packed.filename}: ${mib(packed.size)} MiB packed, ${mib(packed.un
 // fp32 parity tier: every golden score, tokenizer ids, the demo ranking and its MRR.
 // The precision gate (bf16/int8 ranking agreement, ~45 s) is left to test:parity's run on the g++ build: the
 // kernels are the same sources, and CI's budget is tight; every fp32 golden and the demo ranking run here.
-const parityFiles = ['test/parity.test.ts', 'test/demo.test.ts', 'test/modernbert.test.ts', 'test/families.test.ts'];
+// The files come from package.json's test:parity, so a parity file added there runs here too.
+const PRECISION_GATE = 'test/precision-gate.test.ts';
+const parityScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['test:parity'];
+const parityFiles = parityScript.split(/\s+/).filter((word) => /^test\/.+\.test\.ts$/.test(word) && word !== PRECISION_GATE);
+if (parityFiles.length === 0 || !parityScript.includes(PRECISION_GATE))
+  fail(`package.json's test:parity no longer reads as expected: ${parityScript}`);
 run(process.execPath, ['--import', 'tsx', '--test', ...parityFiles], { cwd: root, env: { ...process.env, PREBUILDS_ONLY: '1' } });
 
 // 2. A PATH with node, npm, npx and sh only: no compiler, no cmake, no make.

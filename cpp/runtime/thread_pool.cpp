@@ -281,9 +281,8 @@ void ThreadPool::parallel_for(size_t n, size_t grain, const std::function<void(s
   // Take the exception out of the Task before rethrowing. A late worker may drop the last reference to the
   // Task; if the Task still held the exception_ptr, the exception object could be freed on that worker while
   // the caller reads it, ordered only by libstdc++'s uninstrumented refcount (a race report under TSan).
-  // Every chunk is counted done, so no worker touches `error` again: the move needs no lock.
+  // Every chunk is counted done, so no worker touches `error` again: the move (which leaves it null) needs no lock.
   std::exception_ptr error = std::move(t->error);
-  t->error = nullptr;
   if (error) std::rethrow_exception(error);
 }
 
