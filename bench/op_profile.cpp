@@ -1,7 +1,8 @@
 // Where a forward pass spends its time at each precision (a tool, not a test): the fast ops wrapped in timers, so
 // GEMMs (with their fused bias/GELU/residual stores), attention, LayerNorm and the rest (embeddings, head, copies)
 // each get their share. Tells whether non-GEMM work matters once the GEMMs run in bf16 or int8.
-// Usage: op_profile <model_dir> [threads=1] [pairs=32] [tokens=128] [reps=5]
+// Usage: op_profile <model_dir> [threads=1] [pairs=32] [tokens=128] [reps=5] [precision=all]
+// (one precision, e.g. int8, to profile that path alone under perf)
 // Prints one JSON object per precision: median-of-reps milliseconds per bucket and its share of the pass.
 #include <algorithm>
 #include <chrono>
@@ -85,7 +86,7 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: op_profile <model_dir> [threads=1] [pairs=32] [tokens=128] [reps=5]\n");
+    std::fprintf(stderr, "usage: op_profile <model_dir> [threads=1] [pairs=32] [tokens=128] [reps=5] [fp32|bf16|int8]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -93,8 +94,10 @@ int main(int argc, char** argv) {
   const size_t pairs = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 32;
   const size_t tokens = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 128;
   const int reps = argc > 5 ? std::atoi(argv[5]) : 5;
+  const std::string only = argc > 6 ? argv[6] : "";
   try {
     for (ce::Precision precision : {ce::Precision::FP32, ce::Precision::BF16, ce::Precision::INT8}) {
+      if (!only.empty() && only != ce::precision_name(precision)) continue;
       ce::LoadOptions options;
       options.threads = threads;
       options.precision = precision;

@@ -4,6 +4,8 @@
 #include "kernels/gemm_convert.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "kernels/isa_variants.h"
 
@@ -20,30 +22,35 @@ __attribute__((always_inline)) inline void round_rows_to_bf16_isa_body(const flo
   }
 }
 
-// max |v| over n values, and whether all are finite.
+// max |v| over n values, and whether all are finite. On the bit patterns: for |v| (sign bit cleared) the order
+// of the 32-bit integers is the order of the floats, and inf and NaN are exactly the patterns >= 0x7f800000, so an
+// integer max (which vectorises; a float max with NaN semantics does not, and ran one value per cycle) gives the
+// same amax, bit for bit, and the finiteness test with it.
 __attribute__((always_inline)) inline void abs_max_body(const float* v, size_t n, float* amax_out, bool* finite_out) {
-  float amax = 0.0f;
-  bool finite = true;
+  uint32_t top = 0;
   for (size_t i = 0; i < n; ++i) {
-    const float a = std::fabs(v[i]);
-    finite = finite && a <= 3.4028234663852886e38f;  // false for inf and NaN
-    amax = a > amax ? a : amax;
+    uint32_t bits;
+    std::memcpy(&bits, v + i, sizeof bits);
+    bits &= 0x7fffffffu;
+    top = bits > top ? bits : top;
   }
-  *amax_out = amax;
-  *finite_out = finite;
+  *finite_out = top < 0x7f800000u;
+  std::memcpy(amax_out, &top, sizeof top);
 }
 
 // q = RNE(v / scale) clamped to [-127, 127] (+ 128 with offset). Adding then subtracting 1.5 * 2^23 rounds to
 // the nearest integer, ties to even, for |q| < 2^22 (here |q| <= 127 plus rounding); without -ffast-math the
-// compiler keeps both operations.
+// compiler keeps both operations. The rounded value is an integer (|q| <= 2^22), so converting before clamping
+// is exact and the clamps become integer min/max, which vectorise (float selects with NaN semantics did not, and
+// took a blend chain per vector); the int32 -> int8 narrowing truncates a value already in range.
 __attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, int8_t* out,
                                                          bool offset) {
   const float magic = 12582912.0f;
-  const int bias = offset ? 128 : 0;
+  const int32_t bias = offset ? 128 : 0;
   for (size_t i = 0; i < n; ++i) {
-    float q = (v[i] / scale + magic) - magic;
-    q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
-    out[i] = static_cast<int8_t>(static_cast<uint8_t>(static_cast<int>(q) + bias));
+    int32_t q = static_cast<int32_t>((v[i] / scale + magic) - magic);
+    q = q > 127 ? 127 : (q < -127 ? -127 : q);
+    out[i] = static_cast<int8_t>(q + bias);
   }
 }
 

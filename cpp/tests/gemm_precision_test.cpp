@@ -135,6 +135,23 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
             << "n=" << n << " i=" << i << " v=" << v[i];
       }
     }
+    // The abs max runs on the float bit patterns (vectorised): a non-finite value anywhere (in the vector body as
+    // well as in the scalar tail) must still give a NaN scale, and the largest magnitude may be negative, tiny or
+    // subnormal.
+    for (float bad : {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                      std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN()}) {
+      std::vector<float> w = v;
+      w[rng() % n] = bad;
+      std::vector<int8_t> q(n);
+      ASSERT_TRUE(std::isnan(quantize_i8(w.data(), n, n, q.data()))) << "n=" << n << " bad=" << bad;
+    }
+    for (float top : {-7.5f, 3e-39f, -1e-44f}) {
+      std::vector<float> w(n);
+      for (size_t i = 0; i < n; ++i) w[i] = v[i] * std::fabs(top) * 0.01f;
+      w[rng() % n] = top;
+      std::vector<int8_t> q(n);
+      ASSERT_EQ(quantize_i8(w.data(), n, n, q.data()), std::fabs(top) / 127.0f) << "n=" << n << " top=" << top;
+    }
     std::vector<uint16_t> b(n);
     round_rows_to_bf16(v.data(), n, 1, b.data(), n);
     for (size_t i = 0; i < n; ++i) ASSERT_EQ(b[i], bf16_from_float(v[i]));
