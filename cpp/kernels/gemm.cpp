@@ -235,9 +235,8 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
         const float* t = nullptr;
         if (i8) {
           const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
-          for (size_t r = 0; r < valid; ++r)
-            dequantize_i8(sums + r * tile_cols, offsets ? offsets + c0 : nullptr, s.row_scales[row0 - r0 + r],
-                          layer.channel_scales.data() + c0, c1 - c0, s.dequantized.data() + r * tile_cols);
+          dequantize_i8_rows(sums, tile_cols, offsets ? offsets + c0 : nullptr, s.row_scales.data() + (row0 - r0),
+                             layer.channel_scales.data() + c0, valid, c1 - c0, s.dequantized.data(), tile_cols);
           t = s.dequantized.data();
         } else {
           t = s.acc.data() + (rb * groups + g) * tile;

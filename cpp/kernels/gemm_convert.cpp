@@ -64,6 +64,14 @@ __attribute__((always_inline)) inline void dequantize_body(const int32_t* sums, 
   }
 }
 
+__attribute__((always_inline)) inline void dequantize_rows_body(const int32_t* sums, size_t lds,
+                                                                const int32_t* correction, const float* row_scales,
+                                                                const float* channel_scales, size_t rows, size_t cols,
+                                                                float* out, size_t ldo) {
+  for (size_t r = 0; r < rows; ++r)
+    dequantize_body(sums + r * lds, correction, row_scales[r], channel_scales, cols, out + r * ldo);
+}
+
 CE_ISA_VARIANTS(round_rows_to_bf16_isa, (const float* x, size_t k, size_t rows, uint16_t* out, size_t ld),
                 (x, k, rows, out, ld))
 CE_ISA_VARIANTS(abs_max, (const float* v, size_t n, float* amax_out, bool* finite_out), (v, n, amax_out, finite_out))
@@ -72,6 +80,10 @@ CE_ISA_VARIANTS(dequantize,
                 (const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
                  size_t cols, float* out),
                 (sums, correction, row_scale, channel_scales, cols, out))
+CE_ISA_VARIANTS(dequantize_rows,
+                (const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                 const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo),
+                (sums, lds, correction, row_scales, channel_scales, rows, cols, out, ldo))
 
 }  // namespace
 
@@ -97,6 +109,11 @@ float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool o
 void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
                    size_t cols, float* out) {
   dequantize(sums, correction, row_scale, channel_scales, cols, out);
+}
+
+void dequantize_i8_rows(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                        const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo) {
+  dequantize_rows(sums, lds, correction, row_scales, channel_scales, rows, cols, out, ldo);
 }
 
 }  // namespace ce

@@ -38,4 +38,12 @@ float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool o
 void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
                    size_t cols, float* out);
 
+// dequantize_i8 on `rows` rows of a tile at once (sums and out with row strides lds and ldo, row r scaled by
+// row_scales[r]): the same arithmetic, one call per tile instead of one per row (the GEMM's tiles are 32 columns
+// wide, so the per-call dispatch cost about as much as the arithmetic). A pass of its own, not fused into the bias
+// store: fused, the compiler contracts the multiply and the bias add into one FMA, which rounds once where the
+// reference rounds twice (GemmPrecision.EveryKernelMatchesItsFormatsReference caught it).
+void dequantize_i8_rows(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                        const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo);
+
 }  // namespace ce

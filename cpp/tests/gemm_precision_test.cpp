@@ -167,6 +167,19 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
       const auto s = static_cast<int32_t>(static_cast<uint32_t>(sums[i]) - static_cast<uint32_t>(corr[i]));
       ASSERT_EQ(out[i], static_cast<float>(s) * (0.37f * cs[i])) << i;
     }
+    // The tile form: rows of a strided tile, each with its own scale, no correction; the rows' padding untouched.
+    const size_t rows = 3, ld = n + 5;
+    const float row_scales[rows] = {0.37f, -1.5f, 3e-3f};
+    std::vector<int32_t> tile(rows * ld);
+    for (auto& t : tile) t = static_cast<int32_t>(rng());
+    std::vector<float> tile_out(rows * ld, -7.0f);
+    dequantize_i8_rows(tile.data(), ld, nullptr, row_scales, cs.data(), rows, n, tile_out.data(), ld);
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t i = 0; i < n; ++i)
+        ASSERT_EQ(tile_out[r * ld + i], static_cast<float>(tile[r * ld + i]) * (row_scales[r] * cs[i]))
+            << r << " " << i;
+      for (size_t i = n; i < ld; ++i) ASSERT_EQ(tile_out[r * ld + i], -7.0f);
+    }
   }
 }
 
