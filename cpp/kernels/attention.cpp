@@ -5,9 +5,13 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/attention_parts.h"
+#include "kernels/attention_bf16.h"
+#include "kernels/gemm_convert.h"
 #include "kernels/isa_variants.h"
 #include "kernels/softmax.h"
 #include "kernels/vec16.h"
+#include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
 // Vec16 values pass between always-inlined helpers only; GCC's note about the AVX-512 vector ABI is moot.
@@ -15,18 +19,9 @@
 
 namespace ce {
 
-namespace {
-
-// The keys token t of an n-token sequence attends: [begin, end).
-struct KeyRange {
-  size_t begin, end;
-};
-inline KeyRange key_range(size_t t, size_t n, size_t window) {
-  if (window == kNoAttentionWindow) return {0, n};
-  return {t > window ? t - window : 0, window < n - t ? t + window + 1 : n};
-}
-
-}  // namespace
+using attention_parts::key_range;
+using attention_parts::KeyRange;
+using attention_parts::kQueryRows;
 
 void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v,
                          float* out) {
@@ -34,6 +29,9 @@ void attention_reference(const AttentionLayout& layout, const float* q, const fl
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const auto& qo = *layout.q_offsets;
   const auto& ko = *layout.kv_offsets;
+  // A matmul operand: as is, or rounded to bf16 (the products of two bf16 values are exact in fp32).
+  const bool bf16 = layout.bf16_matmuls;
+  auto operand = [bf16](float x) { return bf16 ? float_from_bf16(bf16_from_float(x)) : x; };
   std::vector<float> scores;
   for (size_t s = 0; s + 1 < qo.size(); ++s) {
     const size_t kv0 = ko[s], kvn = ko[s + 1] - ko[s];
@@ -47,14 +45,16 @@ void attention_reference(const AttentionLayout& layout, const float* q, const fl
         for (size_t j = 0; j < count; ++j) {
           const float* kj = k + (kv0 + keys.begin + j) * layout.hidden + col;
           float dot = 0.0f;
-          for (size_t d = 0; d < hd; ++d) dot += qi[d] * kj[d];
+          for (size_t d = 0; d < hd; ++d) dot += operand(qi[d]) * operand(kj[d]);
           scores[j] = dot * scale;
         }
         softmax_rows(scores.data(), 1, count);
+        for (float& p : scores) p = operand(p);
         float* oi = out + i * layout.hidden + col;
         for (size_t d = 0; d < hd; ++d) {
           float sum = 0.0f;
-          for (size_t j = 0; j < count; ++j) sum += scores[j] * v[(kv0 + keys.begin + j) * layout.hidden + col + d];
+          for (size_t j = 0; j < count; ++j)
+            sum += scores[j] * operand(v[(kv0 + keys.begin + j) * layout.hidden + col + d]);
           oi[d] = sum;
         }
       }
@@ -73,28 +73,32 @@ inline size_t round_up(size_t n) { return round_up_lanes(n); }
 struct HeadScratch {
   std::vector<float> kt;      // [head_dim][kv_pad]: K transposed, zero columns past the sequence
   std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors (when needed)
+  std::vector<float> qr;      // [query rows][head_dim]: with bf16 matmuls, the head's queries rounded to bf16
   std::vector<float> scores;  // [kQueryRows][kv_pad]
   std::vector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
 };
 
-// Query rows [i0, i0 + R) of one head, tokens [t0, t0 + R) of the sequence. R rows at once give every k/v vector
-// load R independent multiply-add chains; one row alone is a single chain per vector and runs at the FMA latency,
-// not its throughput. Each value's chain (d order for scores, key order for the context) is the same whatever R,
-// so results do not depend on how rows are grouped. `sc` holds R rows of kv_pad scores (indexed by key), `ctx` R
-// rows of hd_pad values.
+// Query rows [i0, i0 + R) of one head, tokens [t0, t0 + R) of the sequence; row r's head slice is at
+// q_head + r * q_stride. R rows at once give every k/v vector load R independent multiply-add chains; one row
+// alone is a single chain per vector and runs at the FMA latency, not its throughput. Each value's chain (d order
+// for scores, key order for the context) is the same whatever R, so results do not depend on how rows are
+// grouped. `sc` holds R rows of kv_pad scores (indexed by key), `ctx` R rows of hd_pad values.
 // Only the keys the group's windows reach are scored: [jlo, jhi), jlo a multiple of 16, jhi padded to whole
 // vectors. A row's keys outside its own window get probability exactly 0, and the softmax sum runs lane-wise over
 // whole vectors from the 16-aligned jlo, so the extra zeros change no bits: a row's result is the same whatever
 // group (and range) it is computed in. Without a window the range is [0, kv_pad), as for BERT.
+// With bf16 matmuls the operands arrive rounded (q_head, kt and vp by the caller; the probabilities by the
+// softmax), so the same loops compute the bf16 products exactly.
 template <int R>
 __attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t t0,
-                                                      size_t col, const float* q, const HeadScratch& w, size_t kvn,
-                                                      size_t kv_pad, size_t hd, size_t hd_pad, float scale,
-                                                      float* sc, float* ctx, float* out) {
+                                                      size_t col, const float* q_head, size_t q_stride,
+                                                      const HeadScratch& w, size_t kvn, size_t kv_pad, size_t hd,
+                                                      size_t hd_pad, float scale, float* sc, float* ctx,
+                                                      float* out) {
   const float* qi[R];
   KeyRange keys[R];
   for (int r = 0; r < R; ++r) {
-    qi[r] = q + (i0 + r) * layout.hidden + col;
+    qi[r] = q_head + r * q_stride;
     keys[r] = key_range(t0 + r, kvn, layout.window);
   }
   // Windows move right with the token: the first row's window starts leftmost, the last row's ends rightmost.
@@ -113,34 +117,7 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
       std::memcpy(sc + r * kv_pad + jb, &acc[r], sizeof acc[r]);
     }
   }
-  // Softmax over each row's keys. The max is exact in any order, so it is taken 16 lanes at a time (a scalar
-  // chain of compares ran at one key per 4 cycles). exp is vectorised; lanes outside the row's keys are then zeroed
-  // so the sum runs over whole vectors, lane-wise in key order and then across the 16 lanes in lane order: a fixed
-  // order of Vec16 operations, the same in every ISA variant and for any batch.
-  for (int r = 0; r < R; ++r) {
-    float* s = sc + r * kv_pad;
-    const size_t a = keys[r].begin, b = keys[r].end;
-    const size_t full = a + (b - a) / kLanes * kLanes;
-    float mx = s[a];
-    if (full > a) {
-      Vec16 vm = load_vec16(s + a);
-      for (size_t jb = a + kLanes; jb < full; jb += kLanes) {
-        const Vec16 c = load_vec16(s + jb);
-        vm = c > vm ? c : vm;
-      }
-      for (size_t l = 0; l < kLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
-    }
-    for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
-    for (size_t jb = jlo; jb < jhi; jb += kLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
-    for (size_t j = jlo; j < a; ++j) s[j] = 0.0f;
-    for (size_t j = b; j < jhi; ++j) s[j] = 0.0f;
-    Vec16 vs = load_vec16(s + jlo);
-    for (size_t jb = jlo + kLanes; jb < jhi; jb += kLanes) vs += load_vec16(s + jb);
-    float sum = 0.0f;
-    for (size_t l = 0; l < kLanes; ++l) sum += vs[l];
-    const float inv = 1.0f / sum;
-    for (size_t jb = jlo; jb < jhi; jb += kLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
-  }
+  attention_parts::softmax_rows_group<R>(sc, kv_pad, keys, jlo, jhi, layout.bf16_matmuls);
   // ctx[r] = sum_j p_rj v_j, accumulated over j in order (the group's keys; zero probabilities add exact zeros),
   // 16 head dimensions at a time. With head_dim a multiple of 16 (MiniLM's 32, BERT's 64) straight into the
   // output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
@@ -164,8 +141,6 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
       std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
 }
 
-// Rows per group: 8 chains cover the FMA latency x throughput of one core.
-constexpr int kQueryRows = 8;
 // How far ahead the K/V copy requests rows (each a cache line or two): enough misses in flight to cover the
 // latency, few enough to stay in L1.
 constexpr size_t kPrefetchRows = 8;
@@ -176,7 +151,10 @@ __attribute__((always_inline)) inline void prefetch_slice(const float* p, size_t
   __builtin_prefetch(p + hd - 1);
 }
 
-__attribute__((always_inline)) inline void one_head_body(const AttentionLayout& layout, size_t s, size_t h,
+inline float round_bf16(float x) { return float_from_bf16(bf16_from_float(x)); }
+
+template <bool kBf16>
+__attribute__((always_inline)) inline void one_head_impl(const AttentionLayout& layout, size_t s, size_t h,
                                                          const float* q, const float* k, const float* v, float* out,
                                                          HeadScratch& w) {
   const size_t hd = layout.hidden / layout.heads;
@@ -210,25 +188,48 @@ __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& 
     }
     if (j < qn) prefetch_slice(q + (q0 + j) * layout.hidden + col, hd);
     const float* kj = k + (kv0 + j) * layout.hidden + col;
-    for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
     float* vj = w.vp.data() + j * hd_pad;
     const float* src = v + (kv0 + j) * layout.hidden + col;
-    if (hd == hd_pad) {
-      for (size_t db = 0; db < hd; db += kLanes) std::memcpy(vj + db, src + db, kLanes * sizeof(float));  // inlined
+    if (kBf16) {
+      for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = round_bf16(kj[d]);
+      for (size_t d = 0; d < hd; ++d) vj[d] = round_bf16(src[d]);
     } else {
-      std::memcpy(vj, src, hd * sizeof(float));
+      for (size_t d = 0; d < hd; ++d) w.kt[d * kv_pad + j] = kj[d];
+      if (hd == hd_pad) {
+        for (size_t db = 0; db < hd; db += kLanes) std::memcpy(vj + db, src + db, kLanes * sizeof(float));  // inlined
+      } else {
+        std::memcpy(vj, src, hd * sizeof(float));
+      }
     }
   }
   for (size_t d = 0; d < hd; ++d) std::fill(w.kt.data() + d * kv_pad + kvn, w.kt.data() + (d + 1) * kv_pad, 0.0f);
-  const size_t i_first = static_cast<size_t>(qo[s]);
-  const size_t i1 = static_cast<size_t>(qo[s + 1]);
-  size_t i = i_first;
-  for (; i + kQueryRows <= i1; i += kQueryRows)
-    query_rows<kQueryRows>(layout, i, i - i_first, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(),
-                           w.ctx.data(), out);
-  for (; i < i1; ++i)
-    query_rows<1>(layout, i, i - i_first, col, q, w, kvn, kv_pad, hd, hd_pad, scale, w.scores.data(), w.ctx.data(),
-                  out);
+  // The queries: read in place, or (bf16) rounded into scratch once per head.
+  const float* q_head = q + q0 * layout.hidden + col;
+  size_t q_stride = layout.hidden;
+  if (kBf16) {
+    w.qr.resize(qn * hd);
+    for (size_t t = 0; t < qn; ++t)
+      for (size_t d = 0; d < hd; ++d) w.qr[t * hd + d] = round_bf16(q_head[t * layout.hidden + d]);
+    q_head = w.qr.data();
+    q_stride = hd;
+  }
+  size_t t = 0;
+  for (; t + kQueryRows <= qn; t += kQueryRows)
+    query_rows<kQueryRows>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
+                           w.scores.data(), w.ctx.data(), out);
+  for (; t < qn; ++t)
+    query_rows<1>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
+                  w.scores.data(), w.ctx.data(), out);
+}
+
+__attribute__((always_inline)) inline void one_head_body(const AttentionLayout& layout, size_t s, size_t h,
+                                                         const float* q, const float* k, const float* v, float* out,
+                                                         HeadScratch& w) {
+  if (layout.bf16_matmuls) {
+    one_head_impl<true>(layout, s, h, q, k, v, out, w);
+  } else {
+    one_head_impl<false>(layout, s, h, q, k, v, out, w);
+  }
 }
 
 // One copy per ISA, chosen at run time like the GEMM micro-kernel (isa_variants.h).
@@ -239,13 +240,35 @@ CE_ISA_VARIANTS(one_head,
 
 }  // namespace
 
+#if defined(CE_HAVE_X86_KERNELS)
+AttentionHeadFn attention_bf16_head_avx512();  // x86/attention_bf16_avx512.cpp
+#endif
+
+AttentionHeadFn attention_bf16_head_kernel() {
+#if defined(CE_HAVE_X86_KERNELS)
+  if (vector_loop_isa() == Isa::Avx512 && cpu_features().has(CpuCapability::Avx512Bf16))
+    return attention_bf16_head_avx512();
+#endif
+  return nullptr;
+}
+
 void attention_forward(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                        ThreadPool* pool) {
   const size_t seqs = layout.q_offsets->empty() ? 0 : layout.q_offsets->size() - 1;
   const size_t tasks = seqs * layout.heads;
+  // bf16 matmuls on VDPBF16PS where this CPU (and CE_FORCE_ISA) allow it; elsewhere the loops below on rounded
+  // operands.
+  const AttentionHeadFn bf16_head = layout.bf16_matmuls ? attention_bf16_head_kernel() : nullptr;
   auto body = [&](size_t b, size_t e) {
     HeadScratch scratch;  // per chunk: threads never share scratch
-    for (size_t t = b; t < e; ++t) one_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, scratch);
+    AttentionBf16Scratch bf16_scratch;
+    for (size_t t = b; t < e; ++t) {
+      if (bf16_head != nullptr) {
+        bf16_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, bf16_scratch);
+      } else {
+        one_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, scratch);
+      }
+    }
   };
   if (pool == nullptr || pool->size() <= 1 || tasks <= 1) {
     body(0, tasks);

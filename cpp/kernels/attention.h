@@ -23,10 +23,15 @@ struct AttentionLayout {
   // Bidirectional sliding window (ModernBERT's local layers): token t attends only keys j with |t - j| <= window,
   // as transformers' sliding_window_bidirectional_overlay. kNoAttentionWindow: all keys (BERT).
   size_t window = kNoAttentionWindow;
+  // The two matmuls in bfloat16 (the bf16 and int8 precisions): q, k, v and the softmax probabilities are
+  // rounded to bf16 before they are multiplied (the products are exact in fp32), scores, softmax and sums stay
+  // fp32. Runs on VDPBF16PS where the CPU has AVX512-BF16, else on fp32 FMAs over the rounded values (the same
+  // products; only the order of adds within a pair can differ). false: fp32 throughout (the exact path).
+  bool bf16_matmuls = false;
 };
 
 // out[q_row, head cols] = softmax(q k^T / sqrt(head_dim)) v for each sequence and head, over the keys in the
-// query's window.
+// query's window (with bf16_matmuls, over the rounded operands).
 // Reference: direct dot products, one thread.
 void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out);
 

@@ -57,29 +57,35 @@ inline constexpr size_t kLinearRoleCount = 0
 const char* linear_role_name(LinearRole role);  // "intermediate"
 
 // The weight format of every role under one precision: chosen once at load, applied by each family's loader
-// through format_for() (packing converts or quantises the fp32 weights once). Everything that is not a Linear
-// layer (embeddings, LayerNorm, residual adds, attention's matmuls and softmax, GELU, the head) stays fp32.
+// through format_for() (packing converts or quantises the fp32 weights once), and the format of attention's own
+// matmuls. Everything else (embeddings, LayerNorm, residual adds, softmax, GELU, the head) stays fp32.
 class PrecisionPlan {
  public:
   // The measured default plan of `precision` (precision.cpp says which layers stay wider, and why).
   static PrecisionPlan for_precision(Precision precision);
 
   // This plan with some roles' formats replaced: `spec` is "role=format[,role=format...]" with role names of
-  // CE_LINEAR_ROLES (or "all") and format names of CE_WEIGHT_FORMATS ("f32", "bf16", "i8"). For the studies that
+  // CE_LINEAR_ROLES (or "all", or "attention" for attention's matmuls: "f32" or "bf16") and format names of
+  // CE_WEIGHT_FORMATS ("f32", "bf16", "i8"). "all" sets the Linear roles only. For the studies that
   // measure which layers a precision may reduce (tools/precision/); the env variable CE_PRECISION_PLAN feeds it
   // at load. Throws ce::Error(InvalidArgument) naming the bad part and the allowed names.
   PrecisionPlan with_overrides(std::string_view spec) const;
 
   Precision precision() const { return precision_; }
   WeightFormat format_for(LinearRole role) const { return formats_[static_cast<size_t>(role)]; }
+  // The format of attention's own two matmuls (q.k and p.v; not Linear layers): F32, or BF16 (operands rounded
+  // to bf16, fp32 sums; see AttentionLayout::bf16_matmuls). Overridden as "attention=f32|bf16". DeBERTa's
+  // disentangled attention runs in fp32 whatever this says.
+  WeightFormat attention_format() const { return attention_format_; }
   // The format the precision itself names (F32, BF16 or I8): the one whose kernel the model reports.
   WeightFormat primary_format() const;
-  // "query=bf16,key=bf16,...": every role with its format's name.
+  // "query=bf16,key=bf16,...,attention=bf16": every role with its format's name, then attention's matmuls.
   std::string describe() const;
 
  private:
   Precision precision_ = Precision::FP32;
   std::array<WeightFormat, kLinearRoleCount> formats_{};
+  WeightFormat attention_format_ = WeightFormat::F32;
 };
 
 // The plan load() uses: for_precision(precision), then CE_PRECISION_PLAN's overrides when that variable is set

@@ -296,6 +296,67 @@ TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
       ASSERT_EQ(cls_out[s * hidden + c], fast[offsets[s] * hidden + c]) << "sequence " << s;
 }
 
+// bf16 matmuls (the bf16 and int8 precisions): the fast kernel (VDPBF16PS where this CPU has AVX512-BF16 and runs
+// at the AVX-512 level, else fp32 FMAs over the rounded operands; ctest's forced_* runs cover the latter) against
+// the reference on the same rounded operands. They differ only in the order of the adds within a pair and in exp's
+// last bits, which can move a probability across a bf16 rounding boundary: one bf16 step (2^-8 relative) on a few
+// probabilities, so the bound is a fraction of that times max |v|. Also checked: the bf16 reference is attention
+// (close to fp32 within bf16's precision), and the query-subset shortcut and any grouping give the same bits.
+TEST(Attention, Bf16MatmulsMatchTheirReference) {
+  struct Shape {
+    size_t hidden, heads;
+  };
+  // head_dim 8, 32 (MiniLM), 12 and 7 (padded; odd pairs its last dimension with zero), 64 (BERT-base).
+  for (const Shape& shape : {Shape{24, 3}, Shape{64, 2}, Shape{36, 3}, Shape{21, 3}, Shape{128, 2}}) {
+    for (size_t window : {kNoAttentionWindow, size_t{0}, size_t{5}, size_t{17}}) {
+      SCOPED_TRACE("hidden " + std::to_string(shape.hidden) + " heads " + std::to_string(shape.heads) + " window " +
+                   (window == kNoAttentionWindow ? std::string("none") : std::to_string(window)));
+      const std::vector<int32_t> offsets = {0, 1, 6, 17, 50, 200};
+      const size_t rows = static_cast<size_t>(offsets.back()), hidden = shape.hidden;
+      const auto q = random_vec(rows * hidden, 30, 2.0f), k = random_vec(rows * hidden, 31, 2.0f),
+                 v = random_vec(rows * hidden, 32);
+      AttentionLayout layout{&offsets, &offsets, hidden, shape.heads};
+      layout.window = window;
+      std::vector<float> ref32(rows * hidden), ref(rows * hidden), fast(rows * hidden), alone(rows * hidden);
+      attention_reference(layout, q.data(), k.data(), v.data(), ref32.data());
+      layout.bf16_matmuls = true;
+      attention_reference(layout, q.data(), k.data(), v.data(), ref.data());
+      ThreadPool pool(2);
+      attention_forward(layout, q.data(), k.data(), v.data(), fast.data(), &pool);
+      float vmax = 0.0f;
+      for (float x : v) vmax = std::max(vmax, std::fabs(x));
+      double worst = 0.0, from_fp32 = 0.0;
+      for (size_t i = 0; i < ref.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(fast[i]) - ref[i]));
+        from_fp32 = std::max(from_fp32, std::fabs(double(ref[i]) - ref32[i]));
+      }
+      EXPECT_LE(worst, 4e-3 * vmax) << "fast vs reference, bf16 matmuls";
+      EXPECT_LE(from_fp32, 5e-2 * vmax) << "bf16 reference vs fp32 reference";
+      EXPECT_GT(from_fp32, 0.0) << "bf16 matmuls changed nothing: the operands were not rounded";
+      // Each sequence alone gives the same bits as in the batch (and on one thread).
+      for (size_t s = 0; s + 1 < offsets.size(); ++s) {
+        const std::vector<int32_t> one = {0, offsets[s + 1] - offsets[s]};
+        AttentionLayout single = layout;
+        single.q_offsets = single.kv_offsets = &one;
+        const size_t at = static_cast<size_t>(offsets[s]) * hidden;
+        attention_forward(single, q.data() + at, k.data() + at, v.data() + at, alone.data() + at, nullptr);
+      }
+      ASSERT_EQ(0, std::memcmp(alone.data(), fast.data(), fast.size() * sizeof(float))) << "batch vs alone";
+      // Only each sequence's first row as a query (the last layer's [CLS] shortcut): the same bits as its row above.
+      const std::vector<int32_t> q_off = {0, 1, 2, 3, 4, 5};
+      std::vector<float> q_cls(5 * hidden), cls_out(5 * hidden);
+      for (size_t s = 0; s < 5; ++s)
+        std::copy_n(q.data() + offsets[s] * hidden, hidden, q_cls.data() + s * hidden);
+      AttentionLayout cls = layout;
+      cls.q_offsets = &q_off;
+      attention_forward(cls, q_cls.data(), k.data(), v.data(), cls_out.data(), &pool);
+      for (size_t s = 0; s < 5; ++s)
+        ASSERT_EQ(0, std::memcmp(cls_out.data() + s * hidden, fast.data() + offsets[s] * hidden, hidden * sizeof(float)))
+            << "sequence " << s;
+    }
+  }
+}
+
 // ---- Per-ISA GEMM micro-kernels (every kernel this CPU can run, not only the one linear_forward picked) ----
 
 // The F32 kernels this CPU runs (the tests compare them with the F32 reference; gemm_precision_test checks the

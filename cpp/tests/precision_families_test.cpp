@@ -99,6 +99,26 @@ TEST(PrecisionFamilies, RoleOverridesReachTheRightLayers) {
   }
 }
 
+// The plan's attention format reaches each family's attention: at bf16, switching attention's matmuls to fp32
+// ("attention=f32") changes the scores of every family with scaled dot-product attention (BERT's encoder and
+// ModernBERT), and none of DeBERTa's, whose disentangled attention stays fp32.
+TEST(PrecisionFamilies, AttentionFormatReachesTheAttention) {
+  const std::vector<TextPair> input = pairs();
+  for (const char* name : kFixtures) {
+    SCOPED_TRACE(name);
+    const std::vector<float> bf16 = load(name, Precision::BF16, 1)->predict(input, Activation::Identity, 32, nullptr);
+    std::vector<float> f32_attention;
+    {
+      ScopedEnv env("CE_PRECISION_PLAN", "attention=f32");
+      f32_attention = load(name, Precision::BF16, 1)->predict(input, Activation::Identity, 32, nullptr);
+    }
+    const bool deberta = std::string(name).find("deberta") != std::string::npos;
+    const bool same = std::memcmp(bf16.data(), f32_attention.data(), bf16.size() * sizeof(float)) == 0;
+    EXPECT_EQ(same, deberta) << (deberta ? "DeBERTa's attention changed with the plan's attention format"
+                                         : "the plan's attention format did not reach the attention");
+  }
+}
+
 TEST(PrecisionFamilies, ScoresMoveSlightlyOffFp32AndAreBatchAndThreadInvariant) {
   const std::vector<TextPair> input = pairs();
   for (const char* name : kFixtures) {

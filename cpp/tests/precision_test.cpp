@@ -80,10 +80,19 @@ TEST(Precision, OverridesReplaceRolesAndRejectUnknownNames) {
   EXPECT_EQ(plan.precision(), Precision::INT8);
   const PrecisionPlan all = base.with_overrides("all=f32");
   for (size_t r = 0; r < kLinearRoleCount; ++r) EXPECT_EQ(all.format_for(static_cast<LinearRole>(r)), WeightFormat::F32);
-  EXPECT_EQ(all.describe(), "query=f32,key=f32,value=f32,attention_output=f32,intermediate=f32,output=f32,head=f32");
+  // "all" is the Linear roles: attention's matmuls keep their own format, set by "attention".
+  EXPECT_EQ(all.describe(),
+            "query=f32,key=f32,value=f32,attention_output=f32,intermediate=f32,output=f32,head=f32,attention=f32");
+  EXPECT_EQ(base.attention_format(), WeightFormat::F32);
+  EXPECT_EQ(PrecisionPlan::for_precision(Precision::BF16).attention_format(), WeightFormat::BF16);
+  EXPECT_EQ(PrecisionPlan::for_precision(Precision::FP32).attention_format(), WeightFormat::F32);
+  EXPECT_EQ(base.with_overrides("attention=bf16").attention_format(), WeightFormat::BF16);
+  EXPECT_EQ(base.with_overrides("attention=bf16").format_for(LinearRole::Query), base.format_for(LinearRole::Query));
+  test::expect_error([&] { base.with_overrides("attention=i8"); }, ErrorCode::InvalidArgument,
+                     {"attention's matmuls run in f32 or bf16"});
 
   test::expect_error([&] { base.with_overrides("ouput=f32"); }, ErrorCode::InvalidArgument,
-                     {"unknown layer role 'ouput'", "intermediate", "output"});
+                     {"unknown layer role 'ouput'", "intermediate", "output", "attention"});
   test::expect_error([&] { base.with_overrides("output=fp16"); }, ErrorCode::InvalidArgument,
                      {"unknown weight format 'fp16'", "f32", "bf16"});
   test::expect_error([&] { base.with_overrides("output"); }, ErrorCode::InvalidArgument, {"expected role=format"});

@@ -33,7 +33,7 @@ const dir = values.model === 'minilm' ? MINILM_DIR : DEMO_MODEL_DIR;
 const queries: LabelledQuery[] = values.model === 'minilm' ? debianPairQueries(count, 16) : everyNth(demoQueries(), count);
 
 // Choices: the precision's own default plan, every role reduced, each role alone kept fp32, each role alone reduced,
-// and (int8) the FFN output projection in bf16.
+// (int8) the FFN output projection in bf16, and attention's matmuls in f32 or bf16.
 const plans: [string, string][] = values.plans
   ? values.plans.split(';').map((p) => p.split(':') as [string, string])
   : [
@@ -42,6 +42,9 @@ const plans: [string, string][] = values.plans
       ...ROLES.map((role): [string, string] => [`${role} f32`, `all=${reduced},head=f32,${role}=f32`]),
       ...ROLES.map((role): [string, string] => [`only ${role}`, `all=f32,${role}=${reduced}`]),
       ...(precision === 'int8' ? [['output bf16', `all=i8,head=f32,output=bf16`] as [string, string]] : []),
+      // Attention's own matmuls (not a Linear role): each format with the default Linear plan.
+      ['attention f32', 'attention=f32'],
+      ['attention bf16', 'attention=bf16'],
     ];
 
 async function score(options: { precision: Precision; plan?: string }): Promise<{ scores: Float32Array[]; seconds: number; kernel: string }> {

@@ -106,6 +106,7 @@ EncoderClassifierWeights load_encoder_classifier_weights(const SafetensorsCheckp
     } else if (part <= layers) {
       const std::string p = encoder_tensors::layer_prefix(part - 1);
       EncoderLayerWeights& l = w.layers[part - 1];
+      l.bf16_attention = precision.attention_format() == WeightFormat::BF16;
       for (const encoder_tensors::LayerTensorSpec& t : encoder_tensors::kLayerTensors) {
         if (t.linear != nullptr) {
           l.*t.linear = r.linear(p + t.name, encoder_tensors::size_of(t.out, spec.encoder),

@@ -100,7 +100,8 @@ class Encoder {
     ops_.linear(lw.query, input, qrows, q);
 
     float* ctx = s_.slot(kCtx).get(qrows * h_);
-    const AttentionLayout layout{first_only ? &first_offsets_ : &offsets, &offsets, h_, c_.heads};
+    AttentionLayout layout{first_only ? &first_offsets_ : &offsets, &offsets, h_, c_.heads};
+    layout.bf16_matmuls = lw.bf16_attention;
     if (attention_ != nullptr) {
       attention_->attend(ops_, index, lw, layout, q, k, v, ctx, s_);
     } else {

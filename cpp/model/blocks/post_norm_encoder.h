@@ -20,6 +20,8 @@ namespace ce {
 struct EncoderLayerWeights {
   PackedLinear query, key, value, attention_output, intermediate, output;
   LayerNormWeights attention_norm, output_norm;
+  // Scaled dot-product attention's matmuls in bf16 (the precision plan's attention format, set by the loader).
+  bool bf16_attention = false;
 };
 
 struct EncoderShape {

@@ -136,6 +136,7 @@ class Forward {
     float* ctx = s_.slot(kCtx).get(qrows * h_);
     AttentionLayout layout{&q_offsets, &offsets, h_, static_cast<size_t>(c_.num_attention_heads)};
     if (!global) layout.window = c_.attention_window();
+    layout.bf16_matmuls = lw.bf16_attention;
     ops_.attention(layout, q, k, v, ctx);
 
     // Keys and values are consumed: k takes the attention block's output, v the MLP's normed input.

@@ -118,6 +118,7 @@ ModernBertWeights load_modernbert_weights(const SafetensorsCheckpoint& file, con
       const size_t i = part - 1;
       const std::string p = names::layer_prefix(i);
       ModernBertLayerWeights& l = w.layers[i];
+      l.bf16_attention = precision.attention_format() == WeightFormat::BF16;
       if (i > 0) l.attn_norm = r.norm(p + names::kAttnNorm);
       r.qkv(p + names::kWqkv, l);
       l.attn_out = r.linear(p + names::kAttnOut, h, h, c.attention_bias, LinearRole::AttentionOutput);

@@ -24,6 +24,7 @@ struct ModernBertLayerWeights {
   LayerNormWeights mlp_norm;
   PackedLinear mlp_in;   // mlp.Wi: [2 * intermediate][hidden]
   PackedLinear mlp_out;  // mlp.Wo
+  bool bf16_attention = false;  // attention's matmuls in bf16 (the precision plan's attention format)
 };
 
 struct ModernBertWeights {

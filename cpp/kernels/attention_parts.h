@@ -1,0 +1,80 @@
+// Pieces shared by the attention kernels (attention.cpp's fp32 / rounded-bf16 loops and the AVX512-BF16 one in
+// x86/attention_bf16_avx512.cpp): which keys a query sees, the softmax of a group of query rows, bf16 rounding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/attention.h"
+#include "kernels/vec16.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace ce::attention_parts {
+
+// The keys token t of an n-token sequence attends: [begin, end).
+struct KeyRange {
+  size_t begin, end;
+};
+inline KeyRange key_range(size_t t, size_t n, size_t window) {
+  if (window == kNoAttentionWindow) return {0, n};
+  return {t > window ? t - window : 0, window < n - t ? t + window + 1 : n};
+}
+
+// Rows per group of query rows: 8 chains cover the FMA latency x throughput of one core.
+inline constexpr int kQueryRows = 8;
+
+// x rounded to the nearest bfloat16, ties to even, kept as a float (low 16 bits zero), for finite x: the value
+// bf16_from_float gives (gemm_convert.h), without its NaN branch (scores and probabilities are finite).
+__attribute__((always_inline)) inline Vec16 round_to_bf16(Vec16 x) {
+  typedef uint32_t U16 __attribute__((vector_size(kVecLanes * sizeof(uint32_t))));
+  U16 u;
+  std::memcpy(&u, &x, sizeof u);
+  u = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+// Softmax over each of R rows' keys, in place: row r's scores sc[r * kv_pad + j] for j in [keys[r].begin,
+// keys[r].end); every other lane of the group's range [jlo, jhi) (jlo a multiple of 16, jhi whole vectors) ends
+// as exactly 0. The max is exact in any order, so it is taken 16 lanes at a time (a scalar chain of compares ran
+// at one key per 4 cycles). exp is vectorised; the sum runs over whole vectors, lane-wise in key order and then
+// across the 16 lanes in lane order: a fixed order of Vec16 operations, the same in every ISA variant and for any
+// batch. With round_bf16 the probabilities are then rounded to bf16 (the P.V matmul's operand).
+template <int R>
+__attribute__((always_inline)) inline void softmax_rows_group(float* sc, size_t kv_pad, const KeyRange* keys,
+                                                             size_t jlo, size_t jhi, bool round_bf16) {
+  for (int r = 0; r < R; ++r) {
+    float* s = sc + r * kv_pad;
+    const size_t a = keys[r].begin, b = keys[r].end;
+    const size_t full = a + (b - a) / kVecLanes * kVecLanes;
+    float mx = s[a];
+    if (full > a) {
+      Vec16 vm = load_vec16(s + a);
+      for (size_t jb = a + kVecLanes; jb < full; jb += kVecLanes) {
+        const Vec16 c = load_vec16(s + jb);
+        vm = c > vm ? c : vm;
+      }
+      for (size_t l = 0; l < kVecLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
+    }
+    for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
+    for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
+    for (size_t j = jlo; j < a; ++j) s[j] = 0.0f;
+    for (size_t j = b; j < jhi; ++j) s[j] = 0.0f;
+    Vec16 vs = load_vec16(s + jlo);
+    for (size_t jb = jlo + kVecLanes; jb < jhi; jb += kVecLanes) vs += load_vec16(s + jb);
+    float sum = 0.0f;
+    for (size_t l = 0; l < kVecLanes; ++l) sum += vs[l];
+    const float inv = 1.0f / sum;
+    if (round_bf16) {
+      for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_vec16(s + jb, round_to_bf16(load_vec16(s + jb) * inv));
+    } else {
+      for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_vec16(s + jb, load_vec16(s + jb) * inv);
+    }
+  }
+}
+
+}  // namespace ce::attention_parts
+
+#pragma GCC diagnostic pop
