@@ -350,9 +350,10 @@ TEST(Attention, Bf16MatmulsMatchTheirReference) {
       AttentionLayout cls = layout;
       cls.q_offsets = &q_off;
       attention_forward(cls, q_cls.data(), k.data(), v.data(), cls_out.data(), &pool);
-      for (size_t s = 0; s < 5; ++s)
-        ASSERT_EQ(0, std::memcmp(cls_out.data() + s * hidden, fast.data() + offsets[s] * hidden, hidden * sizeof(float)))
-            << "sequence " << s;
+      for (size_t s = 0; s < 5; ++s) {
+        const float* row = fast.data() + static_cast<size_t>(offsets[s]) * hidden;
+        ASSERT_EQ(0, std::memcmp(cls_out.data() + s * hidden, row, hidden * sizeof(float))) << "sequence " << s;
+      }
     }
   }
 }

@@ -1,7 +1,9 @@
 // Attention head with bf16 matmuls on AVX512-BF16: VDPBF16PS takes two bf16 products per fp32 lane, so each pair
 // of head dimensions (scores) or of keys (context) costs one instruction where the fp32 kernel spends two FMAs.
 // Same structure as attention.cpp's loops (groups of 8 query rows, 16 keys or 16 head dimensions per vector, the
-// shared softmax); the operands are packed as bf16 pairs once per head.
+// shared softmax); the operands are packed as bf16 pairs once per head. The broadcast pair goes last in each
+// VDPBF16PS (the operand that may be a 32-bit memory broadcast; the pairwise product is symmetric), so it is
+// folded into the instruction instead of a separate broadcast.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -55,6 +57,56 @@ struct HeadShape {
   float scale;
 };
 
+// Scores of R rows for NB blocks of 16 keys from key jb: each broadcast query pair feeds NB instructions (the
+// broadcasts, one load each, bound the loop otherwise). A lane's chain over the pairs is the same for any NB.
+template <int R, int NB>
+__attribute__((target("avx512f,avx512bf16"), always_inline)) inline void score_blocks(const HeadShape& sh,
+                                                                                   const uint32_t* qp,
+                                                                                   const uint32_t* kt, size_t jb,
+                                                                                   float* sc) {
+  __m512 acc[R][NB];
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_ps();
+  for (size_t p = 0; p < sh.pairs_d; ++p) {
+    __m512bh kv[NB];
+    for (int b = 0; b < NB; ++b) kv[b] = (__m512bh)_mm512_loadu_si512(kt + p * sh.kv_pad + jb + b * kLanes);
+    for (int r = 0; r < R; ++r) {
+      const __m512bh q2 = (__m512bh)_mm512_set1_epi32(static_cast<int>(qp[r * sh.pairs_d + p]));
+      for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbf16_ps(acc[r][b], kv[b], q2);
+    }
+  }
+  const __m512 scale = _mm512_set1_ps(sh.scale);
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < NB; ++b)
+      _mm512_storeu_ps(sc + r * sh.kv_pad + jb + b * kLanes, _mm512_mul_ps(acc[r][b], scale));
+}
+
+// Context of R rows for NB blocks of 16 head dimensions from db, over key pairs [pa, pb): as score_blocks, each
+// broadcast probability pair feeds NB instructions.
+template <int R, int NB>
+__attribute__((target("avx512f,avx512bf16"), always_inline)) inline void context_blocks(
+    const AttentionLayout& layout, const HeadShape& sh, size_t i0, const uint32_t* pp, size_t half,
+    const uint32_t* vp, size_t pa, size_t pb, size_t db, float* ctx, float* out) {
+  __m512 acc[R][NB];
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_ps();
+  for (size_t p = pa; p < pb; ++p) {
+    __m512bh vv[NB];
+    for (int b = 0; b < NB; ++b) vv[b] = (__m512bh)_mm512_loadu_si512(vp + p * sh.hd_pad + db + b * kLanes);
+    for (int r = 0; r < R; ++r) {
+      const __m512bh p2 = (__m512bh)_mm512_set1_epi32(static_cast<int>(pp[r * half + p]));
+      for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_dpbf16_ps(acc[r][b], vv[b], p2);
+    }
+  }
+  const bool direct_out = sh.hd == sh.hd_pad;
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < NB; ++b) {
+      const size_t d = db + b * kLanes;
+      float* dst = direct_out ? out + (i0 + r) * layout.hidden + sh.col + d : ctx + r * sh.hd_pad + d;
+      _mm512_storeu_ps(dst, acc[r][b]);
+    }
+}
+
 template <int R>
 __attribute__((target("avx512f,avx512bf16"), always_inline)) inline void query_rows(
     const AttentionLayout& layout, const HeadShape& sh, size_t i0, size_t t0, const uint32_t* qp,
@@ -64,18 +116,10 @@ __attribute__((target("avx512f,avx512bf16"), always_inline)) inline void query_r
   const size_t jlo = keys[0].begin / kLanes * kLanes, jhi = round_up_lanes(keys[R - 1].end);
   float* sc = w.scores.data();
   const size_t kv_pad = sh.kv_pad;
-  // scores[r][j] = (q_r . k_j) * scale: one VDPBF16PS per row and pair of head dimensions, 16 keys at a time.
-  for (size_t jb = jlo; jb < jhi; jb += kLanes) {
-    __m512 acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_ps();
-    for (size_t p = 0; p < sh.pairs_d; ++p) {
-      const __m512bh kv = (__m512bh)_mm512_loadu_si512(w.kt.data() + p * kv_pad + jb);
-      for (int r = 0; r < R; ++r)
-        acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_set1_epi32(static_cast<int>(qp[r * sh.pairs_d + p])), kv);
-    }
-    const __m512 scale = _mm512_set1_ps(sh.scale);
-    for (int r = 0; r < R; ++r) _mm512_storeu_ps(sc + r * kv_pad + jb, _mm512_mul_ps(acc[r], scale));
-  }
+  // scores[r][j] = (q_r . k_j) * scale: one VDPBF16PS per row, pair of head dimensions and 16 keys.
+  size_t jb = jlo;
+  for (; jb + 2 * kLanes <= jhi; jb += 2 * kLanes) score_blocks<R, 2>(sh, qp, w.kt.data(), jb, sc);
+  if (jb < jhi) score_blocks<R, 1>(sh, qp, w.kt.data(), jb, sc);
   attention_parts::softmax_rows_group<R>(sc, kv_pad, keys, jlo, jhi, /*round_bf16=*/false);
   // The probabilities as bf16 pairs over the group's keys (jlo and jhi multiples of 16: pairs never straddle).
   const size_t half = kv_pad / 2;
@@ -85,25 +129,19 @@ __attribute__((target("avx512f,avx512bf16"), always_inline)) inline void query_r
     size_t j = jlo;
     for (; j + 2 * kLanes <= jhi; j += 2 * kLanes)
       _mm512_storeu_si512(dst + j / 2, pairs_of(_mm512_loadu_ps(src + j), _mm512_loadu_ps(src + j + kLanes)));
-    if (j < jhi) _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + j / 2), (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + j)));
+    if (j < jhi) {
+      const __m256i tail = (__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + j));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + j / 2), tail);
+    }
   }
-  // ctx[r] = sum_j p_rj v_j over the group's key pairs, 16 head dimensions at a time.
+  // ctx[r] = sum_j p_rj v_j over the group's key pairs, 16 head dimensions per vector.
   const size_t pa = keys[0].begin / 2, pb = (keys[R - 1].end + 1) / 2;
-  const bool direct_out = sh.hd == sh.hd_pad;
-  for (size_t db = 0; db < sh.hd_pad; db += kLanes) {
-    __m512 acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_ps();
-    for (size_t p = pa; p < pb; ++p) {
-      const __m512bh vv = (__m512bh)_mm512_loadu_si512(w.vp.data() + p * sh.hd_pad + db);
-      for (int r = 0; r < R; ++r)
-        acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_set1_epi32(static_cast<int>(w.pp[r * half + p])), vv);
-    }
-    for (int r = 0; r < R; ++r) {
-      float* dst = direct_out ? out + (i0 + r) * layout.hidden + sh.col + db : w.ctx.data() + r * sh.hd_pad + db;
-      _mm512_storeu_ps(dst, acc[r]);
-    }
-  }
-  if (!direct_out)
+  size_t db = 0;
+  for (; db + 2 * kLanes <= sh.hd_pad; db += 2 * kLanes)
+    context_blocks<R, 2>(layout, sh, i0, w.pp.data(), half, w.vp.data(), pa, pb, db, w.ctx.data(), out);
+  if (db < sh.hd_pad)
+    context_blocks<R, 1>(layout, sh, i0, w.pp.data(), half, w.vp.data(), pa, pb, db, w.ctx.data(), out);
+  if (sh.hd != sh.hd_pad)
     for (int r = 0; r < R; ++r)
       std::memcpy(out + (i0 + r) * layout.hidden + sh.col, w.ctx.data() + r * sh.hd_pad, sh.hd * sizeof(float));
 }
@@ -126,7 +164,8 @@ __attribute__((target("avx512f,avx512bf16"))) void one_head(const AttentionLayou
   const size_t hd = sh.hd, kv_pad = sh.kv_pad, half = kv_pad / 2;
   // Pairs past the keys or head_dim are zero (an odd head_dim pairs its last dimension with 0).
   w.kt.resize(sh.pairs_d * kv_pad);
-  for (size_t p = 0; p < sh.pairs_d; ++p) std::fill(w.kt.data() + p * kv_pad + sh.kvn, w.kt.data() + (p + 1) * kv_pad, 0u);
+  for (size_t p = 0; p < sh.pairs_d; ++p)
+    std::fill(w.kt.data() + p * kv_pad + sh.kvn, w.kt.data() + (p + 1) * kv_pad, 0u);
   w.vp.resize(half * sh.hd_pad);
   std::fill(w.vp.data() + (sh.kvn + 1) / 2 * sh.hd_pad, w.vp.data() + half * sh.hd_pad, 0u);
   w.qp.resize(qn * sh.pairs_d);
