@@ -26,7 +26,10 @@ export interface NativeModelInfo {
   gemmKernel: string;
   /** The precision the model runs at. */
   precision: NativePrecision;
-  /** Every Linear role with its weight format: 'query=bf16,key=bf16,...,head=f32'. */
+  /**
+   * Every Linear role with its weight format, then attention's own matmuls:
+   * 'query=bf16,key=bf16,...,head=f32,attention=bf16'.
+   */
   layerFormats: string;
 }
 
