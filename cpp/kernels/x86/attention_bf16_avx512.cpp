@@ -33,9 +33,11 @@ __attribute__((target("avx512f,avx512bf16"), always_inline)) inline __m512i pair
 
 // Lanes d of two rows a and b (16 floats each) as pairs (a[d], b[d]): the layout of V, whose pairs run over keys.
 __attribute__((target("avx512f,avx512bf16"), always_inline)) inline __m512i pairs_across(__m512 a, __m512 b) {
-  const __m512i lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(a));
-  const __m512i hi = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(b));
-  return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
+  // The zero-masking forms: the plain ones start from _mm512_undefined_epi32(), which GCC 12 reports as
+  // maybe-uninitialized in some inlining contexts (seen in the from-source install build).
+  const __m512i lo = _mm512_maskz_cvtepu16_epi32(0xFFFF, (__m256i)_mm512_cvtneps_pbh(a));
+  const __m512i hi = _mm512_maskz_cvtepu16_epi32(0xFFFF, (__m256i)_mm512_cvtneps_pbh(b));
+  return _mm512_or_si512(lo, _mm512_maskz_slli_epi32(0xFFFF, hi, 16));
 }
 
 // Floats [d0, d0 + 16) of a row of `n` (zero past n).
