@@ -21,7 +21,9 @@ namespace ce {
 
 using attention_parts::key_range;
 using attention_parts::KeyRange;
+using attention_parts::kPrefetchRows;
 using attention_parts::kQueryRows;
+using attention_parts::prefetch_slice;
 
 void attention_reference(const AttentionLayout& layout, const float* q, const float* k, const float* v,
                          float* out) {
@@ -139,16 +141,6 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
   if (!direct_out)
     for (int r = 0; r < R; ++r)
       std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));
-}
-
-// How far ahead the K/V copy requests rows (each a cache line or two): enough misses in flight to cover the
-// latency, few enough to stay in L1.
-constexpr size_t kPrefetchRows = 8;
-
-// Requests the cache lines of one token's head slice (hd floats from p).
-__attribute__((always_inline)) inline void prefetch_slice(const float* p, size_t hd) {
-  for (size_t d = 0; d < hd; d += kLanes) __builtin_prefetch(p + d);
-  __builtin_prefetch(p + hd - 1);
 }
 
 inline float round_bf16(float x) { return float_from_bf16(bf16_from_float(x)); }

@@ -22,7 +22,9 @@ AttentionHeadFn attention_bf16_head_avx512();
 namespace {
 
 using attention_parts::KeyRange;
+using attention_parts::kPrefetchRows;
 using attention_parts::kQueryRows;
+using attention_parts::prefetch_slice;
 constexpr size_t kLanes = kVecLanes;
 
 // 32 floats (lo: the first 16, hi: the next 16) rounded to bf16 (nearest even) and kept in order: dword i holds
@@ -47,20 +49,14 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 load16(const flo
   return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (n - d0)) - 1u), row + d0);
 }
 
-// How far ahead the packing requests rows, as the fp32 kernel does (attention.cpp).
-constexpr size_t kPrefetchRows = 8;
-__attribute__((always_inline)) inline void prefetch_slice(const float* p, size_t hd) {
-  for (size_t d = 0; d < hd; d += kLanes) __builtin_prefetch(p + d);
-  __builtin_prefetch(p + hd - 1);
-}
 
 struct HeadShape {
   size_t hd, hd_pad, pairs_d, kvn, kv_pad, col;
   float scale;
 };
 
-// Scores of R rows for NB blocks of 16 keys from key jb: each broadcast query pair feeds NB instructions (the
-// broadcasts, one load each, bound the loop otherwise). A lane's chain over the pairs is the same for any NB.
+// Scores of R rows for NB blocks of 16 keys from key jb: each broadcast query pair feeds NB instructions. A lane's
+// chain over the pairs is the same for any NB (measured: as fast as NB = 1 on the EPYC here; kept, bits equal).
 template <int R, int NB>
 __attribute__((target("avx512f,avx512bf16"), always_inline)) inline void score_blocks(const HeadShape& sh,
                                                                                    const uint32_t* qp,
