@@ -28,7 +28,7 @@ const GATES: Record<Exclude<Precision, 'fp32'>, Gate> = {
 // regression still fails), and runs the issue's bounds as a `todo` that reports its figures without failing.
 // minilm-ce is real MiniLM-L6 weights under an untrained, seeded classifier head (MRR@10 0.46 on this set): its
 // candidates' logits sit close together, and int8's per-token activation scales move them by ~0.2 (|Δlogit| p50
-// 0.22 over 40 queries; median Spearman 0.979, top-1 92.5%, ΔMRR@10 +0.014). Keeping any one kind of layer wider
+// 0.22 over 40 queries; median Spearman 0.976, top-1 97.5%, ΔMRR@10 -0.016). Keeping any one kind of layer wider
 // did not close the gap (tools/precision/study.ts; cpp/model/precision.cpp).
 const KNOWN_GAPS: Record<string, Gate & { reason: string }> = {
   'minilm-ce int8': {

@@ -233,6 +233,15 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
         const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
         if (c1 <= c0) continue;
         const float* t = nullptr;
+        if (i8 && epilogue != GemmEpilogue::BiasGeluErf) {
+          // Dequantise, add the bias (and residual) and store in one pass; GELU goes through the float tile.
+          const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
+          dequantize_i8_bias_store(s.acc_i32.data() + (rb * groups + g) * tile, tile_cols,
+                                   offsets ? offsets + c0 : nullptr, s.row_scales.data() + (row0 - r0),
+                                   layer.channel_scales.data() + c0, layer.bias.data() + c0, res, valid, c1 - c0,
+                                   y + row0 * n + c0, n);
+          continue;
+        }
         if (i8) {
           const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
           dequantize_i8_rows(sums, tile_cols, offsets ? offsets + c0 : nullptr, s.row_scales.data() + (row0 - r0),

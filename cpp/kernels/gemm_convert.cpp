@@ -38,17 +38,22 @@ __attribute__((always_inline)) inline void abs_max_body(const float* v, size_t n
   std::memcpy(amax_out, &top, sizeof top);
 }
 
-// q = RNE(v / scale) clamped to [-127, 127] (+ 128 with offset). Adding then subtracting 1.5 * 2^23 rounds to
-// the nearest integer, ties to even, for |q| < 2^22 (here |q| <= 127 plus rounding); without -ffast-math the
-// compiler keeps both operations. The rounded value is an integer (|q| <= 2^22), so converting before clamping
-// is exact and the clamps become integer min/max, which vectorise (float selects with NaN semantics did not, and
+// q = RNE(v * inverse) clamped to [-127, 127] (+ 128 with offset), inverse = 127 / max|v|. A multiply, not a
+// division by the scale: VDIVPS bounded this pass (half the time of quantising a row) and the rounded product is
+// as good a quantisation. Adding then subtracting 1.5 * 2^23 rounds to the nearest integer, ties to even, for
+// |q| < 2^22 (here |q| <= 127 plus rounding); without -ffast-math the compiler keeps both operations, and this file
+// is built with -ffp-contract=off so the multiply is never fused into the add (an FMA would round once, and only
+// on the ISAs that have one). The rounded value is an integer (|q| <= 2^22), so converting before clamping is
+// exact and the clamps become integer min/max, which vectorise (float selects with NaN semantics did not, and
 // took a blend chain per vector); the int32 -> int8 narrowing truncates a value already in range.
-__attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, int8_t* out,
-                                                         bool offset) {
+// kDivide: for a max|v| below 127 / FLT_MAX (~4e-37), whose inverse overflows, q = RNE(v / scale) instead.
+template <bool kDivide>
+__attribute__((always_inline)) inline void quantize_as(const float* v, size_t n, float divisor, int8_t* out,
+                                                       bool offset) {
   const float magic = 12582912.0f;
   const int32_t bias = offset ? 128 : 0;
   for (size_t i = 0; i < n; ++i) {
-    int32_t q = static_cast<int32_t>((v[i] / scale + magic) - magic);
+    int32_t q = static_cast<int32_t>(((kDivide ? v[i] / divisor : v[i] * divisor) + magic) - magic);
     q = q > 127 ? 127 : (q < -127 ? -127 : q);
     out[i] = static_cast<int8_t>(q + bias);
   }
@@ -64,6 +69,35 @@ __attribute__((always_inline)) inline void dequantize_body(const int32_t* sums, 
   }
 }
 
+// dequantize_body's value, + bias, then (with a residual, row stride ldy) + the residual: each operation rounded
+// on its own, in the order dequantize_i8_rows then the GEMM's bias store run them, so the bits are the same (this
+// file is built with -ffp-contract=off: contracted, the multiply and the bias add became one FMA).
+__attribute__((always_inline)) inline void dequantize_bias_store_body(const int32_t* __restrict sums, size_t lds,
+                                                                     const int32_t* __restrict correction,
+                                                                     const float* __restrict row_scales,
+                                                                     const float* __restrict channel_scales,
+                                                                     const float* __restrict bias,
+                                                                     const float* __restrict residual, size_t rows,
+                                                                     size_t cols, float* __restrict y, size_t ldy) {
+  for (size_t r = 0; r < rows; ++r) {
+    const int32_t* __restrict s = sums + r * lds;
+    float* __restrict yr = y + r * ldy;
+    const float rs = row_scales[r];
+    if (residual == nullptr) {
+      for (size_t j = 0; j < cols; ++j) {
+        const uint32_t c = static_cast<uint32_t>(s[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
+        yr[j] = static_cast<float>(static_cast<int32_t>(c)) * (rs * channel_scales[j]) + bias[j];
+      }
+    } else {
+      const float* __restrict rr = residual + r * ldy;
+      for (size_t j = 0; j < cols; ++j) {
+        const uint32_t c = static_cast<uint32_t>(s[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
+        yr[j] = (static_cast<float>(static_cast<int32_t>(c)) * (rs * channel_scales[j]) + bias[j]) + rr[j];
+      }
+    }
+  }
+}
+
 __attribute__((always_inline)) inline void dequantize_rows_body(const int32_t* sums, size_t lds,
                                                                 const int32_t* correction, const float* row_scales,
                                                                 const float* channel_scales, size_t rows, size_t cols,
@@ -75,7 +109,17 @@ __attribute__((always_inline)) inline void dequantize_rows_body(const int32_t* s
 CE_ISA_VARIANTS(round_rows_to_bf16_isa, (const float* x, size_t k, size_t rows, uint16_t* out, size_t ld),
                 (x, k, rows, out, ld))
 CE_ISA_VARIANTS(abs_max, (const float* v, size_t n, float* amax_out, bool* finite_out), (v, n, amax_out, finite_out))
-CE_ISA_VARIANTS(quantize, (const float* v, size_t n, float scale, int8_t* out, bool offset), (v, n, scale, out, offset))
+__attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, float inverse,
+                                                         int8_t* out, bool offset) {
+  if (std::isinf(inverse)) {
+    quantize_as<true>(v, n, scale, out, offset);
+  } else {
+    quantize_as<false>(v, n, inverse, out, offset);
+  }
+}
+
+CE_ISA_VARIANTS(quantize, (const float* v, size_t n, float scale, float inverse, int8_t* out, bool offset),
+                (v, n, scale, inverse, out, offset))
 CE_ISA_VARIANTS(dequantize,
                 (const int32_t* sums, const int32_t* correction, float row_scale, const float* channel_scales,
                  size_t cols, float* out),
@@ -84,6 +128,11 @@ CE_ISA_VARIANTS(dequantize_rows,
                 (const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
                  const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo),
                 (sums, lds, correction, row_scales, channel_scales, rows, cols, out, ldo))
+CE_ISA_VARIANTS(dequantize_bias_store,
+                (const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                 const float* channel_scales, const float* bias, const float* residual, size_t rows, size_t cols,
+                 float* y, size_t ldy),
+                (sums, lds, correction, row_scales, channel_scales, bias, residual, rows, cols, y, ldy))
 
 }  // namespace
 
@@ -101,7 +150,7 @@ float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool o
     for (size_t i = 0; i < padded_n; ++i) out[i] = zero;
     return finite ? 0.0f : NAN;
   }
-  quantize(v, n, scale, out, offset);
+  quantize(v, n, scale, 127.0f / amax, out, offset);
   for (size_t i = n; i < padded_n; ++i) out[i] = zero;
   return scale;
 }
@@ -114,6 +163,12 @@ void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_sca
 void dequantize_i8_rows(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
                         const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo) {
   dequantize_rows(sums, lds, correction, row_scales, channel_scales, rows, cols, out, ldo);
+}
+
+void dequantize_i8_bias_store(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                              const float* channel_scales, const float* bias, const float* residual, size_t rows,
+                              size_t cols, float* y, size_t ldy) {
+  dequantize_bias_store(sums, lds, correction, row_scales, channel_scales, bias, residual, rows, cols, y, ldy);
 }
 
 }  // namespace ce

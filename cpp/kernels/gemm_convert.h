@@ -26,8 +26,9 @@ inline float float_from_bf16(uint16_t b) {
 // Rows of x (row stride k) rounded to bf16 into out (row stride ld >= k; columns [k, ld) zero).
 void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld);
 
-// Symmetric int8 quantisation of one vector of n values: scale = max|v| / 127, q = RNE(v / scale) in
-// [-127, 127], written to out[0..n) and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
+// Symmetric int8 quantisation of one vector of n values: scale = max|v| / 127, q = RNE(v * (127 / max|v|)) in
+// [-127, 127] (the inverse rounded to float, then the product: a multiply, not a division; for a max|v| so small
+// that its inverse overflows, below ~4e-37, RNE(v / scale)), written to out[0..n) and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
 // (every q is 0), NaN when a value is not finite (every q is 0; the dequantised result is then NaN, as an
 // fp32 GEMM's would be). With `offset` each stored byte is q + 128 (as uint8; the u8 x s8 instructions).
 float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset = false);
@@ -40,10 +41,16 @@ void dequantize_i8(const int32_t* sums, const int32_t* correction, float row_sca
 
 // dequantize_i8 on `rows` rows of a tile at once (sums and out with row strides lds and ldo, row r scaled by
 // row_scales[r]): the same arithmetic, one call per tile instead of one per row (the GEMM's tiles are 32 columns
-// wide, so the per-call dispatch cost about as much as the arithmetic). A pass of its own, not fused into the bias
-// store: fused, the compiler contracts the multiply and the bias add into one FMA, which rounds once where the
-// reference rounds twice (GemmPrecision.EveryKernelMatchesItsFormatsReference caught it).
+// wide, so the per-call dispatch cost about as much as the arithmetic). The GELU epilogue's first step.
 void dequantize_i8_rows(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
                         const float* channel_scales, size_t rows, size_t cols, float* out, size_t ldo);
+
+// The I8 GEMM's plain and residual epilogues in one pass over the tile: y[r][j] = dequantised + bias[j], then
+// + residual[r][j] when residual is not null (row stride ldy, as y). Each operation rounds on its own, so the
+// bits equal dequantize_i8_rows followed by the bias store (gemm_convert.cpp is built with -ffp-contract=off: a
+// contracted multiply-add rounded once, which GemmPrecision.EveryKernelMatchesItsFormatsReference caught).
+void dequantize_i8_bias_store(const int32_t* sums, size_t lds, const int32_t* correction, const float* row_scales,
+                              const float* channel_scales, const float* bias, const float* residual, size_t rows,
+                              size_t cols, float* y, size_t ldy);
 
 }  // namespace ce

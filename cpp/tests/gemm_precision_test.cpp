@@ -83,15 +83,22 @@ TEST(GemmConvert, Bf16RoundsToNearestEven) {
 }
 
 TEST(GemmConvert, Int8QuantisationIsSymmetricPerVector) {
-  // max |v| = 2.54 -> scale 0.02; v / scale: 127, -63.5 (tie: to even, -64), 0.5 (tie: 0), 1.5 (tie: 2), 10.
-  const float v[] = {2.54f, -1.27f, 0.01f, 0.03f, 0.2f};
+  // max |v| = 254 -> scale 2, inverse 0.5; v * inverse: 127, -63.5 (tie: to even, -64), 0.5 (tie: 0), 1.5 (tie:
+  // 2), 10.
+  const float v[] = {254.0f, -127.0f, 1.0f, 3.0f, 20.0f};
   int8_t q[8];
   const float scale = quantize_i8(v, 5, 8, q);
-  EXPECT_EQ(scale, 2.54f / 127.0f);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(q[i], static_cast<int8_t>(std::nearbyint(v[i] / scale))) << i;
-  EXPECT_EQ(q[0], 127);
+  EXPECT_EQ(scale, 2.0f);
+  const int8_t want[] = {127, -64, 0, 2, 10};
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(q[i], want[i]) << i;
   EXPECT_EQ(q[5], 0);
   EXPECT_EQ(q[7], 0);
+  // A product rounds once, then to an integer: 2.54 / 127 * (127 / 2.54) need not be 1, the quantised value is
+  // RNE of the rounded product (the definition the kernels and references share).
+  const float w[] = {2.54f, -1.27f, 0.01f, 0.03f, 0.2f};
+  const float inverse = 127.0f / 2.54f;
+  EXPECT_EQ(quantize_i8(w, 5, 8, q), 2.54f / 127.0f);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(q[i], static_cast<int8_t>(std::nearbyint(w[i] * inverse))) << i;
   // The u8 form: the same values + 128, padding 128 (zero).
   int8_t u[8];
   EXPECT_EQ(quantize_i8(v, 5, 8, u, true), scale);
@@ -125,12 +132,13 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
     for (auto& x : v) x = dist(rng);
     float amax = 0.0f;
     for (float x : v) amax = std::max(amax, std::fabs(x));
-    const float scale = amax / 127.0f;
+    const float scale = amax / 127.0f, inverse = 127.0f / amax;
     for (bool offset : {false, true}) {
       std::vector<int8_t> q(n + 64);
       ASSERT_EQ(quantize_i8(v.data(), n, n + 64, q.data(), offset), scale);
       for (size_t i = 0; i < n; ++i) {
-        const float want = std::min(127.0f, std::max(-127.0f, std::nearbyint(v[i] / scale)));
+        volatile float product = v[i] * inverse;  // rounded on its own, as the kernel's multiply
+        const float want = std::min(127.0f, std::max(-127.0f, std::nearbyint(static_cast<float>(product))));
         ASSERT_EQ(static_cast<int>(offset ? static_cast<uint8_t>(q[i]) - 128 : q[i]), static_cast<int>(want))
             << "n=" << n << " i=" << i << " v=" << v[i];
       }
@@ -150,7 +158,13 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
       for (size_t i = 0; i < n; ++i) w[i] = v[i] * std::fabs(top) * 0.01f;
       w[rng() % n] = top;
       std::vector<int8_t> q(n);
-      ASSERT_EQ(quantize_i8(w.data(), n, n, q.data()), std::fabs(top) / 127.0f) << "n=" << n << " top=" << top;
+      const float top_scale = std::fabs(top) / 127.0f, top_inverse = 127.0f / std::fabs(top);
+      ASSERT_EQ(quantize_i8(w.data(), n, n, q.data()), top_scale) << "n=" << n << " top=" << top;
+      // A subnormal max's inverse overflows: those rows divide by the scale instead of multiplying.
+      for (size_t i = 0; i < n; ++i) {
+        volatile float ratio = std::isinf(top_inverse) ? w[i] / top_scale : w[i] * top_inverse;
+        ASSERT_EQ(q[i], static_cast<int8_t>(std::nearbyint(static_cast<float>(ratio)))) << "n=" << n << " top=" << top;
+      }
     }
     std::vector<uint16_t> b(n);
     round_rows_to_bf16(v.data(), n, 1, b.data(), n);
