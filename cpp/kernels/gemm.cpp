@@ -310,6 +310,10 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   }
 }
 
+size_t linear_task_rows(const PackedLinear& layer) {
+  return static_cast<size_t>(active_gemm_kernel(layer.format()).mr) * kRowBlocksPerTask;
+}
+
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
                     GemmEpilogue epilogue, const float* residual) {
   linear_forward_with(active_gemm_kernel(layer.format()), layer, x, rows, y, pool, epilogue, residual);

@@ -77,4 +77,9 @@ enum class GemmEpilogue { Bias, BiasGeluErf, BiasResidual };
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
                     GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr);
 
+// Rows per task of linear_forward on this layer (its kernel's row block times the blocks per task): a driver that
+// runs several GEMMs per row range (feed_forward.h) splits rows the same way, so each call on one range is one
+// task.
+size_t linear_task_rows(const PackedLinear& layer);
+
 }  // namespace ce

@@ -13,6 +13,7 @@
 #include "kernels/gated_activation.h"
 #include "kernels/gemm.h"
 #include "kernels/rotary.h"
+#include "model/forward_scratch.h"
 
 namespace ce {
 
@@ -29,6 +30,11 @@ struct OpsTable {
   // y = (x W^T + b) + residual (residual row stride = out_features): BertSelfOutput / BertOutput before LayerNorm.
   void (*linear_residual)(const PackedLinear& layer, const float* x, const float* residual, size_t rows, float* y,
                           ThreadPool* pool);
+  // The feed-forward block: y = (act(x up^T + b_up) down^T + b_down) + residual (residual row stride =
+  // down.out_features; it may be x). `intermediate` holds activations where the op materialises them (the
+  // reference; the fast set when too few rows to fuse, feed_forward.h), one chunk of rows at a time.
+  void (*feed_forward)(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
+                       const float* residual, size_t rows, float* y, ScratchBuffer& intermediate, ThreadPool* pool);
   void (*attention)(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                     ThreadPool* pool);
   void (*layer_norm)(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps,
@@ -69,6 +75,10 @@ class Ops {
   }
   void linear_residual(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y) const {
     table_->linear_residual(l, x, residual, rows, y, pool_);
+  }
+  void feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
+                    const float* residual, size_t rows, float* y, ScratchBuffer& intermediate) const {
+    table_->feed_forward(up, down, act, x, residual, rows, y, intermediate, pool_);
   }
   void attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out) const {
     table_->attention(layout, q, k, v, out, pool_);

@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
+#include "kernels/feed_forward.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/layernorm.h"
@@ -155,6 +156,49 @@ TEST(Gemm, FusedResidualEpilogueMatchesSeparateAdd) {
   const float x[2] = {1, 2};
   float y[3];
   EXPECT_THROW(linear_forward(l, x, 1, y, nullptr, GemmEpilogue::BiasResidual, nullptr), Error);
+}
+
+// The fused feed-forward driver (both GEMMs per row range, the intermediate in thread scratch) gives the bits of
+// the two separate GEMMs (activation epilogue or pass, then the residual epilogue), in every weight format and mixed
+// ones, for each activation, on row counts around the task size, alone and on pools; feed_forward_fuses only
+// chooses, so the fused path is checked on row counts it would hand to the separate GEMMs as well.
+TEST(Gemm, FusedFeedForwardMatchesTwoGemms) {
+  const int hidden = 40, mid = 150;  // column tails in both GEMMs
+  const auto w_up = random_vec(static_cast<size_t>(mid) * hidden, 71), w_down = random_vec(static_cast<size_t>(hidden) * mid, 72);
+  ThreadPool pool2(2), pool3(3);
+  const std::vector<std::pair<WeightFormat, WeightFormat>> formats = {{WeightFormat::F32, WeightFormat::F32},
+                                                                      {WeightFormat::BF16, WeightFormat::BF16},
+                                                                      {WeightFormat::I8, WeightFormat::I8},
+                                                                      {WeightFormat::I8, WeightFormat::F32}};
+  for (const auto& [up_format, down_format] : formats) {
+    const PackedLinear up = pack_linear(w_up, random_vec(mid, 73), mid, hidden, up_format);
+    const PackedLinear down = pack_linear(w_down, random_vec(hidden, 74), hidden, mid, down_format);
+    const size_t task = linear_task_rows(up);
+    for (HiddenActivation act : {HiddenActivation::GeluErf, HiddenActivation::GeluTanh, HiddenActivation::Relu}) {
+      for (size_t m : {size_t{1}, task - 1, task, task + 1, 5 * task + 3, 17 * task}) {
+        const auto x = random_vec(m * hidden, static_cast<uint32_t>(m + 3), 2.0f);
+        std::vector<float> inter(m * mid), separate(m * hidden);
+        if (act == HiddenActivation::GeluErf) {
+          linear_forward(up, x.data(), m, inter.data(), &pool2, GemmEpilogue::BiasGeluErf);
+        } else {
+          linear_forward(up, x.data(), m, inter.data(), &pool2);
+          hidden_activation(act, inter.data(), inter.size(), &pool2);
+        }
+        linear_forward(down, inter.data(), m, separate.data(), &pool2, GemmEpilogue::BiasResidual, x.data());
+        for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2, &pool3}) {
+          std::vector<float> fused(m * hidden, NAN);
+          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused.data(), pool);
+          ASSERT_EQ(0, std::memcmp(fused.data(), separate.data(), fused.size() * sizeof(float)))
+              << weight_format_name(up_format) << "/" << weight_format_name(down_format) << " act "
+              << static_cast<int>(act) << " rows " << m << " threads " << (pool ? pool->size() : 1);
+        }
+      }
+    }
+    // One thread always fuses; a pool fuses once every thread has 4 row ranges.
+    EXPECT_TRUE(feed_forward_fuses(up, 1, nullptr));
+    EXPECT_FALSE(feed_forward_fuses(up, 7 * task, &pool2));
+    EXPECT_TRUE(feed_forward_fuses(up, 8 * task, &pool2));
+  }
 }
 
 TEST(Gemm, PackRejectsBadShapes) {

@@ -52,10 +52,6 @@ namespace {
 
 using namespace scratch_slots;
 
-// Rows per feed-forward chunk: 448 x 1536 floats (2.6 MB) for MiniLM's intermediate layer, and 8 GEMM row tasks
-// of 56 rows, an even split over 2 or 4 threads.
-constexpr size_t kFeedForwardRows = 448;
-
 class Encoder {
  public:
   Encoder(const Ops& ops, const EncoderShape& shape, ForwardScratch& s, const AttentionVariant* attention)
@@ -113,16 +109,10 @@ class Encoder {
     ops_.linear_residual(lw.attention_output, ctx, input, qrows, attn);
     ops_.layer_norm(attn, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(), c_.layer_norm_eps);
 
-    // Feed-forward in row chunks: the intermediate activations (4x wider than the hidden state) of one chunk
-    // stay in cache between the two GEMMs and scratch stays small. Rows are independent in both GEMMs and in
-    // the activation, so chunking changes no bits.
-    float* inter = s_.slot(kInter).get(std::min(qrows, kFeedForwardRows) * c_.intermediate);
+    // Feed-forward: the op keeps the intermediate activations (4x wider than the hidden state) in cache between
+    // the two GEMMs, per row range or per chunk (ops.h).
     float* out = v;
-    for (size_t r0 = 0; r0 < qrows; r0 += kFeedForwardRows) {
-      const size_t n = std::min(kFeedForwardRows, qrows - r0);
-      ops_.linear_activation(lw.intermediate, attn + r0 * h_, n, inter, c_.activation);
-      ops_.linear_residual(lw.output, inter, attn + r0 * h_, n, out + r0 * h_);
-    }
+    ops_.feed_forward(lw.intermediate, lw.output, c_.activation, attn, attn, qrows, out, s_.slot(kInter));
     ops_.layer_norm(out, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps);
     // The output becomes the next layer's input buffer; the old input buffer takes the next values.
     std::swap(s_.slot(kHs), s_.slot(kKvB));
