@@ -181,7 +181,7 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
                         size_t r1, size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const bool i8 = kern.format == WeightFormat::I8;
-  const size_t kp = gemm_padded_k(kern.format, k), rows = r1 - r0;
+  const size_t kp = gemm_padded_k(kern.format, k), rows = r1 - r0, k_block = static_cast<size_t>(kern.k_block);
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
   const size_t row_blocks = (rows + mr - 1) / mr;
@@ -212,8 +212,8 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
     } else {
       s.acc.resize(row_blocks * groups * tile);
     }
-    for (size_t k0 = 0; k0 < kp; k0 += kKBlock) {
-      const size_t kc = std::min<size_t>(kKBlock, kp - k0);
+    for (size_t k0 = 0; k0 < kp; k0 += k_block) {
+      const size_t kc = std::min<size_t>(k_block, kp - k0);
       for (size_t rb = 0; rb < row_blocks; ++rb) {
         const size_t valid = std::min(mr, rows - rb * mr);
         const void* a = static_cast<const std::byte*>(a_all) + ((rb * mr) * kp + k0) * a_bytes;
@@ -270,6 +270,9 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   const bool converted = kern.format != WeightFormat::F32;
   if (converted ? kern.run_converted == nullptr : kern.run == nullptr)
     throw Error(ErrorCode::Internal, std::string("linear_forward: kernel ") + kern.name + " has no entry point");
+  if (converted && (kern.k_block <= 0 || kern.k_block % 64 != 0))
+    throw Error(ErrorCode::Internal, std::string("linear_forward: kernel ") + kern.name + " has a k block of " +
+                                         std::to_string(kern.k_block) + ", not a positive multiple of 64");
   if (kern.format == WeightFormat::I8 &&
       (layer.channel_scales.size() != static_cast<size_t>(layer.out_features) ||
        layer.column_offsets.size() < gemm_panel_count(layer.out_features) * kGemmNR))

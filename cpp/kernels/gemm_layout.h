@@ -83,6 +83,9 @@ struct GemmKernel {
   GemmDirectMicroKernel run_direct = nullptr;  // F32, optional; when set, the driver does not pack activations
   GemmConvertedMicroKernel run_converted = nullptr;  // BF16 and I8 kernels
   bool unsigned_activations = false;                 // I8: wants quantised activations + 128 as uint8
+  // Depth of the driver's k blocks for this kernel (BF16 and I8: a multiple of 64; the AMX tile programs size
+  // their staging for kGemmKBlock). Deeper blocks load and store each tile's accumulators fewer times.
+  int k_block = kGemmKBlock;
   CpuFeatures needs{};  // capabilities beyond the ISA level it executes (avx512_bf16 for a bf16 dot product)
 };
 

@@ -384,9 +384,10 @@ using Shape = std::tuple<size_t, int, int>;
 
 std::vector<Shape> odd_shapes() {
   // Row tails (M = 1, 3, 17, ...), partial panels and odd panel counts (N), K not a multiple of the padding or of
-  // the 256-deep k block; the MiniLM shapes (384/1536).
-  return {{1, 1, 1},     {3, 7, 17},     {17, 37, 65},   {1, 384, 384},  {13, 16, 64},   {14, 33, 127},
-          {15, 31, 256}, {29, 384, 1536}, {33, 1536, 384}, {65, 129, 7}, {131, 385, 129}, {2, 17, 300}};
+  // the k blocks (256 deep; 512 for the VNNI kernel: 600 ends in a partial one); the MiniLM shapes (384/1536).
+  return {{1, 1, 1},     {3, 7, 17},      {17, 37, 65},    {1, 384, 384}, {13, 16, 64},    {14, 33, 127},
+          {15, 31, 256}, {29, 384, 1536}, {33, 1536, 384}, {65, 129, 7},  {131, 385, 129}, {2, 17, 300},
+          {5, 40, 600}};
 }
 
 TEST(GemmPrecision, EveryKernelMatchesItsFormatsReference) {

@@ -81,6 +81,11 @@ constexpr CpuFeatures needs() {
 
 const GemmKernel kGemmI8Avx512VnniKernel{.name = "avx512-vnni", .isa = Isa::Avx512, .format = WeightFormat::I8,
                                          .mr = kMR, .panels = 2, .run_converted = run,
-                                         .unsigned_activations = true, .needs = needs()};
+                                         .unsigned_activations = true,
+                                         // 14 rows x 512 bytes of activations (7 KB) stay in L1 and a chunk's
+                                         // 16 panels x 512 x 16 bytes of weights (128 KB) in L2; half the
+                                         // accumulator loads and stores of 256 (MiniLM int8 pass: -2%, paired runs).
+                                         .k_block = 512,
+                                         .needs = needs()};
 
 }  // namespace ce
