@@ -16,7 +16,7 @@ bool feed_forward_fuses(const PackedLinear& up, size_t rows, const ThreadPool* p
 }
 
 void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                        const float* residual, size_t rows, float* y, ThreadPool* pool) {
+                        const float* residual, size_t rows, float* y, const LayerNormParams* norm, ThreadPool* pool) {
   if (rows == 0) return;
   if (down.in_features != up.out_features)
     throw Error(ErrorCode::Internal, "feed_forward_fused: the down projection does not take the up projection's width");
@@ -37,7 +37,7 @@ void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, Hidden
         linear_forward(up, x + r0 * k, count, inter, nullptr);
         hidden_activation(act, inter, count * mid, nullptr);
       }
-      linear_forward(down, inter, count, y + r0 * n, nullptr, GemmEpilogue::BiasResidual, residual + r0 * n);
+      linear_forward(down, inter, count, y + r0 * n, nullptr, GemmEpilogue::BiasResidual, residual + r0 * n, norm);
     }
   };
   if (pool == nullptr || pool->size() <= 1 || tasks == 1) {

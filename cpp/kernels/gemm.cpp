@@ -259,7 +259,7 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
 }  // namespace
 
 void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
-                         ThreadPool* pool, GemmEpilogue epilogue, const float* residual) {
+                         ThreadPool* pool, GemmEpilogue epilogue, const float* residual, const LayerNormParams* norm) {
   if (rows == 0) return;
   if (epilogue == GemmEpilogue::BiasResidual && residual == nullptr)
     throw Error(ErrorCode::Internal, "linear_forward: BiasResidual needs a residual");
@@ -277,7 +277,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       (layer.channel_scales.size() != static_cast<size_t>(layer.out_features) ||
        layer.column_offsets.size() < gemm_panel_count(layer.out_features) * kGemmNR))
     throw Error(ErrorCode::Internal, "linear_forward: i8 layer without its channel scales (not from pack_linear)");
-  const size_t panels = gemm_panel_count(layer.out_features);
+  const size_t panels = gemm_panel_count(layer.out_features), n = static_cast<size_t>(layer.out_features);
   const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
@@ -292,6 +292,8 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   size_t panels_per_task = (panels + panel_tasks - 1) / panel_tasks;
   panels_per_task += panels_per_task % 2;
   panel_tasks = (panels + panels_per_task - 1) / panels_per_task;
+  // A task that writes whole rows normalises them before they leave its cache.
+  const bool norm_in_task = norm != nullptr && panel_tasks == 1;
   auto body = [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
@@ -303,6 +305,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       } else {
         run_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
       }
+      if (norm_in_task) layer_norm(y + r0 * n, r1 - r0, n, norm->gamma, norm->beta, norm->eps, nullptr);
     }
   };
   const size_t tasks = row_tasks * panel_tasks;
@@ -311,6 +314,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   } else {
     pool->parallel_for(tasks, 1, body);
   }
+  if (norm != nullptr && !norm_in_task) layer_norm(y, rows, n, norm->gamma, norm->beta, norm->eps, pool);
 }
 
 size_t linear_task_rows(const PackedLinear& layer) {
@@ -318,8 +322,8 @@ size_t linear_task_rows(const PackedLinear& layer) {
 }
 
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
-                    GemmEpilogue epilogue, const float* residual) {
-  linear_forward_with(active_gemm_kernel(layer.format()), layer, x, rows, y, pool, epilogue, residual);
+                    GemmEpilogue epilogue, const float* residual, const LayerNormParams* norm) {
+  linear_forward_with(active_gemm_kernel(layer.format()), layer, x, rows, y, pool, epilogue, residual, norm);
 }
 
 }  // namespace ce

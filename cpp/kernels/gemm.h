@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/layernorm.h"
 #include "kernels/packed_weights.h"
 #include "kernels/weight_format.h"
 
@@ -74,8 +75,11 @@ enum class GemmEpilogue { Bias, BiasGeluErf, BiasResidual };
 // portable; see gemm_kernels.h, CE_FORCE_ISA), same result as linear_reference within fp32 rounding (I8:
 // bitwise); splits rows/columns over the pool. BF16 and I8 convert the activations at the GEMM input. A row's result does not depend on how many rows are in the call nor on the pool size (bitwise), so
 // scores are deterministic.
+// With `norm`, each output row is then LayerNorm'ed (layer_norm's bits): inside the task that wrote the row, while
+// it is in cache, when tasks span every column (tall inputs); else in a pass after the GEMM.
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,
-                    GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr);
+                    GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr,
+                    const LayerNormParams* norm = nullptr);
 
 // Rows per task of linear_forward on this layer (its kernel's row block times the blocks per task): a driver that
 // runs several GEMMs per row range (feed_forward.h) splits rows the same way, so each call on one range is one

@@ -34,6 +34,6 @@ const char* gemm_kernel_name(WeightFormat format);
 // linear_forward with a given kernel; its format must be the layer's (ce::Error Internal otherwise).
 void linear_forward_with(const GemmKernel& kernel, const PackedLinear& layer, const float* x, size_t rows, float* y,
                          ThreadPool* pool, GemmEpilogue epilogue = GemmEpilogue::Bias,
-                         const float* residual = nullptr);
+                         const float* residual = nullptr, const LayerNormParams* norm = nullptr);
 
 }  // namespace ce

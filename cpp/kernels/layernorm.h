@@ -7,6 +7,14 @@ namespace ce {
 
 class ThreadPool;
 
+// A LayerNorm's parameters, for ops that apply it to rows right after their last write (gemm.h, feed_forward.h):
+// the row width is the op's output width.
+struct LayerNormParams {
+  const float* gamma;
+  const float* beta;
+  float eps;
+};
+
 // Reference: two passes in double for mean and (biased) variance, as PyTorch's numerically careful path.
 void layer_norm_reference(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps);
 

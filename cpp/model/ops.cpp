@@ -51,14 +51,23 @@ void chunked_feed_forward(const PackedLinear& up, const PackedLinear& down, Hidd
   }
 }
 
+// The LayerNorm runs in the GEMM's tasks where they write whole rows (gemm.h).
+void fast_linear_residual_norm(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y,
+                               const LayerNormParams& norm, ThreadPool* pool) {
+  linear_forward(l, x, rows, y, pool, GemmEpilogue::BiasResidual, residual, &norm);
+}
+
 void fast_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                       const float* residual, size_t rows, float* y, ScratchBuffer& intermediate, ThreadPool* pool) {
+                       const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                       ScratchBuffer& intermediate, ThreadPool* pool) {
   if (feed_forward_fuses(up, rows, pool)) {
-    feed_forward_fused(up, down, act, x, residual, rows, y, pool);
-  } else {
-    chunked_feed_forward(up, down, act, x, residual, rows, y, intermediate, pool, fast_linear_activation,
-                         fast_linear_residual);
+    feed_forward_fused(up, down, act, x, residual, rows, y, norm, pool);
+    return;
   }
+  chunked_feed_forward(up, down, act, x, residual, rows, y, intermediate, pool, fast_linear_activation,
+                       fast_linear_residual);
+  if (norm != nullptr)
+    layer_norm(y, rows, static_cast<size_t>(down.out_features), norm->gamma, norm->beta, norm->eps, pool);
 }
 
 void reference_linear(const PackedLinear& l, const float* x, size_t rows, float* y, ThreadPool*) {
@@ -78,10 +87,19 @@ void reference_linear_residual(const PackedLinear& l, const float* x, const floa
   for (size_t i = 0; i < n; ++i) y[i] += residual[i];
 }
 
+void reference_linear_residual_norm(const PackedLinear& l, const float* x, const float* residual, size_t rows,
+                                    float* y, const LayerNormParams& norm, ThreadPool*) {
+  reference_linear_residual(l, x, residual, rows, y, nullptr);
+  layer_norm_reference(y, rows, static_cast<size_t>(l.out_features), norm.gamma, norm.beta, norm.eps);
+}
+
 void reference_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                            const float* residual, size_t rows, float* y, ScratchBuffer& intermediate, ThreadPool*) {
+                            const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                            ScratchBuffer& intermediate, ThreadPool*) {
   chunked_feed_forward(up, down, act, x, residual, rows, y, intermediate, nullptr, reference_linear_activation,
                        reference_linear_residual);
+  if (norm != nullptr)
+    layer_norm_reference(y, rows, static_cast<size_t>(down.out_features), norm->gamma, norm->beta, norm->eps);
 }
 
 void reference_attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
@@ -116,6 +134,7 @@ const OpsTable kFastOps = {"fast",
                            fast_linear,
                            fast_linear_activation,
                            fast_linear_residual,
+                           fast_linear_residual_norm,
                            fast_feed_forward,
                            attention_forward,
                            layer_norm,
@@ -128,6 +147,7 @@ const OpsTable kReferenceOps = {"reference",
                                 reference_linear,
                                 reference_linear_activation,
                                 reference_linear_residual,
+                                reference_linear_residual_norm,
                                 reference_feed_forward,
                                 reference_attention,
                                 reference_layer_norm,

@@ -12,6 +12,7 @@
 #include "kernels/disentangled_attention.h"
 #include "kernels/gated_activation.h"
 #include "kernels/gemm.h"
+#include "kernels/layernorm.h"
 #include "kernels/rotary.h"
 #include "model/forward_scratch.h"
 
@@ -30,11 +31,16 @@ struct OpsTable {
   // y = (x W^T + b) + residual (residual row stride = out_features): BertSelfOutput / BertOutput before LayerNorm.
   void (*linear_residual)(const PackedLinear& layer, const float* x, const float* residual, size_t rows, float* y,
                           ThreadPool* pool);
+  // y = LayerNorm((x W^T + b) + residual): BertSelfOutput (residual row stride = out_features).
+  void (*linear_residual_norm)(const PackedLinear& layer, const float* x, const float* residual, size_t rows,
+                               float* y, const LayerNormParams& norm, ThreadPool* pool);
   // The feed-forward block: y = (act(x up^T + b_up) down^T + b_down) + residual (residual row stride =
-  // down.out_features; it may be x). `intermediate` holds activations where the op materialises them (the
-  // reference; the fast set when too few rows to fuse, feed_forward.h), one chunk of rows at a time.
+  // down.out_features; it may be x), then LayerNorm'ed with `norm` when not null (BertOutput). `intermediate`
+  // holds activations where the op materialises them (the reference; the fast set when too few rows to fuse,
+  // feed_forward.h), one chunk of rows at a time.
   void (*feed_forward)(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                       const float* residual, size_t rows, float* y, ScratchBuffer& intermediate, ThreadPool* pool);
+                       const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                       ScratchBuffer& intermediate, ThreadPool* pool);
   void (*attention)(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                     ThreadPool* pool);
   void (*layer_norm)(float* x, size_t rows, size_t width, const float* gamma, const float* beta, float eps,
@@ -76,9 +82,14 @@ class Ops {
   void linear_residual(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y) const {
     table_->linear_residual(l, x, residual, rows, y, pool_);
   }
+  void linear_residual_norm(const PackedLinear& l, const float* x, const float* residual, size_t rows, float* y,
+                            const LayerNormParams& norm) const {
+    table_->linear_residual_norm(l, x, residual, rows, y, norm, pool_);
+  }
   void feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                    const float* residual, size_t rows, float* y, ScratchBuffer& intermediate) const {
-    table_->feed_forward(up, down, act, x, residual, rows, y, intermediate, pool_);
+                    const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                    ScratchBuffer& intermediate) const {
+    table_->feed_forward(up, down, act, x, residual, rows, y, norm, intermediate, pool_);
   }
   void attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out) const {
     table_->attention(layout, q, k, v, out, pool_);

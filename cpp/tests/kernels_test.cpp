@@ -185,12 +185,21 @@ TEST(Gemm, FusedFeedForwardMatchesTwoGemms) {
           hidden_activation(act, inter.data(), inter.size(), &pool2);
         }
         linear_forward(down, inter.data(), m, separate.data(), &pool2, GemmEpilogue::BiasResidual, x.data());
+        // And with the LayerNorm that follows in a post-norm layer, applied per task.
+        std::vector<float> normed = separate;
+        const auto gamma = random_vec(hidden, 75), beta = random_vec(hidden, 76);
+        const LayerNormParams norm{gamma.data(), beta.data(), 1e-12f};
+        layer_norm(normed.data(), m, hidden, gamma.data(), beta.data(), norm.eps, nullptr);
         for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2, &pool3}) {
-          std::vector<float> fused(m * hidden, NAN);
-          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused.data(), pool);
+          std::vector<float> fused(m * hidden, NAN), fused_norm(m * hidden, NAN);
+          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused.data(), nullptr, pool);
           ASSERT_EQ(0, std::memcmp(fused.data(), separate.data(), fused.size() * sizeof(float)))
               << weight_format_name(up_format) << "/" << weight_format_name(down_format) << " act "
               << static_cast<int>(act) << " rows " << m << " threads " << (pool ? pool->size() : 1);
+          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused_norm.data(), &norm, pool);
+          ASSERT_EQ(0, std::memcmp(fused_norm.data(), normed.data(), normed.size() * sizeof(float)))
+              << "with LayerNorm: " << weight_format_name(up_format) << " act " << static_cast<int>(act) << " rows "
+              << m << " threads " << (pool ? pool->size() : 1);
         }
       }
     }
@@ -198,6 +207,31 @@ TEST(Gemm, FusedFeedForwardMatchesTwoGemms) {
     EXPECT_TRUE(feed_forward_fuses(up, 1, nullptr));
     EXPECT_FALSE(feed_forward_fuses(up, 7 * task, &pool2));
     EXPECT_TRUE(feed_forward_fuses(up, 8 * task, &pool2));
+  }
+}
+
+// A LayerNorm given to linear_forward gives the bits of linear_forward then layer_norm: in the tasks (tall inputs,
+// each task writes whole rows) and as a pass after the GEMM (short inputs, whose tasks split columns).
+TEST(Gemm, LayerNormInTheTasksMatchesSeparatePass) {
+  ThreadPool pool(3);
+  for (WeightFormat format : {WeightFormat::F32, WeightFormat::BF16, WeightFormat::I8}) {
+    for (const auto& [m, n, k] : std::vector<std::tuple<size_t, int, int>>{
+             {1, 37, 65}, {5, 384, 384}, {57, 40, 33}, {300, 129, 77}, {600, 384, 384}}) {
+      const PackedLinear l = pack_linear(random_vec(static_cast<size_t>(n) * k, static_cast<uint32_t>(n + k)),
+                                         random_vec(n, 3), n, k, format);
+      const auto x = random_vec(m * k, static_cast<uint32_t>(m + n), 2.0f);
+      const auto res = random_vec(m * n, static_cast<uint32_t>(m * 3 + k), 3.0f);
+      const auto gamma = random_vec(n, 4), beta = random_vec(n, 5);
+      const LayerNormParams norm{gamma.data(), beta.data(), 1e-5f};
+      for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
+        std::vector<float> separate(m * n), fused(m * n, NAN);
+        linear_forward(l, x.data(), m, separate.data(), p, GemmEpilogue::BiasResidual, res.data());
+        layer_norm(separate.data(), m, n, gamma.data(), beta.data(), norm.eps, p);
+        linear_forward(l, x.data(), m, fused.data(), p, GemmEpilogue::BiasResidual, res.data(), &norm);
+        ASSERT_EQ(0, std::memcmp(separate.data(), fused.data(), fused.size() * sizeof(float)))
+            << weight_format_name(format) << " " << m << "x" << n << "x" << k << (p ? " pool" : "");
+      }
+    }
   }
 }
 

@@ -105,15 +105,18 @@ class Encoder {
     }
 
     // Keys and values are consumed: their buffers take the attention output and the layer output.
+    // Each LayerNorm runs on rows as the op that wrote them finishes them (ops.h).
     float* attn = k;
-    ops_.linear_residual(lw.attention_output, ctx, input, qrows, attn);
-    ops_.layer_norm(attn, qrows, h_, lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(), c_.layer_norm_eps);
+    const LayerNormParams attention_norm{lw.attention_norm.gamma.data(), lw.attention_norm.beta.data(),
+                                         c_.layer_norm_eps};
+    ops_.linear_residual_norm(lw.attention_output, ctx, input, qrows, attn, attention_norm);
 
     // Feed-forward: the op keeps the intermediate activations (4x wider than the hidden state) in cache between
     // the two GEMMs, per row range or per chunk (ops.h).
     float* out = v;
-    ops_.feed_forward(lw.intermediate, lw.output, c_.activation, attn, attn, qrows, out, s_.slot(kInter));
-    ops_.layer_norm(out, qrows, h_, lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps);
+    const LayerNormParams output_norm{lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps};
+    ops_.feed_forward(lw.intermediate, lw.output, c_.activation, attn, attn, qrows, out, &output_norm,
+                      s_.slot(kInter));
     // The output becomes the next layer's input buffer; the old input buffer takes the next values.
     std::swap(s_.slot(kHs), s_.slot(kKvB));
     return out;
