@@ -33,6 +33,12 @@ void timed_linear(const ce::PackedLinear& l, const float* x, size_t rows, float*
   ce::kFastOps.linear(l, x, rows, y, pool);
   g_buckets.linear += since(t);
 }
+void timed_linear_shared_input(const ce::PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                               size_t rows, ce::ThreadPool* pool) {
+  const auto t = Clock::now();
+  ce::kFastOps.linear_shared_input(layers, ys, count, x, rows, pool);
+  g_buckets.linear += since(t);
+}
 void timed_linear_activation(const ce::PackedLinear& l, const float* x, size_t rows, float* y,
                              ce::HiddenActivation act, ce::ThreadPool* pool) {
   const auto t = Clock::now();
@@ -83,6 +89,7 @@ void timed_disentangled_attention(const ce::AttentionLayout& layout, const ce::R
 // GeGLU and RoPE (ModernBERT) run untimed: they fall in "the rest".
 const ce::OpsTable kTimedOps = {"timed",
                                 timed_linear,
+                                timed_linear_shared_input,
                                 timed_linear_activation,
                                 timed_linear_residual,
                                 timed_linear_residual_norm,

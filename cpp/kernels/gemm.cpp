@@ -177,8 +177,11 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
 // The converted formats: the task's rows are rounded to bf16 or quantised to int8 once (a row's values depend
 // on that row alone), then the same chunk / k block / row block / panel loops as run_task, with sums in fp32
 // (BF16) or int32 (I8, dequantised per row into a float tile before the shared stores).
+// rows_converted: s already holds rows [r0, r1) of x converted for this kernel (another layer over the same input
+// ran on them just before: linear_forward_shared_input).
 void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0,
-                        size_t r1, size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s) {
+                        size_t r1, size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s,
+                        bool rows_converted = false) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const bool i8 = kern.format == WeightFormat::I8;
   const size_t kp = gemm_padded_k(kern.format, k), rows = r1 - r0, k_block = static_cast<size_t>(kern.k_block);
@@ -188,15 +191,19 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
   const void* a_all = nullptr;
   size_t a_bytes = 0;
   if (i8) {
-    s.a_i8.resize(rows * kp);
-    s.row_scales.resize(rows);
-    for (size_t r = 0; r < rows; ++r)
-      s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations);
+    if (!rows_converted) {
+      s.a_i8.resize(rows * kp);
+      s.row_scales.resize(rows);
+      for (size_t r = 0; r < rows; ++r)
+        s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations);
+    }
     a_all = s.a_i8.data();
     a_bytes = 1;
   } else {
-    s.a_bf16.resize(rows * kp);
-    round_rows_to_bf16(x + r0 * k, k, rows, s.a_bf16.data(), kp);
+    if (!rows_converted) {
+      s.a_bf16.resize(rows * kp);
+      round_rows_to_bf16(x + r0 * k, k, rows, s.a_bf16.data(), kp);
+    }
     a_all = s.a_bf16.data();
     a_bytes = sizeof(uint16_t);
   }
@@ -256,13 +263,8 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
   }
 }
 
-}  // namespace
-
-void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
-                         ThreadPool* pool, GemmEpilogue epilogue, const float* residual, const LayerNormParams* norm) {
-  if (rows == 0) return;
-  if (epilogue == GemmEpilogue::BiasResidual && residual == nullptr)
-    throw Error(ErrorCode::Internal, "linear_forward: BiasResidual needs a residual");
+// What every driver entry checks of a kernel and a layer before running them.
+void check_kernel_and_layer(const GemmKernel& kern, const PackedLinear& layer) {
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
   if (kern.format != layer.format())
     throw Error(ErrorCode::Internal, std::string("linear_forward: a ") + weight_format_name(kern.format) +
@@ -277,6 +279,17 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       (layer.channel_scales.size() != static_cast<size_t>(layer.out_features) ||
        layer.column_offsets.size() < gemm_panel_count(layer.out_features) * kGemmNR))
     throw Error(ErrorCode::Internal, "linear_forward: i8 layer without its channel scales (not from pack_linear)");
+}
+
+}  // namespace
+
+void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
+                         ThreadPool* pool, GemmEpilogue epilogue, const float* residual, const LayerNormParams* norm) {
+  if (rows == 0) return;
+  if (epilogue == GemmEpilogue::BiasResidual && residual == nullptr)
+    throw Error(ErrorCode::Internal, "linear_forward: BiasResidual needs a residual");
+  check_kernel_and_layer(kern, layer);
+  const bool converted = kern.format != WeightFormat::F32;
   const size_t panels = gemm_panel_count(layer.out_features), n = static_cast<size_t>(layer.out_features);
   const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
@@ -315,6 +328,47 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
     pool->parallel_for(tasks, 1, body);
   }
   if (norm != nullptr && !norm_in_task) layer_norm(y, rows, n, norm->gamma, norm->beta, norm->eps, pool);
+}
+
+void linear_forward_shared_input(const PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                                 size_t rows, ThreadPool* pool) {
+  if (rows == 0 || count == 0) return;
+  const WeightFormat format = layers[0]->format();
+  bool shared = true;
+  for (size_t i = 1; i < count; ++i)
+    shared = shared && layers[i]->format() == format && layers[i]->in_features == layers[0]->in_features;
+  const GemmKernel& kern = active_gemm_kernel(format);
+  const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
+  const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
+  const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
+  // Short inputs split columns across threads (linear_forward) and mixed layers cannot share converted rows: one
+  // call per layer.
+  if (!shared || (threads > 1 && row_tasks < 4 * threads)) {
+    for (size_t i = 0; i < count; ++i) linear_forward(*layers[i], x, rows, ys[i], pool);
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) check_kernel_and_layer(kern, *layers[i]);
+  const bool converted = kern.format != WeightFormat::F32;
+  auto body = [&](size_t begin, size_t end) {
+    thread_local Scratch scratch;
+    for (size_t t = begin; t < end; ++t) {
+      const size_t r0 = t * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
+      for (size_t i = 0; i < count; ++i) {
+        const size_t panels = gemm_panel_count(layers[i]->out_features);
+        if (converted) {
+          run_converted_task(kern, *layers[i], x, ys[i], r0, r1, 0, panels, GemmEpilogue::Bias, nullptr, scratch,
+                             i > 0);
+        } else {
+          run_task(kern, *layers[i], x, ys[i], r0, r1, 0, panels, GemmEpilogue::Bias, nullptr, scratch);
+        }
+      }
+    }
+  };
+  if (pool == nullptr || pool->size() <= 1 || row_tasks == 1) {
+    body(0, row_tasks);
+  } else {
+    pool->parallel_for(row_tasks, 1, body);
+  }
 }
 
 size_t linear_task_rows(const PackedLinear& layer) {

@@ -81,6 +81,13 @@ void linear_forward(const PackedLinear& layer, const float* x, size_t rows, floa
                     GemmEpilogue epilogue = GemmEpilogue::Bias, const float* residual = nullptr,
                     const LayerNormParams* norm = nullptr);
 
+// y_i = x W_i^T + b_i for `count` layers over the same input (a layer's key, value and query projections): each
+// task converts its rows to bf16 / int8 once for every layer (a row's converted values depend on the row alone)
+// and runs each layer's columns on them. The same bits as one linear_forward per layer, which it falls back to
+// for short inputs (whose tasks split columns) and for layers that differ in format or input width.
+void linear_forward_shared_input(const PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                                 size_t rows, ThreadPool* pool);
+
 // Rows per task of linear_forward on this layer (its kernel's row block times the blocks per task): a driver that
 // runs several GEMMs per row range (feed_forward.h) splits rows the same way, so each call on one range is one
 // task.

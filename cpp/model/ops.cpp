@@ -74,6 +74,11 @@ void reference_linear(const PackedLinear& l, const float* x, size_t rows, float*
   linear_reference(l, x, rows, y);
 }
 
+void reference_linear_shared_input(const PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                                   size_t rows, ThreadPool*) {
+  for (size_t i = 0; i < count; ++i) linear_reference(*layers[i], x, rows, ys[i]);
+}
+
 void reference_linear_activation(const PackedLinear& l, const float* x, size_t rows, float* y, HiddenActivation act,
                                  ThreadPool*) {
   linear_reference(l, x, rows, y);
@@ -132,6 +137,7 @@ void reference_rotary(const RotaryTable& table, float* x, const std::vector<int3
 
 const OpsTable kFastOps = {"fast",
                            fast_linear,
+                           linear_forward_shared_input,
                            fast_linear_activation,
                            fast_linear_residual,
                            fast_linear_residual_norm,
@@ -145,6 +151,7 @@ const OpsTable kFastOps = {"fast",
 
 const OpsTable kReferenceOps = {"reference",
                                 reference_linear,
+                                reference_linear_shared_input,
                                 reference_linear_activation,
                                 reference_linear_residual,
                                 reference_linear_residual_norm,

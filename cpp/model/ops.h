@@ -25,6 +25,9 @@ struct OpsTable {
   const char* name;
   // y = x W^T + b (row stride = out_features).
   void (*linear)(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool);
+  // ys[i] = x W_i^T + b_i for `count` layers over one input (a layer's key, value and query projections).
+  void (*linear_shared_input)(const PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                              size_t rows, ThreadPool* pool);
   // y = act(x W^T + b).
   void (*linear_activation)(const PackedLinear& layer, const float* x, size_t rows, float* y, HiddenActivation act,
                             ThreadPool* pool);
@@ -75,6 +78,10 @@ class Ops {
 
   void linear(const PackedLinear& l, const float* x, size_t rows, float* y) const {
     table_->linear(l, x, rows, y, pool_);
+  }
+  void linear_shared_input(const PackedLinear* const* layers, float* const* ys, size_t count, const float* x,
+                           size_t rows) const {
+    table_->linear_shared_input(layers, ys, count, x, rows, pool_);
   }
   void linear_activation(const PackedLinear& l, const float* x, size_t rows, float* y, HiddenActivation act) const {
     table_->linear_activation(l, x, rows, y, act, pool_);

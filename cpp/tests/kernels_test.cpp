@@ -235,6 +235,45 @@ TEST(Gemm, LayerNormInTheTasksMatchesSeparatePass) {
   }
 }
 
+// Layers over one input with the rows converted once give each layer's own linear_forward bits: every format, tall
+// inputs (shared conversion) and short ones (one call per layer), pools, different output widths, and layers of
+// different formats (no sharing).
+TEST(Gemm, SharedInputLayersMatchOneCallEach) {
+  ThreadPool pool(3);
+  const int k = 70;
+  for (const auto& formats : std::vector<std::vector<WeightFormat>>{{WeightFormat::F32, WeightFormat::F32, WeightFormat::F32},
+                                                                    {WeightFormat::BF16, WeightFormat::BF16},
+                                                                    {WeightFormat::I8, WeightFormat::I8, WeightFormat::I8},
+                                                                    {WeightFormat::I8, WeightFormat::F32}}) {
+    std::vector<PackedLinear> layers;
+    for (size_t i = 0; i < formats.size(); ++i) {
+      const int n = 33 + 16 * static_cast<int>(i);
+      layers.push_back(pack_linear(random_vec(static_cast<size_t>(n) * k, static_cast<uint32_t>(90 + i)),
+                                   random_vec(n, static_cast<uint32_t>(95 + i)), n, k, formats[i]));
+    }
+    std::vector<const PackedLinear*> ptrs;
+    for (const auto& l : layers) ptrs.push_back(&l);
+    for (size_t m : {size_t{1}, size_t{30}, size_t{500}}) {
+      const auto x = random_vec(m * k, static_cast<uint32_t>(m), 2.0f);
+      for (ThreadPool* p : {static_cast<ThreadPool*>(nullptr), &pool}) {
+        std::vector<std::vector<float>> shared(layers.size());
+        std::vector<float*> outs;
+        for (size_t i = 0; i < layers.size(); ++i) {
+          shared[i].assign(m * static_cast<size_t>(layers[i].out_features), NAN);
+          outs.push_back(shared[i].data());
+        }
+        linear_forward_shared_input(ptrs.data(), outs.data(), layers.size(), x.data(), m, p);
+        for (size_t i = 0; i < layers.size(); ++i) {
+          std::vector<float> alone(shared[i].size());
+          linear_forward(layers[i], x.data(), m, alone.data(), p);
+          ASSERT_EQ(0, std::memcmp(alone.data(), shared[i].data(), alone.size() * sizeof(float)))
+              << weight_format_name(formats[i]) << " layer " << i << " rows " << m << (p ? " pool" : "");
+        }
+      }
+    }
+  }
+}
+
 TEST(Gemm, PackRejectsBadShapes) {
   EXPECT_THROW(pack_linear({1, 2, 3}, {}, 2, 2), Error);
   EXPECT_THROW(pack_linear({1, 2, 3, 4}, {1, 2, 3}, 2, 2), Error);

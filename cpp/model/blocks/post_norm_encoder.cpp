@@ -87,13 +87,14 @@ class Encoder {
     const size_t seqs = offsets.size() - 1;
     float* k = s_.slot(kKvA).get(rows * h_);
     float* v = s_.slot(kKvB).get(rows * h_);
-    ops_.linear(lw.key, hs, rows, k);
-    ops_.linear(lw.value, hs, rows, v);
-
     const float* input = first_only ? gather_first(hs, offsets, s_.slot(kCls).get(seqs * h_)) : hs;
     const size_t qrows = first_only ? seqs : rows;
     float* q = s_.slot(kQ).get(qrows * h_);
-    ops_.linear(lw.query, input, qrows, q);
+    // Keys, values and (for every row) queries read the same input: one conversion of it for all three (ops.h).
+    const PackedLinear* projections[3] = {&lw.key, &lw.value, &lw.query};
+    float* outputs[3] = {k, v, q};
+    ops_.linear_shared_input(projections, outputs, first_only ? 2 : 3, hs, rows);
+    if (first_only) ops_.linear(lw.query, input, qrows, q);
 
     float* ctx = s_.slot(kCtx).get(qrows * h_);
     AttentionLayout layout{first_only ? &first_offsets_ : &offsets, &offsets, h_, c_.heads};
