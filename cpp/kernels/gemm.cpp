@@ -22,10 +22,10 @@ namespace ce {
 
 namespace {
 
-// Depth of one k block (kGemmKBlock, 256): a 14-row activation block (14 KB) stays in L1 while the task's weight
-// slice (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams over
-// it. Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per
-// core); 48 panels per chunk measured the same within noise.
+// Depth of one F32 k block (kGemmKBlock, 256): a 14-row activation block (14 KB) stays in L1 while the task's
+// weight slice (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams
+// over it. Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per
+// core); 48 panels per chunk measured the same within noise. The converted formats use their kernel's k_block.
 constexpr int kKBlock = kGemmKBlock;
 // Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
 constexpr size_t kPanelsPerChunk = 16;
@@ -176,7 +176,8 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
 
 // The converted formats: the task's rows are rounded to bf16 or quantised to int8 once (a row's values depend
 // on that row alone), then the same chunk / k block / row block / panel loops as run_task, with sums in fp32
-// (BF16) or int32 (I8, dequantised per row into a float tile before the shared stores).
+// (BF16) or int32 (I8: dequantised, biased and stored in one pass, or for GELU dequantised per row into a float
+// tile before the shared store).
 // rows_converted: s already holds rows [r0, r1) of x converted for this kernel (another layer over the same input
 // ran on them just before: linear_forward_shared_input).
 void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0,
