@@ -51,19 +51,20 @@ void timed_linear_residual(const ce::PackedLinear& l, const float* x, const floa
   ce::kFastOps.linear_residual(l, x, residual, rows, y, pool);
   g_buckets.linear += since(t);
 }
-// GEMMs with a LayerNorm in their tasks (BERT's attention output, the feed-forward block): the LayerNorm part of
-// their time cannot be told apart, so they count as GEMMs, the LayerNorm bucket keeps the separate ones.
+// GEMMs with a LayerNorm in their tasks (BERT's attention output, the feed-forward block, whose activation, GeGLU
+// included, is counted with it): the LayerNorm part of their time cannot be told apart, so they count as GEMMs,
+// the LayerNorm bucket keeps the separate ones.
 void timed_linear_residual_norm(const ce::PackedLinear& l, const float* x, const float* residual, size_t rows, float* y,
                                 const ce::LayerNormParams& norm, ce::ThreadPool* pool) {
   const auto t = Clock::now();
   ce::kFastOps.linear_residual_norm(l, x, residual, rows, y, norm, pool);
   g_buckets.linear += since(t);
 }
-void timed_feed_forward(const ce::PackedLinear& up, const ce::PackedLinear& down, ce::HiddenActivation act,
+void timed_feed_forward(const ce::PackedLinear& up, const ce::PackedLinear& down, ce::HiddenActivation act, bool gated,
                         const float* x, const float* residual, size_t rows, float* y, const ce::LayerNormParams* norm,
                         ce::ScratchBuffer& intermediate, ce::ThreadPool* pool) {
   const auto t = Clock::now();
-  ce::kFastOps.feed_forward(up, down, act, x, residual, rows, y, norm, intermediate, pool);
+  ce::kFastOps.feed_forward(up, down, act, gated, x, residual, rows, y, norm, intermediate, pool);
   g_buckets.linear += since(t);
 }
 void timed_attention(const ce::AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,

@@ -23,8 +23,11 @@ bool feed_forward_fuses(const PackedLinear& up, size_t rows, const ThreadPool* p
 // L2) instead of a rows x 1536 matrix written to memory and read back (int8 pass, 1 thread: 9% of its time). The
 // same bits as linear_forward with the activation epilogue and then with the residual epilogue: every element is
 // computed by the same instructions whatever the row range (gemm.h).
-// With `norm`, the task then LayerNorms its output rows while they are in cache (layer_norm's bits).
-void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                        const float* residual, size_t rows, float* y, const LayerNormParams* norm, ThreadPool* pool);
+// Gated (GeGLU, ModernBERT): the up projection gives [input | gate] rows of 2 x down.in_features and the down
+// projection takes act(input) * gate (gated_activation's bits). With `norm`, the task then LayerNorms its output
+// rows while they are in cache (layer_norm's bits).
+void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                        const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                        ThreadPool* pool);
 
 }  // namespace ce

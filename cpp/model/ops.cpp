@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/error.h"
 #include "kernels/feed_forward.h"
 #include "kernels/layernorm.h"
 
@@ -36,18 +37,28 @@ void fast_linear_residual(const PackedLinear& l, const float* x, const float* re
 // GEMMs and the activation, so chunking changes no bits.
 constexpr size_t kFeedForwardChunkRows = 448;
 
-// The block as two GEMMs over chunks of rows, through `intermediate`, with either op set's linears.
-template <typename LinearActivation, typename LinearResidual>
-void chunked_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                          const float* residual, size_t rows, float* y, ScratchBuffer& intermediate, ThreadPool* pool,
-                          LinearActivation linear_activation, LinearResidual linear_residual) {
-  const size_t k = static_cast<size_t>(up.in_features), mid = static_cast<size_t>(up.out_features);
-  const size_t n = static_cast<size_t>(down.out_features);
-  float* inter = intermediate.get(std::min(rows, kFeedForwardChunkRows) * mid);
+// The block as two GEMMs over chunks of rows, through `intermediate`, with one op set's functions.
+template <typename Linear, typename LinearActivation, typename GatedActivation, typename LinearResidual>
+void chunked_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                          const float* x, const float* residual, size_t rows, float* y, ScratchBuffer& intermediate,
+                          ThreadPool* pool, Linear linear, LinearActivation linear_activation,
+                          GatedActivation gated_activation, LinearResidual linear_residual) {
+  if (static_cast<int64_t>(down.in_features) * (gated ? 2 : 1) != up.out_features)
+    throw Error(ErrorCode::Internal, "feed_forward: the down projection does not take the up projection's width");
+  const size_t k = static_cast<size_t>(up.in_features), wide = static_cast<size_t>(up.out_features);
+  const size_t mid = static_cast<size_t>(down.in_features), n = static_cast<size_t>(down.out_features);
+  const size_t chunk = std::min(rows, kFeedForwardChunkRows);
+  float* inter = intermediate.get(chunk * (wide + (gated ? mid : 0)));
+  float* down_input = gated ? inter + chunk * wide : inter;
   for (size_t r0 = 0; r0 < rows; r0 += kFeedForwardChunkRows) {
     const size_t count = std::min(kFeedForwardChunkRows, rows - r0);
-    linear_activation(up, x + r0 * k, count, inter, act, pool);
-    linear_residual(down, inter, residual + r0 * n, count, y + r0 * n, pool);
+    if (gated) {
+      linear(up, x + r0 * k, count, inter, pool);
+      gated_activation(act, inter, count, mid, down_input, pool);
+    } else {
+      linear_activation(up, x + r0 * k, count, inter, act, pool);
+    }
+    linear_residual(down, down_input, residual + r0 * n, count, y + r0 * n, pool);
   }
 }
 
@@ -57,15 +68,15 @@ void fast_linear_residual_norm(const PackedLinear& l, const float* x, const floa
   linear_forward(l, x, rows, y, pool, GemmEpilogue::BiasResidual, residual, &norm);
 }
 
-void fast_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                       const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+void fast_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                       const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
                        ScratchBuffer& intermediate, ThreadPool* pool) {
   if (feed_forward_fuses(up, rows, pool)) {
-    feed_forward_fused(up, down, act, x, residual, rows, y, norm, pool);
+    feed_forward_fused(up, down, act, gated, x, residual, rows, y, norm, pool);
     return;
   }
-  chunked_feed_forward(up, down, act, x, residual, rows, y, intermediate, pool, fast_linear_activation,
-                       fast_linear_residual);
+  chunked_feed_forward(up, down, act, gated, x, residual, rows, y, intermediate, pool, fast_linear,
+                       fast_linear_activation, gated_activation, fast_linear_residual);
   if (norm != nullptr)
     layer_norm(y, rows, static_cast<size_t>(down.out_features), norm->gamma, norm->beta, norm->eps, pool);
 }
@@ -98,15 +109,6 @@ void reference_linear_residual_norm(const PackedLinear& l, const float* x, const
   layer_norm_reference(y, rows, static_cast<size_t>(l.out_features), norm.gamma, norm.beta, norm.eps);
 }
 
-void reference_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                            const float* residual, size_t rows, float* y, const LayerNormParams* norm,
-                            ScratchBuffer& intermediate, ThreadPool*) {
-  chunked_feed_forward(up, down, act, x, residual, rows, y, intermediate, nullptr, reference_linear_activation,
-                       reference_linear_residual);
-  if (norm != nullptr)
-    layer_norm_reference(y, rows, static_cast<size_t>(down.out_features), norm->gamma, norm->beta, norm->eps);
-}
-
 void reference_attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                          ThreadPool*) {
   attention_reference(layout, q, k, v, out);
@@ -124,6 +126,15 @@ void reference_disentangled_attention(const AttentionLayout& layout, const Relat
 
 void reference_gated_activation(HiddenActivation act, float* x, size_t rows, size_t width, float* out, ThreadPool*) {
   gated_activation_reference(act, x, rows, width, out);
+}
+
+void reference_feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                            const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+                            ScratchBuffer& intermediate, ThreadPool*) {
+  chunked_feed_forward(up, down, act, gated, x, residual, rows, y, intermediate, nullptr, reference_linear,
+                       reference_linear_activation, reference_gated_activation, reference_linear_residual);
+  if (norm != nullptr)
+    layer_norm_reference(y, rows, static_cast<size_t>(down.out_features), norm->gamma, norm->beta, norm->eps);
 }
 
 // RoPE is a handful of products per element with no reduction: one implementation serves both sets (the reference

@@ -38,11 +38,12 @@ struct OpsTable {
   void (*linear_residual_norm)(const PackedLinear& layer, const float* x, const float* residual, size_t rows,
                                float* y, const LayerNormParams& norm, ThreadPool* pool);
   // The feed-forward block: y = (act(x up^T + b_up) down^T + b_down) + residual (residual row stride =
-  // down.out_features; it may be x), then LayerNorm'ed with `norm` when not null (BertOutput). `intermediate`
-  // holds activations where the op materialises them (the reference; the fast set when too few rows to fuse,
-  // feed_forward.h), one chunk of rows at a time.
-  void (*feed_forward)(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                       const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+  // down.out_features; it may be x), then LayerNorm'ed with `norm` when not null (BertOutput). Gated (GeGLU,
+  // ModernBERT): the up projection gives [input | gate] rows and the down projection takes act(input) * gate.
+  // `intermediate` holds activations where the op materialises them (the reference; the fast set when too few
+  // rows to fuse, feed_forward.h), one chunk of rows at a time.
+  void (*feed_forward)(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                       const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
                        ScratchBuffer& intermediate, ThreadPool* pool);
   void (*attention)(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                     ThreadPool* pool);
@@ -93,10 +94,10 @@ class Ops {
                             const LayerNormParams& norm) const {
     table_->linear_residual_norm(l, x, residual, rows, y, norm, pool_);
   }
-  void feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, const float* x,
-                    const float* residual, size_t rows, float* y, const LayerNormParams* norm,
+  void feed_forward(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
+                    const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
                     ScratchBuffer& intermediate) const {
-    table_->feed_forward(up, down, act, x, residual, rows, y, norm, intermediate, pool_);
+    table_->feed_forward(up, down, act, gated, x, residual, rows, y, norm, intermediate, pool_);
   }
   void attention(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out) const {
     table_->attention(layout, q, k, v, out, pool_);

@@ -18,6 +18,7 @@
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/feed_forward.h"
+#include "kernels/gated_activation.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/layernorm.h"
@@ -192,17 +193,37 @@ TEST(Gemm, FusedFeedForwardMatchesTwoGemms) {
         layer_norm(normed.data(), m, hidden, gamma.data(), beta.data(), norm.eps, nullptr);
         for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2, &pool3}) {
           std::vector<float> fused(m * hidden, NAN), fused_norm(m * hidden, NAN);
-          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused.data(), nullptr, pool);
+          feed_forward_fused(up, down, act, false, x.data(), x.data(), m, fused.data(), nullptr, pool);
           ASSERT_EQ(0, std::memcmp(fused.data(), separate.data(), fused.size() * sizeof(float)))
               << weight_format_name(up_format) << "/" << weight_format_name(down_format) << " act "
               << static_cast<int>(act) << " rows " << m << " threads " << (pool ? pool->size() : 1);
-          feed_forward_fused(up, down, act, x.data(), x.data(), m, fused_norm.data(), &norm, pool);
+          feed_forward_fused(up, down, act, false, x.data(), x.data(), m, fused_norm.data(), &norm, pool);
           ASSERT_EQ(0, std::memcmp(fused_norm.data(), normed.data(), normed.size() * sizeof(float)))
               << "with LayerNorm: " << weight_format_name(up_format) << " act " << static_cast<int>(act) << " rows "
               << m << " threads " << (pool ? pool->size() : 1);
         }
       }
     }
+    // Gated (GeGLU): the up projection's [input | gate] rows, act(input) * gate into the down projection.
+    const PackedLinear up2 = pack_linear(random_vec(static_cast<size_t>(2 * mid) * hidden, 77), random_vec(2 * mid, 78),
+                                         2 * mid, hidden, up_format);
+    for (size_t m : {size_t{1}, task + 1, 9 * task + 5}) {
+      const auto x = random_vec(m * hidden, static_cast<uint32_t>(m + 9), 2.0f);
+      std::vector<float> wide(m * 2 * mid), gated(m * mid), separate(m * hidden);
+      linear_forward(up2, x.data(), m, wide.data(), &pool2);
+      gated_activation(HiddenActivation::GeluTanh, wide.data(), m, mid, gated.data(), &pool2);
+      linear_forward(down, gated.data(), m, separate.data(), &pool2, GemmEpilogue::BiasResidual, x.data());
+      for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool3}) {
+        std::vector<float> fused(m * hidden, NAN);
+        feed_forward_fused(up2, down, HiddenActivation::GeluTanh, true, x.data(), x.data(), m, fused.data(), nullptr,
+                           pool);
+        ASSERT_EQ(0, std::memcmp(fused.data(), separate.data(), fused.size() * sizeof(float)))
+            << "gated " << weight_format_name(up_format) << " rows " << m;
+      }
+    }
+    EXPECT_THROW(feed_forward_fused(up, down, HiddenActivation::GeluTanh, true, nullptr, nullptr, 1, nullptr, nullptr,
+                                    nullptr),
+                 Error);
     // One thread always fuses; a pool fuses once every thread has 4 row ranges.
     EXPECT_TRUE(feed_forward_fuses(up, 1, nullptr));
     EXPECT_FALSE(feed_forward_fuses(up, 7 * task, &pool2));

@@ -116,8 +116,8 @@ class Encoder {
     // the two GEMMs, per row range or per chunk (ops.h).
     float* out = v;
     const LayerNormParams output_norm{lw.output_norm.gamma.data(), lw.output_norm.beta.data(), c_.layer_norm_eps};
-    ops_.feed_forward(lw.intermediate, lw.output, c_.activation, attn, attn, qrows, out, &output_norm,
-                      s_.slot(kInter));
+    ops_.feed_forward(lw.intermediate, lw.output, c_.activation, /*gated=*/false, attn, attn, qrows, out,
+                      &output_norm, s_.slot(kInter));
     // The output becomes the next layer's input buffer; the old input buffer takes the next values.
     std::swap(s_.slot(kHs), s_.slot(kKvB));
     return out;

@@ -32,15 +32,10 @@ void check_norm(const LayerNormWeights& n, int width, const std::string& name) {
     bad("LayerNorm " + name + " does not have width " + std::to_string(width));
 }
 
-// Rows per MLP chunk: the [input | gate] rows (2 x intermediate wide) of one chunk stay in cache between Wi and Wo,
-// and scratch stays small for 8192-token inputs. Rows are independent in both GEMMs and the gating, so chunking
-// changes no bits.
-constexpr size_t kMlpRows = 256;
-
 // Scratch slots. hs: the residual stream; normed: the normed layer input (then the next hidden state); k, v; q;
-// ctx; res (the query rows' residual when only [CLS] rows are computed); wi (one MLP chunk of [input | gate]),
-// gated (its act(input) * gate); pooled, head (the head's rows).
-enum Slot : size_t { kHs, kNormed, kK, kV, kQ, kCtx, kRes, kWi, kGated, kPooled, kHead };
+// ctx; res (the query rows' residual when only [CLS] rows are computed); mlp (the MLP's [input | gate] rows and
+// gated values where the op materialises them, one chunk at a time); pooled, head (the head's rows).
+enum Slot : size_t { kHs, kNormed, kK, kV, kQ, kCtx, kRes, kMlp, kPooled, kHead };
 
 class Forward {
  public:
@@ -114,9 +109,6 @@ class Forward {
     norm_into(lw.attn_norm, hs, rows, normed);
     float* k = s_.slot(kK).get(rows * h_);
     float* v = s_.slot(kV).get(rows * h_);
-    ops_.linear(lw.key, normed, rows, k);
-    ops_.linear(lw.value, normed, rows, v);
-    ops_.rotary(rope, k, offsets, h_);
 
     const size_t qrows = first_rows_only ? seqs : rows;
     const std::vector<int32_t>& q_offsets = first_rows_only ? first_rows_ : offsets;
@@ -130,7 +122,12 @@ class Forward {
       q_input = res + seqs * h_;
     }
     float* q = s_.slot(kQ).get(qrows * h_);
-    ops_.linear(lw.query, q_input, qrows, q);
+    // Keys, values and (for every row) queries read the same normed input: one conversion of it for all three.
+    const PackedLinear* projections[3] = {&lw.key, &lw.value, &lw.query};
+    float* outputs[3] = {k, v, q};
+    ops_.linear_shared_input(projections, outputs, first_rows_only ? 2 : 3, normed, rows);
+    if (first_rows_only) ops_.linear(lw.query, q_input, qrows, q);
+    ops_.rotary(rope, k, offsets, h_);
     ops_.rotary(rope, q, q_offsets, h_);
 
     float* ctx = s_.slot(kCtx).get(qrows * h_);
@@ -145,17 +142,10 @@ class Forward {
     float* mlp_in = v;
     norm_into(lw.mlp_norm, attn, qrows, mlp_in);
 
-    const size_t inter = static_cast<size_t>(c_.intermediate_size);
-    const size_t chunk = std::min(qrows, kMlpRows);
-    float* wi = s_.slot(kWi).get(chunk * 2 * inter);
-    float* gated = s_.slot(kGated).get(chunk * inter);
+    // The GeGLU MLP as one op: Wi's [input | gate] rows stay in cache until Wo reads act(input) * gate (ops.h).
     float* out = normed;  // the layer input is consumed: it takes the output
-    for (size_t r0 = 0; r0 < qrows; r0 += kMlpRows) {
-      const size_t n = std::min(kMlpRows, qrows - r0);
-      ops_.linear(lw.mlp_in, mlp_in + r0 * h_, n, wi);
-      ops_.gated_activation(c_.hidden_activation, wi, n, inter, gated);
-      ops_.linear_residual(lw.mlp_out, gated, attn + r0 * h_, n, out + r0 * h_);
-    }
+    ops_.feed_forward(lw.mlp_in, lw.mlp_out, c_.hidden_activation, /*gated=*/true, mlp_in, attn, qrows, out,
+                      /*norm=*/nullptr, s_.slot(kMlp));
     std::swap(s_.slot(kHs), s_.slot(kNormed));
     return out;
   }
