@@ -12,17 +12,19 @@
 namespace ce {
 
 bool feed_forward_fuses(const PackedLinear& up, size_t rows, const ThreadPool* pool) {
-  const size_t threads = pool == nullptr ? 1 : static_cast<size_t>(pool->size());
-  const size_t task_rows = linear_task_rows(up);
-  return threads <= 1 || (rows + task_rows - 1) / task_rows >= 4 * threads;
+  return linear_tasks_span_rows(up, rows, pool);
+}
+
+void check_feed_forward_widths(const PackedLinear& up, const PackedLinear& down, bool gated) {
+  if (static_cast<int64_t>(down.in_features) * (gated ? 2 : 1) != up.out_features)
+    throw Error(ErrorCode::Internal, "feed_forward: the down projection does not take the up projection's width");
 }
 
 void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, HiddenActivation act, bool gated,
                         const float* x, const float* residual, size_t rows, float* y, const LayerNormParams* norm,
                         ThreadPool* pool) {
+  check_feed_forward_widths(up, down, gated);
   if (rows == 0) return;
-  if (static_cast<int64_t>(down.in_features) * (gated ? 2 : 1) != up.out_features)
-    throw Error(ErrorCode::Internal, "feed_forward_fused: the down projection does not take the up projection's width");
   const size_t k = static_cast<size_t>(up.in_features), wide = static_cast<size_t>(up.out_features);
   const size_t mid = static_cast<size_t>(down.in_features), n = static_cast<size_t>(down.out_features);
   const size_t task_rows = linear_task_rows(up);

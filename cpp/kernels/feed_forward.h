@@ -16,6 +16,10 @@ class ThreadPool;
 // short pair, the [CLS] rows of the last layer) run as two linear_forward calls, which split columns.
 bool feed_forward_fuses(const PackedLinear& up, size_t rows, const ThreadPool* pool);
 
+// Throws ce::Error(Internal) unless down takes up's output width (half of it, gated): every feed-forward path
+// checks its layers with this.
+void check_feed_forward_widths(const PackedLinear& up, const PackedLinear& down, bool gated);
+
 // y = (act(x up^T + b_up) down^T + b_down) + residual (x, residual and y with row strides up.in_features,
 // down.out_features and down.out_features; residual may be x). Each task takes linear_task_rows(up) rows and runs
 // the up projection (GELU in its store, any other activation right after), then the down projection with the

@@ -264,6 +264,12 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
   }
 }
 
+// Whether `row_tasks` row ranges alone keep `threads` threads busy (4 each): then each task spans every column;
+// fewer, and linear_forward splits the columns too. The one rule for every driver here and in feed_forward.h.
+bool row_tasks_fill_threads(size_t row_tasks, size_t threads) { return threads <= 1 || row_tasks >= 4 * threads; }
+
+size_t thread_count(const ThreadPool* pool) { return pool == nullptr ? 1 : static_cast<size_t>(pool->size()); }
+
 // What every driver entry checks of a kernel and a layer before running them.
 void check_kernel_and_layer(const GemmKernel& kern, const PackedLinear& layer) {
   if (layer.packed.empty()) throw Error(ErrorCode::Internal, "linear_forward: layer was not packed with pack_linear");
@@ -292,14 +298,14 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   check_kernel_and_layer(kern, layer);
   const bool converted = kern.format != WeightFormat::F32;
   const size_t panels = gemm_panel_count(layer.out_features), n = static_cast<size_t>(layer.out_features);
-  const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
+  const size_t threads = thread_count(pool);
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   // Tall inputs: one task per row range over all columns, so each row is packed once. Short ones (a single
   // pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
   // even panel counts, about 4 tasks per thread. Tiling never changes a result's bits (see gemm_layout.h).
   size_t panel_tasks = 1;
-  if (threads > 1 && row_tasks < 4 * threads) {
+  if (!row_tasks_fill_threads(row_tasks, threads)) {
     const size_t want = (4 * threads + row_tasks - 1) / row_tasks;
     panel_tasks = std::max<size_t>(1, std::min(want, panels / 2));
   }
@@ -339,12 +345,11 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
   for (size_t i = 1; i < count; ++i)
     shared = shared && layers[i]->format() == format && layers[i]->in_features == layers[0]->in_features;
   const GemmKernel& kern = active_gemm_kernel(format);
-  const size_t threads = (pool == nullptr) ? 1 : static_cast<size_t>(pool->size());
   const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   // Short inputs split columns across threads (linear_forward) and mixed layers cannot share converted rows: one
   // call per layer.
-  if (!shared || (threads > 1 && row_tasks < 4 * threads)) {
+  if (!shared || !row_tasks_fill_threads(row_tasks, thread_count(pool))) {
     for (size_t i = 0; i < count; ++i) linear_forward(*layers[i], x, rows, ys[i], pool);
     return;
   }
@@ -374,6 +379,11 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
 
 size_t linear_task_rows(const PackedLinear& layer) {
   return static_cast<size_t>(active_gemm_kernel(layer.format()).mr) * kRowBlocksPerTask;
+}
+
+bool linear_tasks_span_rows(const PackedLinear& layer, size_t rows, const ThreadPool* pool) {
+  const size_t task_rows = linear_task_rows(layer);
+  return row_tasks_fill_threads((rows + task_rows - 1) / task_rows, thread_count(pool));
 }
 
 void linear_forward(const PackedLinear& layer, const float* x, size_t rows, float* y, ThreadPool* pool,

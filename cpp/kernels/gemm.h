@@ -93,4 +93,8 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
 // task.
 size_t linear_task_rows(const PackedLinear& layer);
 
+// Whether linear_forward on `rows` rows of this layer runs one task per row range over every column (enough row
+// ranges for 4 per thread), rather than splitting columns: where a driver may run more work per row range.
+bool linear_tasks_span_rows(const PackedLinear& layer, size_t rows, const ThreadPool* pool);
+
 }  // namespace ce

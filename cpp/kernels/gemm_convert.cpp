@@ -59,14 +59,18 @@ __attribute__((always_inline)) inline void quantize_as(const float* v, size_t n,
   }
 }
 
+// One output's dequantised value: float(sum - correction) * (row_scale * channel_scale). Unsigned wrap-around: the
+// u8-offset sums may wrap in int32, the corrected total does not.
+__attribute__((always_inline)) inline float dequantized(int32_t sum, const int32_t* correction, size_t j,
+                                                        float row_scale, float channel_scale) {
+  const uint32_t s = static_cast<uint32_t>(sum) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
+  return static_cast<float>(static_cast<int32_t>(s)) * (row_scale * channel_scale);
+}
+
 __attribute__((always_inline)) inline void dequantize_body(const int32_t* sums, const int32_t* correction,
                                                            float row_scale, const float* channel_scales, size_t cols,
                                                            float* out) {
-  for (size_t j = 0; j < cols; ++j) {
-    // Unsigned wrap-around: the u8-offset sums may wrap in int32, the corrected total does not.
-    const uint32_t s = static_cast<uint32_t>(sums[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
-    out[j] = static_cast<float>(static_cast<int32_t>(s)) * (row_scale * channel_scales[j]);
-  }
+  for (size_t j = 0; j < cols; ++j) out[j] = dequantized(sums[j], correction, j, row_scale, channel_scales[j]);
 }
 
 // dequantize_body's value, + bias, then (with a residual, row stride ldy) + the residual: each operation rounded
@@ -84,16 +88,11 @@ __attribute__((always_inline)) inline void dequantize_bias_store_body(const int3
     float* __restrict yr = y + r * ldy;
     const float rs = row_scales[r];
     if (residual == nullptr) {
-      for (size_t j = 0; j < cols; ++j) {
-        const uint32_t c = static_cast<uint32_t>(s[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
-        yr[j] = static_cast<float>(static_cast<int32_t>(c)) * (rs * channel_scales[j]) + bias[j];
-      }
+      for (size_t j = 0; j < cols; ++j) yr[j] = dequantized(s[j], correction, j, rs, channel_scales[j]) + bias[j];
     } else {
       const float* __restrict rr = residual + r * ldy;
-      for (size_t j = 0; j < cols; ++j) {
-        const uint32_t c = static_cast<uint32_t>(s[j]) - (correction ? static_cast<uint32_t>(correction[j]) : 0u);
-        yr[j] = (static_cast<float>(static_cast<int32_t>(c)) * (rs * channel_scales[j]) + bias[j]) + rr[j];
-      }
+      for (size_t j = 0; j < cols; ++j)
+        yr[j] = (dequantized(s[j], correction, j, rs, channel_scales[j]) + bias[j]) + rr[j];
     }
   }
 }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "common/error.h"
 #include "kernels/feed_forward.h"
 #include "kernels/layernorm.h"
 
@@ -43,8 +42,7 @@ void chunked_feed_forward(const PackedLinear& up, const PackedLinear& down, Hidd
                           const float* x, const float* residual, size_t rows, float* y, ScratchBuffer& intermediate,
                           ThreadPool* pool, Linear linear, LinearActivation linear_activation,
                           GatedActivation gated_activation, LinearResidual linear_residual) {
-  if (static_cast<int64_t>(down.in_features) * (gated ? 2 : 1) != up.out_features)
-    throw Error(ErrorCode::Internal, "feed_forward: the down projection does not take the up projection's width");
+  check_feed_forward_widths(up, down, gated);
   const size_t k = static_cast<size_t>(up.in_features), wide = static_cast<size_t>(up.out_features);
   const size_t mid = static_cast<size_t>(down.in_features), n = static_cast<size_t>(down.out_features);
   const size_t chunk = std::min(rows, kFeedForwardChunkRows);
