@@ -83,6 +83,10 @@ Napi::Value ModelHandle::info(const Napi::CallbackInfo& info) {
   result.Set("labels", js_labels);
   result.Set("defaultActivation", Napi::String::New(env, activation_name(model->default_activation())));
   result.Set("threads", Napi::Number::New(env, model->pool().size()));
+  // The scheduler's effective limits (the load options, or their defaults), for callers that report them.
+  const ce::SchedulerOptions& scheduling = model->scheduler().options();
+  result.Set("maxBatchTokens", Napi::Number::New(env, static_cast<double>(scheduling.max_batch_tokens)));
+  result.Set("maxQueuedPairs", Napi::Number::New(env, static_cast<double>(scheduling.max_queued_pairs)));
   const WeightsSummary& weights = model->weights_summary();
   Napi::Object dtypes = Napi::Object::New(env);
   for (const auto& [dtype, count] : weights.parameters_by_dtype)

@@ -157,6 +157,8 @@ const DEFAULT_BATCH_SIZE = 32;
 const MAX_THREADS = 1024;
 // The binding's bounds: 2^30 for the scheduler's sizes and priorities, setTimeout's 2^31 - 1 ms for timeout.
 const MAX_SCHEDULER_SIZE = 2 ** 30;
+/** The largest `priority` a call takes (the server's schemas bound theirs by it). */
+export const MAX_PRIORITY = MAX_SCHEDULER_SIZE;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function deepFreeze<T>(value: T): T {
@@ -276,6 +278,12 @@ export class CrossEncoder implements AsyncDisposable {
   readonly family: string;
   /** The architecture that family runs, e.g. 'XLMRobertaForSequenceClassification'. */
   readonly architecture: string;
+  /** Compute threads of the model's pool (LoadOptions.threads, or the default the cgroup quota allows). */
+  readonly threads: number;
+  /** Token budget of one forward pass across concurrent calls (LoadOptions.maxBatchTokens, or its default). */
+  readonly maxBatchTokens: number;
+  /** Admitted pairs not yet scored that the queue holds (LoadOptions.maxQueuedPairs, or its default). */
+  readonly maxQueuedPairs: number;
 
   #handle: NativeModelHandle | undefined;
   // Native predictions not yet settled: dispose() waits for them so resources are gone when it resolves.
@@ -293,6 +301,9 @@ export class CrossEncoder implements AsyncDisposable {
     this.precision = info.precision;
     this.family = info.family;
     this.architecture = info.architecture;
+    this.threads = info.threads;
+    this.maxBatchTokens = info.maxBatchTokens;
+    this.maxQueuedPairs = info.maxQueuedPairs;
     this.#handle = handle;
     this.numLabels = info.numLabels;
     this.labels = Object.freeze([...info.labels]);

@@ -17,6 +17,10 @@ export interface NativeModelInfo {
   defaultActivation: Exclude<NativeActivation, 'default'>;
   /** Compute threads of the model's pool. */
   threads: number;
+  /** The scheduler's token budget per forward pass: the load option, or its default. */
+  maxBatchTokens: number;
+  /** The scheduler's bound on admitted, unscored pairs: the load option, or its default. */
+  maxQueuedPairs: number;
   /** Parameter count per safetensors dtype of the weights file (e.g. { F16: 2376193 }). */
   weightDtypes: Record<string, number>;
   parameters: number;

@@ -207,6 +207,11 @@ describe('scheduler', () => {
     await assert.rejects(CrossEncoder.load(MODEL, { maxBatchTokens: 0 }), CrossEncoderRangeError);
     await assert.rejects(CrossEncoder.load(MODEL, { maxQueuedPairs: 1.5 }), CrossEncoderRangeError);
     const model = await load();
+    // The limits in effect are on the model: the defaults here, the given values below.
+    assert.deepEqual([model.maxBatchTokens, model.maxQueuedPairs], [2048, 20000]);
+    const limited = await CrossEncoder.load(MODEL, { threads: 1, maxBatchTokens: 300, maxQueuedPairs: 7 });
+    assert.deepEqual([limited.threads, limited.maxBatchTokens, limited.maxQueuedPairs], [1, 300, 7]);
+    await limited.dispose();
     await assert.rejects(model.predict(PAIRS, { priority: -1 }), CrossEncoderRangeError);
     await assert.rejects(model.predict(PAIRS, { timeout: 0 }), CrossEncoderRangeError);
     await assert.rejects(model.rank(QUERY, PASSAGES, { timeout: 2 ** 31 }), CrossEncoderRangeError);

@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
 
 async function post(server: RerankServer, url: string, payload: unknown, headers: Record<string, string> = {}) {
   const response = await server.app.inject({ method: 'POST', url, payload: payload as Json, headers });
-  return { status: response.statusCode, headers: response.headers, body: response.json() as unknown };
+  return { url, status: response.statusCode, headers: response.headers, body: response.json() as unknown };
 }
 
 function assertKeys(value: unknown, keys: string[], what: string): void {
@@ -33,10 +33,13 @@ function assertTeiError(result: { status: number; body: unknown }, status: numbe
   assert.match((result.body as Json)['error'] as string, pattern);
 }
 
-function assertCohereError(result: { status: number; body: unknown }, status: number, pattern: RegExp): void {
+// Cohere's {message}; /v1/rerank, which Jina's clients call too, adds Jina's {detail} with the same text.
+function assertCohereError(result: { url: string; status: number; body: unknown }, status: number, pattern: RegExp): void {
   assert.equal(result.status, status, JSON.stringify(result.body));
-  assertKeys(result.body, ['message'], 'Cohere error');
+  const jina = result.url.startsWith('/v1/');
+  assertKeys(result.body, jina ? ['message', 'detail'] : ['message'], 'Cohere error');
   assert.match((result.body as Json)['message'] as string, pattern);
+  if (jina) assert.equal((result.body as Json)['detail'], (result.body as Json)['message']);
 }
 
 describe('server with the demo model', () => {
@@ -89,6 +92,23 @@ describe('server with the demo model', () => {
     assertTeiError({ status: malformed.statusCode, body: malformed.json() }, 400, 'Validation', /invalid request/);
   });
 
+  test('TEI\'s model-type routes: POST / and /invocations rerank for a one-label model; GET / and /ping are health', async () => {
+    const expected = (await post(server, '/rerank', { query: QUERY, texts: DOCS, raw_scores: true })).body;
+    for (const url of ['/', '/invocations']) {
+      const result = await post(server, url, { query: QUERY, texts: DOCS, raw_scores: true });
+      assert.equal(result.status, 200, url);
+      assert.deepEqual(result.body, expected, url);
+      assertTeiError(await post(server, url, { query: QUERY, texts: 'one text' }), 422, 'Validation', /body\/texts must be array/);
+      assertTeiError(await post(server, url, { inputs: [QUERY, DOCS[0]] }), 422, 'Validation', /must have required property 'query'/);
+      assertTeiError(await post(server, url, { query: QUERY, texts: [] }), 400, 'Empty', /`texts` cannot be empty/);
+    }
+    for (const url of ['/', '/ping']) {
+      const health = await server.app.inject({ url });
+      assert.equal(health.statusCode, 200, url);
+      assert.deepEqual(health.json(), { status: 'ok' });
+    }
+  });
+
   test('POST /predict: one pair -> [{score, label}], a batch -> [[...]], single texts rejected', async () => {
     const single = await post(server, '/predict', { inputs: [QUERY, DOCS[0]] });
     assert.equal(single.status, 200);
@@ -127,9 +147,13 @@ describe('server with the demo model', () => {
     }
     const plain = await post(server, '/v1/rerank', { query: QUERY, documents: DOCS });
     for (const r of (plain.body as Json)['results'] as Json[]) assertKeys(r, ['index', 'relevance_score'], 'v1 result without documents');
+    // What Python clients send for None (Jina's clients: "top_n": null): the same as leaving the field out.
+    const nulls = await post(server, '/v1/rerank', { model: null, query: QUERY, documents: DOCS, top_n: null, return_documents: null });
+    assert.equal(nulls.status, 200, JSON.stringify(nulls.body));
+    assert.deepEqual((nulls.body as Json)['results'], (plain.body as Json)['results']);
   });
 
-  test('POST /v1/rerank errors are {message}', async () => {
+  test('POST /v1/rerank errors are {message} and Jina\'s {detail}', async () => {
     assertCohereError(await post(server, '/v1/rerank', { query: QUERY }), 422, /must have required property 'documents'/);
     assertCohereError(await post(server, '/v1/rerank', { query: QUERY, documents: [] }), 400, /documents must not be empty/);
     assertCohereError(await post(server, '/v1/rerank', { query: QUERY, documents: [{ title: 'x' }] }), 422, /body\/documents\/0/);
@@ -145,9 +169,17 @@ describe('server with the demo model', () => {
     assertKeys(body, ['id', 'results', 'meta'], 'v2 response');
     assert.deepEqual(body['meta'], { api_version: { version: '2' }, billed_units: { search_units: 1 } });
     assert.deepEqual(body['results'], expected.map((r) => ({ index: r.corpusId, relevance_score: r.score })));
+    const nulls = await post(server, '/v2/rerank', { model: 'm', query: QUERY, documents: DOCS, top_n: null, max_tokens_per_doc: null, priority: null });
+    assert.equal(nulls.status, 200, JSON.stringify(nulls.body));
+    assert.deepEqual((nulls.body as Json)['results'], body['results']);
     assertCohereError(await post(server, '/v2/rerank', { query: QUERY, documents: DOCS }), 422, /must have required property 'model'/);
+    assertCohereError(await post(server, '/v2/rerank', { model: null, query: QUERY, documents: DOCS }), 422, /body\/model must be string/);
     assertCohereError(await post(server, '/v2/rerank', { model: 'm', query: QUERY, documents: [{ text: 'x' }] }), 422, /body\/documents\/0 must be string/);
     assertCohereError(await post(server, '/v2/rerank', { model: 'm', query: QUERY, documents: DOCS, priority: -1 }), 422, /body\/priority must be >= 0/);
+    assertCohereError(await post(server, '/v2/rerank', { model: 'm', query: QUERY, documents: DOCS, priority: 1e300 }), 422, /body\/priority must be <= 1073741824/);
+    // A top_n above the documents' count (however large) returns them all.
+    const huge = await post(server, '/v2/rerank', { model: 'm', query: QUERY, documents: DOCS, top_n: 1e20 });
+    assert.deepEqual((huge.body as Json)['results'], body['results']);
   });
 
   test('GET /health, /ready, /info', async () => {
@@ -162,6 +194,9 @@ describe('server with the demo model', () => {
     assert.deepEqual(info['model_type'], { reranker: { id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 } } });
     assert.equal(info['max_input_length'], model.maxLength);
     assert.equal(info['max_client_batch_size'], 5);
+    // The scheduler's limits in effect: the library's defaults when the server was given none.
+    assert.equal(info['max_batch_tokens'], 2048);
+    assert.equal(info['max_queued_pairs'], 20000);
     assert.match(info['version'] as string, /^\d+\.\d+\.\d+/);
   });
 
@@ -214,6 +249,10 @@ describe('server limits and models', () => {
       assert.ok(Math.abs(predictions.reduce((sum, p) => sum + p.score, 0) - 1) < 1e-5);
       assertTeiError(await post(server, '/rerank', { query: 'q', texts: ['a'] }), 424, 'Backend', /num_labels=1/);
       assertCohereError(await post(server, '/v1/rerank', { query: 'q', documents: ['a'] }), 400, /num_labels=1/);
+      // TEI's model-type route is /predict for a classifier.
+      const root = await post(server, '/', { inputs: ['a query', 'a passage'] });
+      assert.deepEqual(root.body, result.body);
+      assertTeiError(await post(server, '/invocations', { query: 'q', texts: ['a'] }), 422, 'Validation', /must have required property 'inputs'/);
     } finally {
       await server.close();
     }
@@ -252,6 +291,7 @@ describe('API key', () => {
   test('scoring routes, /info and the docs need Authorization: Bearer <key>', async () => {
     assertTeiError(await post(server, '/rerank', { query: 'q', texts: ['a'] }), 401, 'Unauthorized', /missing API key/);
     assertTeiError(await post(server, '/predict', { inputs: ['q', 'a'] }, { authorization: 'Bearer wrong' }), 401, 'Unauthorized', /invalid API key/);
+    for (const url of ['/', '/invocations']) assertTeiError(await post(server, url, { query: 'q', texts: ['a'] }), 401, 'Unauthorized', /missing API key/);
     assertCohereError(await post(server, '/v1/rerank', { query: 'q', documents: ['a'] }), 401, /missing API key/);
     assertCohereError(await post(server, '/v2/rerank', { model: 'm', query: 'q', documents: ['a'] }, { authorization: 'sekret' }), 401, /invalid API key/);
     for (const url of ['/info', '/openapi.json', '/docs/']) assert.equal((await server.app.inject({ url })).statusCode, 401, url);
@@ -260,8 +300,8 @@ describe('API key', () => {
     assert.equal((await post(server, '/v2/rerank', { model: 'm', query: 'q', documents: ['a'] }, { authorization: 'bearer sekret' })).status, 200);
   });
 
-  test('/health, /ready and /metrics stay open', async () => {
-    for (const url of ['/health', '/ready', '/metrics']) assert.equal((await server.app.inject({ url })).statusCode, 200, url);
+  test('/health, /ready, /metrics and TEI\'s GET / and /ping stay open', async () => {
+    for (const url of ['/health', '/ready', '/metrics', '/', '/ping']) assert.equal((await server.app.inject({ url })).statusCode, 200, url);
   });
 });
 

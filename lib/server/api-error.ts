@@ -1,5 +1,6 @@
-// One error type for every route, turned into each API's own body: TEI's {error, error_type} or
-// Cohere's / Jina's {message} (what the Vercel AI SDK's cohere provider reads).
+// One error type for every route, turned into each API's own body: TEI's {error, error_type}, Cohere's
+// {message} (what the Vercel AI SDK's cohere provider reads) or, on the route Jina's clients call too, both
+// {message, detail}.
 
 /**
  * TEI's error types; the status of each is TEI's (router/src/http/server.rs, From<&ErrorType> for StatusCode),
@@ -73,4 +74,13 @@ export const TEI_ERRORS: ErrorBodies = {
 export const COHERE_ERRORS: ErrorBodies = {
   body: (error) => ({ message: error.message }),
   status: (error) => error.cohereStatus,
+};
+
+/**
+ * /v1/rerank serves Cohere v1 and Jina clients: Cohere's {message} plus Jina's {detail} (FastAPI's error field),
+ * which Jina's clients (LangChain's and LlamaIndex's JinaRerank) raise when `results` is missing.
+ */
+export const COHERE_V1_ERRORS: ErrorBodies = {
+  body: (error) => ({ message: error.message, detail: error.message }),
+  status: COHERE_ERRORS.status,
 };

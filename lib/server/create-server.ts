@@ -5,12 +5,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 
 import { CrossEncoder, type LoadOptions } from '../cross-encoder';
-import { COHERE_ERRORS, TEI_ERRORS } from './api-error';
+import { COHERE_ERRORS, COHERE_V1_ERRORS, TEI_ERRORS } from './api-error';
 import { requireApiKey } from './auth';
 import { createMetrics } from './metrics';
 import type { ServedModel } from './model';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
-import { cohereRoutes } from './routes/cohere';
+import { cohereV1Route, cohereV2Route } from './routes/cohere';
 import { infoRoute, openRoutes } from './routes/ops';
 import { teiRoutes } from './routes/tei';
 import { ServerState } from './state';
@@ -98,8 +98,12 @@ export async function createServer(serverOptions: ServerOptions): Promise<Rerank
     }
   });
   await app.register(async (scope) => {
+    if (options.apiKey !== undefined) requireApiKey(scope, options.apiKey, COHERE_V1_ERRORS);
+    cohereV1Route(scope, state);
+  });
+  await app.register(async (scope) => {
     if (options.apiKey !== undefined) requireApiKey(scope, options.apiKey, COHERE_ERRORS);
-    cohereRoutes(scope, state);
+    cohereV2Route(scope, state);
   });
 
   const loaded = (async () => {

@@ -9,7 +9,13 @@ export type SchedulerStats = ModelStats;
 export type ServedModel = Pick<
   CrossEncoder,
   'predict' | 'rank' | 'labels' | 'numLabels' | 'maxLength' | 'defaultActivation' | 'directory' | 'dispose'
-> & { stats?: () => SchedulerStats; precision?: CrossEncoder['precision']; gemmKernel?: string };
+> & {
+  stats?: () => SchedulerStats;
+  precision?: CrossEncoder['precision'];
+  gemmKernel?: string;
+  maxBatchTokens?: number;
+  maxQueuedPairs?: number;
+};
 
 /** Per-request scheduling: priority (lower runs earlier) and a deadline in milliseconds. */
 export interface Scheduling {
@@ -44,13 +50,14 @@ function activationFor(model: ServedModel, normalized: boolean): PredictOptions[
   return model.numLabels === 1 ? 'sigmoid' : 'softmax';
 }
 
-/** Documents ranked against a query, best first (all of them when topN is undefined). */
+/** Documents ranked against a query, best first (all of them when topN is undefined or above their count). */
 export function rankDocuments(model: ServedModel, query: string, documents: string[], topN: number | undefined, call: ScoreCall): Promise<RankResult[]> {
   // PredictOptions does not name priority/timeout in a library without the scheduler: the cast covers both.
   const options = {
     activation: activationFor(model, call.normalized),
     signal: call.signal,
-    ...(topN !== undefined ? { topK: topN } : {}),
+    // Any integer >= 1 is a valid top_n (Cohere returns every document when it is above their count).
+    ...(topN !== undefined ? { topK: Math.min(topN, documents.length) } : {}),
     ...schedulingOptions(model, call),
   } as Parameters<ServedModel['rank']>[2];
   return model.rank(query, documents, options);

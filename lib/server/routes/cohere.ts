@@ -1,16 +1,20 @@
 // Cohere's rerank API (POST /v1/rerank, also Jina's request and response shape, and POST /v2/rerank), with
-// Cohere's field names and its error body {message}.
+// Cohere's field names and its error body {message}; /v1 adds Jina's {detail} to it.
+// Optional fields may be null, meaning absent: Python clients send None as null (Jina's clients send
+// `"top_n": null`), and Cohere's and Jina's own servers accept it.
 import { randomUUID } from 'node:crypto';
 
 import type { FastifyInstance } from 'fastify';
 
-import { ApiError, COHERE_ERRORS } from '../api-error';
+import { MAX_PRIORITY } from '../../cross-encoder';
+import { ApiError, COHERE_ERRORS, COHERE_V1_ERRORS } from '../api-error';
 import { installErrorHandler } from '../error-handler';
 import { rankDocuments } from '../model';
 import { clientGoneSignal } from '../request-signal';
 import type { ServerState } from '../state';
 
 const messageError = { type: 'object', properties: { message: { type: 'string' } } } as const;
+const messageDetailError = { type: 'object', properties: { message: { type: 'string' }, detail: { type: 'string' } } } as const;
 
 const resultItem = {
   type: 'object',
@@ -43,17 +47,17 @@ const v1Schema = {
     type: 'object',
     required: ['query', 'documents'],
     properties: {
-      model: { type: 'string', description: 'accepted and ignored: the server serves one model' },
+      model: { type: ['string', 'null'], description: 'accepted and ignored: the server serves one model' },
       query: { type: 'string' },
       documents: {
         type: 'array',
         items: { anyOf: [{ type: 'string' }, { type: 'object', required: ['text'], properties: { text: { type: 'string' } } }] },
       },
-      top_n: { type: 'integer', minimum: 1 },
-      return_documents: { type: 'boolean', default: false },
+      top_n: { type: ['integer', 'null'], minimum: 1 },
+      return_documents: { type: ['boolean', 'null'], default: false },
     },
   },
-  response: { 200: rerankResponse, '4xx': messageError, '5xx': messageError },
+  response: { 200: rerankResponse, '4xx': messageDetailError, '5xx': messageDetailError },
 } as const;
 
 const v2Schema = {
@@ -66,9 +70,9 @@ const v2Schema = {
       model: { type: 'string', description: 'required by Cohere; the server serves one model whatever the name' },
       query: { type: 'string' },
       documents: { type: 'array', items: { type: 'string' } },
-      top_n: { type: 'integer', minimum: 1 },
-      max_tokens_per_doc: { type: 'integer', minimum: 1, description: 'accepted; pairs are truncated to the model\'s max length' },
-      priority: { type: 'integer', minimum: 0, description: 'lower runs earlier (default 0)' },
+      top_n: { type: ['integer', 'null'], minimum: 1 },
+      max_tokens_per_doc: { type: ['integer', 'null'], minimum: 1, description: 'accepted; pairs are truncated to the model\'s max length' },
+      priority: { type: ['integer', 'null'], minimum: 0, maximum: MAX_PRIORITY, description: 'lower runs earlier (default 0)' },
     },
   },
   response: { 200: rerankResponse, '4xx': messageError, '5xx': messageError },
@@ -77,15 +81,15 @@ const v2Schema = {
 interface V1Body {
   query: string;
   documents: (string | { text: string })[];
-  top_n?: number;
-  return_documents: boolean;
+  top_n?: number | null;
+  return_documents: boolean | null;
 }
 
 interface V2Body {
   query: string;
   documents: string[];
-  top_n?: number;
-  priority?: number;
+  top_n?: number | null;
+  priority?: number | null;
 }
 
 function checkDocuments(count: number, max: number): void {
@@ -97,15 +101,16 @@ function checkDocuments(count: number, max: number): void {
 
 const metaFor = (version: string) => ({ api_version: { version }, billed_units: { search_units: 1 } });
 
-export function cohereRoutes(scope: FastifyInstance, state: ServerState): void {
-  installErrorHandler(scope, COHERE_ERRORS);
+/** POST /v1/rerank: Cohere v1 and Jina. Its scope's API key check answers in COHERE_V1_ERRORS too. */
+export function cohereV1Route(scope: FastifyInstance, state: ServerState): void {
+  installErrorHandler(scope, COHERE_V1_ERRORS);
 
   scope.post<{ Body: V1Body }>('/v1/rerank', { schema: v1Schema }, async (request, reply) => {
     const { query, documents, top_n: topN, return_documents: returnDocuments } = request.body;
     checkDocuments(documents.length, state.limits.maxClientBatchSize);
     const texts = documents.map((d) => (typeof d === 'string' ? d : d.text));
     const model = state.requireModel();
-    const ranked = await rankDocuments(model, query, texts, topN, {
+    const ranked = await rankDocuments(model, query, texts, topN ?? undefined, {
       signal: clientGoneSignal(reply), normalized: true, timeout: state.limits.requestTimeout,
     });
     return {
@@ -117,13 +122,18 @@ export function cohereRoutes(scope: FastifyInstance, state: ServerState): void {
       meta: metaFor('1'),
     };
   });
+}
+
+/** POST /v2/rerank: Cohere v2. */
+export function cohereV2Route(scope: FastifyInstance, state: ServerState): void {
+  installErrorHandler(scope, COHERE_ERRORS);
 
   scope.post<{ Body: V2Body }>('/v2/rerank', { schema: v2Schema }, async (request, reply) => {
     const { query, documents, top_n: topN, priority } = request.body;
     checkDocuments(documents.length, state.limits.maxClientBatchSize);
     const model = state.requireModel();
-    const ranked = await rankDocuments(model, query, documents, topN, {
-      signal: clientGoneSignal(reply), normalized: true, priority, timeout: state.limits.requestTimeout,
+    const ranked = await rankDocuments(model, query, documents, topN ?? undefined, {
+      signal: clientGoneSignal(reply), normalized: true, priority: priority ?? undefined, timeout: state.limits.requestTimeout,
     });
     return {
       id: randomUUID(),

@@ -18,6 +18,8 @@ export interface InfoExtras {
 export function openRoutes(scope: FastifyInstance, state: ServerState, metrics: ServerMetrics): void {
   const hidden = { schema: { hide: true } } as const;
   scope.get('/health', { schema: { summary: 'Liveness: the process answers', tags: ['Operations'] } }, async () => ({ status: 'ok' }));
+  // TEI answers its health check on GET / and /ping (SageMaker's) too.
+  for (const url of ['/', '/ping']) scope.get(url, hidden, async () => ({ status: 'ok' }));
 
   scope.get('/ready', { schema: { summary: 'Readiness: 200 once the model is loaded and warm, 503 while loading or draining', tags: ['Operations'] } }, async (_request, reply) => {
     if (state.lifecycle === 'ready') return { status: 'ready' };
@@ -47,8 +49,9 @@ export function infoRoute(scope: FastifyInstance, state: ServerState, extras: In
       labels: model.labels,
       max_input_length: model.maxLength,
       max_client_batch_size: state.limits.maxClientBatchSize,
-      max_batch_tokens: extras.maxBatchTokens ?? null,
-      max_queued_pairs: extras.maxQueuedPairs ?? null,
+      // The limits the model's scheduler runs with (the options given, or the library's defaults).
+      max_batch_tokens: model.maxBatchTokens ?? extras.maxBatchTokens ?? null,
+      max_queued_pairs: model.maxQueuedPairs ?? extras.maxQueuedPairs ?? null,
       request_timeout_ms: state.limits.requestTimeout ?? null,
       auto_truncate: true,
       scheduler: hasScheduler(model),

@@ -1,6 +1,6 @@
 // Text Embeddings Inference's routes: POST /rerank and POST /predict, with TEI's field names and error bodies
 // (huggingface/text-embeddings-inference router/src/http/types.rs and server.rs).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiError, TEI_ERRORS } from '../api-error';
 import { installErrorHandler } from '../error-handler';
@@ -120,11 +120,23 @@ function readPairs(inputs: PredictBody['inputs']): { pairs: [string, string][]; 
   return { pairs, single: false };
 }
 
+/** The request body checked against `schema` (for the routes whose body schema depends on the model). */
+function validatedBody<B>(request: FastifyRequest, schema: object): B {
+  const validate = request.compileValidationSchema(schema);  // compiled once per schema, cached by fastify
+  if (!validate(request.body)) {
+    const errors = validate.errors ?? [];
+    // fastify's own wording for a route schema's failure ("body/texts must be array"), which the handler maps.
+    const message = errors.map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`).join(', ');
+    throw Object.assign(new Error(message), { validation: errors, statusCode: 400 });
+  }
+  return request.body as B;
+}
+
 export function teiRoutes(scope: FastifyInstance, state: ServerState): void {
   installErrorHandler(scope, TEI_ERRORS);
 
-  scope.post<{ Body: RerankBody }>('/rerank', { schema: rerankSchema }, async (request, reply) => {
-    const { query, texts, raw_scores: rawScores, return_text: returnText, truncation_direction: direction } = request.body;
+  const rerank = async (body: RerankBody, reply: FastifyReply) => {
+    const { query, texts, raw_scores: rawScores, return_text: returnText, truncation_direction: direction } = body;
     checkBatchSize(texts.length, state.limits.maxClientBatchSize, 'texts');
     checkTruncationDirection(direction);
     const model = state.requireModel();
@@ -132,10 +144,10 @@ export function teiRoutes(scope: FastifyInstance, state: ServerState): void {
       signal: clientGoneSignal(reply), normalized: !rawScores, timeout: state.limits.requestTimeout,
     });
     return ranked.map((r) => (returnText ? { index: r.corpusId, text: texts[r.corpusId], score: r.score } : { index: r.corpusId, score: r.score }));
-  });
+  };
 
-  scope.post<{ Body: PredictBody }>('/predict', { schema: predictSchema }, async (request, reply) => {
-    const { inputs, raw_scores: rawScores, truncation_direction: direction } = request.body;
+  const predict = async (body: PredictBody, reply: FastifyReply) => {
+    const { inputs, raw_scores: rawScores, truncation_direction: direction } = body;
     const { pairs, single } = readPairs(inputs);
     checkBatchSize(pairs.length, state.limits.maxClientBatchSize, 'inputs');
     checkTruncationDirection(direction);
@@ -149,5 +161,20 @@ export function teiRoutes(scope: FastifyInstance, state: ServerState): void {
       labels.map((label, col) => ({ score: scores[row * labels.length + col] as number, label })).sort((a, b) => b.score - a.score),
     );
     return single ? predictions[0] : predictions;
-  });
+  };
+
+  scope.post<{ Body: RerankBody }>('/rerank', { schema: rerankSchema }, (request, reply) => rerank(request.body, reply));
+  scope.post<{ Body: PredictBody }>('/predict', { schema: predictSchema }, (request, reply) => predict(request.body, reply));
+
+  // TEI's model-type routes: POST / and /invocations (SageMaker's) rerank for a reranker (one label) and
+  // predict for a classifier, with that route's body.
+  const modelTypeSchema = {
+    summary: 'TEI\'s default route: /rerank\'s body and answer for a one-label model, /predict\'s for a classifier',
+    tags: ['TEI'],
+  } as const;
+  for (const url of ['/', '/invocations']) {
+    scope.post(url, { schema: modelTypeSchema }, (request, reply) => (state.requireModel().numLabels === 1
+      ? rerank(validatedBody<RerankBody>(request, rerankSchema.body), reply)
+      : predict(validatedBody<PredictBody>(request, predictSchema.body), reply)));
+  }
 }
