@@ -4,6 +4,7 @@
 // Prints one JSON object per line; times are medians over `reps` calls after one warm-up call.
 // CE_BENCH_GAP_MS=N sleeps N ms before each timed call (latency after idle: the pool's threads asleep and, on a
 // shared VM, the core's clock and caches cold), like `npm run bench`'s --settle-ms.
+// CE_BENCH_PRECISION=fp32|bf16|int8 loads the model at that precision (default fp32).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,6 +92,14 @@ int main(int argc, char** argv) {
   const double t0 = now_ms(), c0 = cpu_ms();
   ce::LoadOptions opt;
   opt.threads = threads;
+  if (const char* precision = std::getenv("CE_BENCH_PRECISION")) {
+    const auto parsed = ce::precision_from_name(precision);
+    if (!parsed) {
+      std::fprintf(stderr, "CE_BENCH_PRECISION: expected fp32, bf16 or int8, got %s\n", precision);
+      return 2;
+    }
+    opt.precision = *parsed;
+  }
   const auto model = ce::CrossEncoderModel::load(argv[1], opt);
   const double load_ms = now_ms() - t0, load_cpu_ms = cpu_ms() - c0;
   std::printf("{\"threads\":%d,\"load_ms\":%.1f,\"load_cpu_ms\":%.1f,\"rss_before_mb\":%.1f,\"rss_after_load_mb\":%.1f,"

@@ -137,6 +137,7 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
     classifier =
         family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory, precision_plan});
     classifier->set_weights_summary(summarize_weights(checkpoint));
+    classifier->set_sequence_parallel(sequence_parallel_pays(*classifier, last_level_cache_bytes()));
   } catch (...) {
     weights_error = std::current_exception();
   }  // the mapping is released here: the weights are fp32 copies (the word embeddings may read the file still)

@@ -1,5 +1,6 @@
 // physical_core_count(): physical cores among the CPUs this process may run on, from Linux sysfs topology
-// (macOS: the kernel's hw.physicalcpu); the cgroup CPU quota that caps the default thread count.
+// (macOS: the kernel's hw.physicalcpu); the cgroup CPU quota that caps the default thread count; the size of
+// the last-level cache.
 #if defined(__linux__)
 #include <sched.h>
 #elif defined(__APPLE__)
@@ -7,6 +8,7 @@
 #endif
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <string>
@@ -26,6 +28,24 @@ bool read_int(const std::string& path, long* out) {
 }
 #endif
 
+#if defined(__linux__)
+// "32768K" / "1M" / "512" as sysfs writes cache sizes; 0 when unreadable.
+size_t parse_cache_size(const std::string& text) {
+  size_t pos = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &pos);
+  } catch (...) {
+    return 0;
+  }
+  const char unit = pos < text.size() ? text[pos] : '\0';
+  if (unit == 'K') return static_cast<size_t>(value) << 10;
+  if (unit == 'M') return static_cast<size_t>(value) << 20;
+  if (unit == 'G') return static_cast<size_t>(value) << 30;
+  return static_cast<size_t>(value);
+}
+#endif
+
 int hardware_threads() {
   const unsigned n = std::thread::hardware_concurrency();
   return n > 0 ? static_cast<int>(n) : 1;
@@ -35,6 +55,35 @@ int hardware_threads() {
 
 // Hyper-threads share a core's FMA units, so a GEMM-bound pool gains little from them while contending for
 // cache; count (package, core) pairs instead. core_id is only unique within a package, hence the pair.
+std::optional<size_t> last_level_cache_bytes() {
+#if defined(__linux__)
+  long best_level = 0;
+  size_t best_bytes = 0;
+  for (int index = 0; index < 16; ++index) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+    long level = 0;
+    if (!read_int(dir + "level", &level)) break;
+    std::ifstream type_file(dir + "type"), size_file(dir + "size");
+    std::string type, size;
+    if (!(type_file >> type) || !(size_file >> size) || type == "Instruction") continue;
+    const size_t bytes = parse_cache_size(size);
+    if (bytes > 0 && level > best_level) {
+      best_level = level;
+      best_bytes = bytes;
+    }
+  }
+  if (best_bytes > 0) return best_bytes;
+  return std::nullopt;
+#elif defined(__APPLE__)
+  int64_t bytes = 0;
+  size_t length = sizeof bytes;
+  if (sysctlbyname("hw.l3cachesize", &bytes, &length, nullptr, 0) == 0 && bytes > 0) return static_cast<size_t>(bytes);
+  return std::nullopt;
+#else
+  return std::nullopt;
+#endif
+}
+
 int physical_core_count() {
 #if defined(__APPLE__)
   int physical = 0;

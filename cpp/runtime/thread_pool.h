@@ -17,6 +17,10 @@ int physical_core_count();
 // at least 1; nullopt when unlimited, missing or unreadable.
 std::optional<int> cgroup_cpu_limit(const std::string& cpu_max_path = "/sys/fs/cgroup/cpu.max");
 
+// Size in bytes of the largest cache level that CPU 0 has (the last-level cache all cores share on one die),
+// from Linux sysfs (macOS: hw.l3cachesize); nullopt where it cannot be read.
+std::optional<size_t> last_level_cache_bytes();
+
 // Default compute threads: physical cores among the CPUs this process may run on (the affinity mask, which is
 // what os.availableParallelism() counts), capped by the container's CPU quota: a pool wider than the quota
 // only gets its threads throttled mid-GEMM.

@@ -21,6 +21,7 @@
 #include "model/deberta/deberta_config.h"
 #include "model/deberta/deberta_model.h"
 #include "model/deberta/relative_positions.h"
+#include "model/sequence_parts.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
 
@@ -60,13 +61,8 @@ PackedBatch random_batch(const DebertaConfig& c, const std::vector<int>& lengths
   return b;
 }
 
-PackedBatch slice(const PackedBatch& b, size_t s) {
-  PackedBatch one;
-  one.input_ids.assign(b.input_ids.begin() + b.seq_offsets[s], b.input_ids.begin() + b.seq_offsets[s + 1]);
-  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s], b.token_type_ids.begin() + b.seq_offsets[s + 1]);
-  one.seq_offsets = {0, b.seq_offsets[s + 1] - b.seq_offsets[s]};
-  return one;
-}
+// Sequence s alone, as a batch of its own.
+PackedBatch slice(const PackedBatch& b, size_t s) { return slice_sequences(b, {s, s + 1}); }
 
 // The fixtures with pair goldens; tiny-deberta-norel-f32 (relative_attention false) has long-sequence goldens only.
 const char* const kFixtures[] = {"tiny-deberta-1label-f32", "tiny-deberta-3label-f16", "tiny-deberta-1label-bf16"};

@@ -19,6 +19,7 @@
 #include "io/safetensors_checkpoint.h"
 #include "model/config_json.h"
 #include "model/registry.h"
+#include "model/sequence_parts.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
 #include "tokenizer/tokenizer_files.h"
@@ -157,14 +158,8 @@ PackedBatch random_batch(const std::vector<int>& lengths, int32_t vocab, int32_t
   return b;
 }
 
-PackedBatch slice(const PackedBatch& b, size_t s) {
-  PackedBatch one;
-  one.input_ids.assign(b.input_ids.begin() + b.seq_offsets[s], b.input_ids.begin() + b.seq_offsets[s + 1]);
-  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s],
-                            b.token_type_ids.begin() + b.seq_offsets[s + 1]);
-  one.seq_offsets = {0, b.seq_offsets[s + 1] - b.seq_offsets[s]};
-  return one;
-}
+// Sequence s alone, as a batch of its own.
+PackedBatch slice(const PackedBatch& b, size_t s) { return slice_sequences(b, {s, s + 1}); }
 
 TEST(Families, SequenceResultIsBitwiseIndependentOfBatchAndThreads) {
   for (const std::string& name : kFixtures) {

@@ -21,6 +21,7 @@
 #include "io/safetensors_checkpoint.h"
 #include "model/bert/bert_config.h"
 #include "model/bert/bert_model.h"
+#include "model/sequence_parts.h"
 #include "runtime/thread_pool.h"
 #include "tests/test_support.h"
 
@@ -74,14 +75,8 @@ PackedBatch random_batch(const BertConfig& c, const std::vector<int>& lengths, u
   return b;
 }
 
-PackedBatch slice(const PackedBatch& b, size_t s) {
-  PackedBatch one;
-  one.input_ids.assign(b.input_ids.begin() + b.seq_offsets[s], b.input_ids.begin() + b.seq_offsets[s + 1]);
-  one.token_type_ids.assign(b.token_type_ids.begin() + b.seq_offsets[s],
-                            b.token_type_ids.begin() + b.seq_offsets[s + 1]);
-  one.seq_offsets = {0, b.seq_offsets[s + 1] - b.seq_offsets[s]};
-  return one;
-}
+// Sequence s alone, as a batch of its own.
+PackedBatch slice(const PackedBatch& b, size_t s) { return slice_sequences(b, {s, s + 1}); }
 
 TEST(BertModel, FastMatchesReference) {
   for (auto act : {HiddenActivation::GeluErf, HiddenActivation::GeluTanh, HiddenActivation::Relu}) {
@@ -133,6 +128,72 @@ TEST(BertModel, SequenceResultIsBitwiseIndependentOfBatchAndThreads) {
     m.return_scratch(std::move(scratch));
     scratch = m.take_scratch();
   }
+}
+
+// A batch long enough for every thread to forward runs of whole sequences on its own (sequence_parts.h): the
+// logits are the bits of the row-parallel pass, at each precision, for 2 and 3 threads.
+TEST(BertModel, SequenceParallelRunsScoreTheSameBits) {
+  const BertConfig c = tiny_config();
+  std::mt19937 rng(9);
+  std::vector<int> lengths;
+  int rows = 0;
+  while (rows < 3 * 4 * 128 + 200) {  // enough for 3 threads x 4 runs of >= 128 tokens
+    lengths.push_back(1 + static_cast<int>(rng() % c.max_position_embeddings));
+    rows += lengths.back();
+  }
+  const PackedBatch b = random_batch(c, lengths, 11);
+  TempDir dir;
+  write_f32_safetensors(dir.path() / "model.safetensors", random_tensors(c, 1));
+  for (Precision precision : {Precision::FP32, Precision::BF16, Precision::INT8}) {
+    SCOPED_TRACE(precision_name(precision));
+    BertModel m(c, load_bert_weights(SafetensorsCheckpoint::open_file((dir.path() / "model.safetensors").string()), c,
+                                     nullptr, false, PrecisionPlan::for_precision(precision)));
+    std::vector<float> one_thread(lengths.size() * 3);
+    m.forward(b, one_thread.data(), nullptr);
+    EXPECT_FALSE(m.sequence_parallel());  // off unless the loader turns it on
+    m.set_sequence_parallel(true);
+    for (int threads : {2, 3}) {
+      ASSERT_GE(split_for_threads(b, static_cast<size_t>(threads)).size(), static_cast<size_t>(threads)) << threads;
+      ThreadPool pool(threads);
+      std::vector<float> runs(one_thread.size());
+      m.forward(b, runs.data(), &pool);
+      ASSERT_EQ(0, std::memcmp(runs.data(), one_thread.data(), runs.size() * sizeof(float))) << threads;
+    }
+  }
+}
+
+TEST(SequenceParts, RunsCoverEverySequenceInOrderWithSimilarTokenCounts) {
+  const BertConfig c = tiny_config();
+  // 60 sequences of 30 tokens: 1800 rows; 2 threads x 4 runs -> runs of 8 sequences (240 >= 225 tokens).
+  const PackedBatch b = random_batch(c, std::vector<int>(60, 30), 1);
+  const std::vector<SequenceRange> parts = split_for_threads(b, 2);
+  ASSERT_EQ(parts.size(), 8u);
+  size_t next = 0;
+  for (const SequenceRange& p : parts) {
+    EXPECT_EQ(p.begin, next);
+    EXPECT_GT(p.end, p.begin);
+    next = p.end;
+  }
+  EXPECT_EQ(next, 60u);
+  EXPECT_EQ(parts.front().end, 8u);
+  // The slice is a batch of its own: offsets from 0, its rows' ids.
+  const PackedBatch part = slice_sequences(b, parts[1]);
+  ASSERT_EQ(part.num_sequences(), 8u);
+  EXPECT_EQ(part.seq_offsets.front(), 0);
+  EXPECT_EQ(part.seq_offsets.back(), 240);
+  EXPECT_TRUE(std::equal(part.input_ids.begin(), part.input_ids.end(), b.input_ids.begin() + 240));
+  EXPECT_TRUE(std::equal(part.token_type_ids.begin(), part.token_type_ids.end(), b.token_type_ids.begin() + 240));
+  // Row-parallel: one thread; too few tokens for 4 runs of 128 per thread; too few sequences per thread.
+  EXPECT_TRUE(split_for_threads(b, 1).empty());
+  EXPECT_TRUE(split_for_threads(random_batch(c, std::vector<int>(30, 30), 1), 2).empty());
+  EXPECT_TRUE(split_for_threads(random_batch(c, std::vector<int>(3, 40), 1), 2).empty());
+  EXPECT_TRUE(split_for_threads(PackedBatch{}, 2).empty());
+  // One sequence longer than a run's share (2070 rows / 8 runs = 258 tokens; it has 300): row-parallel.
+  std::vector<int> one_long(60, 30);
+  one_long[7] = 300;
+  BertConfig long_config = c;
+  long_config.max_position_embeddings = 512;
+  EXPECT_TRUE(split_for_threads(random_batch(long_config, one_long, 1), 2).empty());
 }
 
 TEST(BertModel, PositionsRestartPerSequence) {

@@ -156,5 +156,30 @@ TEST(PrecisionFamilies, ScoresMoveSlightlyOffFp32AndAreBatchAndThreadInvariant) 
   }
 }
 
+// Every family under the sequence-parallel passes (sequence_parts.h): the loader turns them on for these tiny
+// models (their weights fit any last-level cache), and a batch long enough to be split over 3 threads scores the
+// bits it scores on one thread.
+TEST(PrecisionFamilies, SequenceParallelPassesScoreTheSameBitsInEveryFamily) {
+  std::vector<TextPair> input;
+  const char* words[] = {"river", "bank", "money", "water", "loan", "stream", "fish", "credit", "über", "naïve"};
+  for (int i = 0; i < 128; ++i) {
+    std::string a = std::string(words[i % 10]) + " " + words[(i / 10) % 10], b;
+    for (int j = 0; j < 6 + i % 23; ++j) b += std::string(words[(i * 3 + j * 7) % 10]) + " ";
+    input.push_back({a, b});
+  }
+  for (const char* name : kFixtures) {
+    SCOPED_TRACE(name);
+    // fp32 here; every precision through the same passes: BertModel.SequenceParallelRunsScoreTheSameBits.
+    const std::vector<float> one = load(name, Precision::FP32, 1)->predict(input, Activation::Identity, 128, nullptr);
+    const auto model = load(name, Precision::FP32, 3);
+#if defined(__linux__)
+    ASSERT_TRUE(model->classifier().sequence_parallel()) << "the loader left the sequence-parallel passes off";
+#endif
+    const std::vector<float> three = model->predict(input, Activation::Identity, 128, nullptr);
+    ASSERT_EQ(three.size(), one.size());
+    EXPECT_EQ(0, std::memcmp(three.data(), one.data(), one.size() * sizeof(float)));
+  }
+}
+
 }  // namespace
 }  // namespace ce

@@ -296,6 +296,37 @@ TEST(ThreadPool, FlushesDenormalsOnPoolThreadsOnly) {
 }
 #endif
 
+// submit() wakes the workers for the job's parallel_for: jobs that never call it, jobs that do, and a pool
+// destroyed right after a submit (workers woken, still spinning) all finish cleanly.
+TEST(ThreadPool, JobsWithAndWithoutParallelForAllComplete) {
+  for (int round = 0; round < 20; ++round) {
+    ce::ThreadPool pool(3);
+    std::atomic<size_t> covered{0};
+    std::atomic<int> plain{0};
+    std::promise<void> done;
+    for (int i = 0; i < 30; ++i) {
+      if (i % 3 == 0) {
+        pool.submit([&] { pool.parallel_for(100, 7, [&](size_t b, size_t e) { covered += e - b; }); });
+      } else {
+        pool.submit([&] { ++plain; });
+      }
+    }
+    pool.submit([&] { done.set_value(); });
+    ASSERT_EQ(done.get_future().wait_for(30s), std::future_status::ready);
+    EXPECT_EQ(covered.load(), 10u * 100u);
+    EXPECT_EQ(plain.load(), 20);
+    pool.submit([] {});  // destroyed with its workers just woken
+  }
+}
+
+TEST(ThreadPool, LastLevelCacheSizeIsSaneWhenKnown) {
+  const std::optional<size_t> bytes = ce::last_level_cache_bytes();
+  if (bytes) {
+    EXPECT_GE(*bytes, size_t{64} << 10);
+    EXPECT_LE(*bytes, size_t{16} << 30);
+  }
+}
+
 TEST(ThreadPool, PhysicalCoreCountIsSane) {
   const int cores = ce::physical_core_count();
   EXPECT_GE(cores, 1);

@@ -40,14 +40,15 @@ void EncoderClassifier::run(const Ops& ops, const PackedBatch& batch, float* log
 std::vector<LinearLayerFormat> EncoderClassifier::linear_layer_formats() const {
   std::vector<LinearLayerFormat> out;
   if (weights_.embeddings.projection)
-    out.push_back({"embeddings_project", LinearRole::Head, weights_.embeddings.projection->format()});
+    out.push_back(linear_layer_format("embeddings_project", LinearRole::Head, *weights_.embeddings.projection));
   for (size_t i = 0; i < weights_.layers.size(); ++i) {
     for (const encoder_tensors::LayerTensorSpec& t : encoder_tensors::kLayerTensors)
       if (t.linear != nullptr)
-        out.push_back({encoder_tensors::layer_prefix(i) + t.name, t.role, (weights_.layers[i].*t.linear).format()});
+        out.push_back(
+            linear_layer_format(encoder_tensors::layer_prefix(i) + t.name, t.role, weights_.layers[i].*t.linear));
   }
-  out.push_back({"head.dense", LinearRole::Head, weights_.head.dense.format()});
-  out.push_back({"head.out", LinearRole::Head, weights_.head.out.format()});
+  out.push_back(linear_layer_format("head.dense", LinearRole::Head, weights_.head.dense));
+  out.push_back(linear_layer_format("head.out", LinearRole::Head, weights_.head.out));
   return out;
 }
 

@@ -134,23 +134,25 @@ void DebertaModel::run(const Ops& ops, const PackedBatch& batch, float* logits, 
 
 std::vector<LinearLayerFormat> DebertaModel::linear_layer_formats() const {
   std::vector<LinearLayerFormat> out;
-  if (weights_.embed_proj) out.push_back({"embeddings.embed_proj", LinearRole::Head, weights_.embed_proj->format()});
+  if (weights_.embed_proj)
+    out.push_back(linear_layer_format("embeddings.embed_proj", LinearRole::Head, *weights_.embed_proj));
   for (size_t i = 0; i < weights_.layers.size(); ++i) {
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
     const EncoderLayerWeights& l = weights_.layers[i];
-    out.push_back({p + "attention.self.query_proj", LinearRole::Query, l.query.format()});
-    out.push_back({p + "attention.self.key_proj", LinearRole::Key, l.key.format()});
-    out.push_back({p + "attention.self.value_proj", LinearRole::Value, l.value.format()});
+    out.push_back(linear_layer_format(p + "attention.self.query_proj", LinearRole::Query, l.query));
+    out.push_back(linear_layer_format(p + "attention.self.key_proj", LinearRole::Key, l.key));
+    out.push_back(linear_layer_format(p + "attention.self.value_proj", LinearRole::Value, l.value));
     const DebertaRelativeProjections& rel = weights_.relative[i];
-    if (rel.pos_key) out.push_back({p + "attention.self.pos_key_proj", LinearRole::Key, rel.pos_key->format()});
+    if (rel.pos_key)
+      out.push_back(linear_layer_format(p + "attention.self.pos_key_proj", LinearRole::Key, *rel.pos_key));
     if (rel.pos_query)
-      out.push_back({p + "attention.self.pos_query_proj", LinearRole::Query, rel.pos_query->format()});
-    out.push_back({p + "attention.output.dense", LinearRole::AttentionOutput, l.attention_output.format()});
-    out.push_back({p + "intermediate.dense", LinearRole::Intermediate, l.intermediate.format()});
-    out.push_back({p + "output.dense", LinearRole::Output, l.output.format()});
+      out.push_back(linear_layer_format(p + "attention.self.pos_query_proj", LinearRole::Query, *rel.pos_query));
+    out.push_back(linear_layer_format(p + "attention.output.dense", LinearRole::AttentionOutput, l.attention_output));
+    out.push_back(linear_layer_format(p + "intermediate.dense", LinearRole::Intermediate, l.intermediate));
+    out.push_back(linear_layer_format(p + "output.dense", LinearRole::Output, l.output));
   }
-  out.push_back({"pooler.dense", LinearRole::Head, weights_.head.dense.format()});
-  out.push_back({"classifier", LinearRole::Head, weights_.head.out.format()});
+  out.push_back(linear_layer_format("pooler.dense", LinearRole::Head, weights_.head.dense));
+  out.push_back(linear_layer_format("classifier", LinearRole::Head, weights_.head.out));
   return out;
 }
 

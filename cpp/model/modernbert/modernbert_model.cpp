@@ -226,15 +226,15 @@ std::vector<LinearLayerFormat> ModernBertModel::linear_layer_formats() const {
   for (size_t i = 0; i < weights_.layers.size(); ++i) {
     const std::string p = "layers." + std::to_string(i) + ".";
     const ModernBertLayerWeights& l = weights_.layers[i];
-    out.push_back({p + "attn.Wqkv (query)", LinearRole::Query, l.query.format()});
-    out.push_back({p + "attn.Wqkv (key)", LinearRole::Key, l.key.format()});
-    out.push_back({p + "attn.Wqkv (value)", LinearRole::Value, l.value.format()});
-    out.push_back({p + "attn.Wo", LinearRole::AttentionOutput, l.attn_out.format()});
-    out.push_back({p + "mlp.Wi", LinearRole::Intermediate, l.mlp_in.format()});
-    out.push_back({p + "mlp.Wo", LinearRole::Output, l.mlp_out.format()});
+    out.push_back(linear_layer_format(p + "attn.Wqkv (query)", LinearRole::Query, l.query));
+    out.push_back(linear_layer_format(p + "attn.Wqkv (key)", LinearRole::Key, l.key));
+    out.push_back(linear_layer_format(p + "attn.Wqkv (value)", LinearRole::Value, l.value));
+    out.push_back(linear_layer_format(p + "attn.Wo", LinearRole::AttentionOutput, l.attn_out));
+    out.push_back(linear_layer_format(p + "mlp.Wi", LinearRole::Intermediate, l.mlp_in));
+    out.push_back(linear_layer_format(p + "mlp.Wo", LinearRole::Output, l.mlp_out));
   }
-  out.push_back({"head.dense", LinearRole::Head, weights_.head.dense.format()});
-  out.push_back({"classifier", LinearRole::Head, weights_.head.out.format()});
+  out.push_back(linear_layer_format("head.dense", LinearRole::Head, weights_.head.dense));
+  out.push_back(linear_layer_format("classifier", LinearRole::Head, weights_.head.out));
   return out;
 }
 
