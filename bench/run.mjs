@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measurePeak } from './peak.mjs';
 import { buildWorkloads, pairFlops } from './workloads.mjs';
 import { renderTable, renderMarkdown, renderModelSection, savedServeSection } from './report.mjs';
 
@@ -104,13 +105,6 @@ function prepare(opts, python) {
   mkdirSync(OUT, { recursive: true });
 }
 
-/** Compiles and runs bench/peak_flops.cpp: measured fp32 FMA GFLOP/s at 1..max threads. */
-function measurePeak(maxThreads) {
-  const exe = path.join(OUT, 'peak_flops');
-  execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++20', '-march=native', '-pthread', path.join(BENCH, 'peak_flops.cpp'), '-o', exe]);
-  return JSON.parse(execFileSync(exe, [String(maxThreads)], { encoding: 'utf8' }));
-}
-
 function machine() {
   const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
   const field = (k) => (lscpu.match(new RegExp(`^${k}:\\s*(.+)$`, 'm')) ?? [])[1]?.trim() ?? null;
@@ -188,7 +182,7 @@ async function main() {
   writeFileSync(wlFile, JSON.stringify(workloads));
 
   log('measuring fp32 FMA peak (bench/peak_flops.cpp)');
-  const peak = measurePeak(Math.max(...opts.threads));
+  const peak = measurePeak(Math.max(...opts.threads), OUT);
 
   const skipped = [];
   const engines = [];

@@ -2,19 +2,23 @@
 // one by one, latency percentiles by concurrency, bitwise equality with each call scored alone, overload-rejection
 // and cancel latency, event-loop delay while saturated. Needs the built dist/ (npm run build:ts) and the addon.
 // Usage: node bench/serve/in-process.mjs [--rounds 5] [--threads 2] [--calls 64] [--max-batch-tokens 2048] [--model dir]
-import { mkdirSync, writeFileSync } from 'node:fs';
+//        [--precision fp32|bf16|int8] (the FLOP rows compare with the fp32 FMA peak, so they are printed for fp32 only)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { measurePeak } from '../peak.mjs';
+import { pairFlops } from '../workloads.mjs';
+
 const require = createRequire(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { CrossEncoder } = require(path.join(REPO, 'dist/cjs/index.js'));
 
 function parseArgs(argv) {
-  const o = { rounds: 5, threads: 2, calls: 64, maxBatchTokens: 2048, model: path.join(REPO, 'test/.cache/models/minilm-ce') };
+  const o = { rounds: 5, threads: 2, calls: 64, maxBatchTokens: 2048, precision: 'fp32', model: path.join(REPO, 'test/.cache/models/minilm-ce') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rounds') o.rounds = Number(argv[++i]);
@@ -22,6 +26,7 @@ function parseArgs(argv) {
     else if (a === '--calls') o.calls = Number(argv[++i]);
     else if (a === '--model') o.model = argv[++i];
     else if (a === '--max-batch-tokens') o.maxBatchTokens = Number(argv[++i]);
+    else if (a === '--precision') o.precision = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -97,9 +102,15 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const startedAt = new Date().toISOString();
   const loadavgStart = os.loadavg();
-  const model = await CrossEncoder.load(o.model, { threads: o.threads, maxBatchTokens: o.maxBatchTokens });
+  const model = await CrossEncoder.load(o.model, { threads: o.threads, maxBatchTokens: o.maxBatchTokens, precision: o.precision });
   const requests = Array.from({ length: o.calls }, (_, i) => requestFor(i));
-  const tokens = requests.slice(0, 4).flatMap((r) => r.documents.map((d) => model.tokenize(r.query, d).inputIds.length));
+  const pairTokens = requests.flatMap((r) => r.documents.map((d) => model.tokenize(r.query, d).inputIds.length));
+  const tokens = pairTokens.slice(0, 16);
+  // The model FLOPs of one round (the 64 calls' real token counts, as `npm run bench` counts them), to state
+  // each mode's GFLOP/s against the measured fp32 FMA peak: how far batching across calls can go on this CPU.
+  const config = JSON.parse(readFileSync(path.join(o.model, 'config.json'), 'utf8'));
+  const roundFlops = pairTokens.reduce((sum, n) => sum + pairFlops(n, config), 0);
+  const peakGflops = measurePeak(o.threads, path.join(REPO, 'build', 'bench')).gflops[String(o.threads)];
   console.log(`model ${o.model}, ${o.threads} threads, maxBatchTokens ${o.maxBatchTokens}, ${o.calls} calls x 4 passages, ~${Math.round(median(tokens))} tokens/pair, ` +
     `kernel ${model.gemmKernel}`);
 
@@ -137,7 +148,7 @@ async function main() {
   const loopDelayP99 = histogram.percentile(99) / 1e6;
 
   // Overload: a model whose queue holds one saturating wave; further calls are refused whole, at once.
-  const small = await CrossEncoder.load(o.model, { threads: o.threads, maxQueuedPairs: o.calls * 4 });
+  const small = await CrossEncoder.load(o.model, { threads: o.threads, maxQueuedPairs: o.calls * 4, precision: o.precision });
   const rejectionMs = [];
   const cancelMs = [];
   for (let round = 0; round < 5; round++) {
@@ -179,6 +190,12 @@ async function main() {
     ['rounds (seq ms)', sequentialMs.map((x) => x.toFixed(0)).join(' ')],
     ['rounds (conc ms)', concurrentMs.map((x) => x.toFixed(0)).join(' ')],
     ['CPU ms of the process, one by one / concurrent (medians)', `${median(sequentialCpu).toFixed(0)} / ${median(concurrentCpu).toFixed(0)}`],
+    ...(o.precision !== 'fp32' ? [] : [['one by one', seq], ['concurrent', conc]].map(([mode, ms]) => {
+      const gflops = roundFlops / (ms / 1e3) / 1e9;
+      return [`model GFLOP/s ${mode} (% of the measured fp32 FMA peak, ${peakGflops.toFixed(1)})`, `${gflops.toFixed(1)} (${(100 * gflops / peakGflops).toFixed(0)}%)`];
+    })),
+    ...(o.precision !== 'fp32' ? [] : [
+      ['speed-up over one by one if concurrent calls ran at 100% of that peak', `${(seq / (roundFlops / (peakGflops * 1e9) * 1e3)).toFixed(2)}x`]]),
     ['scores not bitwise equal to alone', String(mismatches)],
     ...latencyRows.map((r) => [`latency c=${r.concurrency} (${r.calls} calls) p50 / p99 ms`, `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)}`]),
     ['event-loop delay p99 at c=64 (target <= 5 ms)', loopDelayP99.toFixed(2)],
@@ -192,7 +209,7 @@ async function main() {
   const stats = model.stats();
   console.log(`stats: ${JSON.stringify(stats)}`);
   // Saved for BENCHMARKS.md (bench/report.mjs renders it; bench/serve/run.mjs rewrites the file).
-  const summary = `Model ${path.basename(o.model)}, ${o.threads} threads, maxBatchTokens ${o.maxBatchTokens}, ${o.calls} calls x 4 passages, ` +
+  const summary = `Model ${path.basename(o.model)}, ${o.precision}, ${o.threads} threads, maxBatchTokens ${o.maxBatchTokens}, ${o.calls} calls x 4 passages, ` +
     `${o.rounds} rounds; GEMM kernel ${model.gemmKernel}.`;
   mkdirSync(path.join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(REPO, 'bench', 'results', 'latest-serve-in-process.json'), `${JSON.stringify({
