@@ -53,8 +53,7 @@ int hardware_threads() {
 
 }  // namespace
 
-// Hyper-threads share a core's FMA units, so a GEMM-bound pool gains little from them while contending for
-// cache; count (package, core) pairs instead. core_id is only unique within a package, hence the pair.
+// The largest data or unified cache level of cpu0 (sysfs), or macOS's hw.l3cachesize; none when unknown.
 std::optional<size_t> last_level_cache_bytes() {
 #if defined(__linux__)
   long best_level = 0;
@@ -84,6 +83,8 @@ std::optional<size_t> last_level_cache_bytes() {
 #endif
 }
 
+// Hyper-threads share a core's FMA units, so a GEMM-bound pool gains little from them while contending for
+// cache; count (package, core) pairs instead. core_id is only unique within a package, hence the pair.
 int physical_core_count() {
 #if defined(__APPLE__)
   int physical = 0;
