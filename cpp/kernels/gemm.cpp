@@ -29,8 +29,13 @@ namespace {
 constexpr int kKBlock = kGemmKBlock;
 // Weight panels per chunk of a task (even, so two-panel kernels never straddle chunks).
 constexpr size_t kPanelsPerChunk = 16;
-// Row blocks per task.
-constexpr size_t kRowBlocksPerTask = 4;
+// Rows per task: 4 row blocks (56 rows for the 14-row AVX-512 kernel), but about 64 rows for the 32-row AMX
+// blocks: a task's rows are its converted activations and, in feed_forward_fused, its intermediate rows
+// (64 x 1536 floats, 384 KB) that must stay in L2; 128 rows measured slower.
+size_t task_rows(const GemmKernel& kern) {
+  const size_t mr = static_cast<size_t>(kern.mr);
+  return mr * std::max<size_t>(1, std::min<size_t>(4, 64 / mr));
+}
 
 struct Scratch {
   std::vector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
@@ -299,7 +304,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   const bool converted = kern.format != WeightFormat::F32;
   const size_t panels = gemm_panel_count(layer.out_features), n = static_cast<size_t>(layer.out_features);
   const size_t threads = thread_count(pool);
-  const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
+  const size_t rows_per_task = task_rows(kern);
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   // Tall inputs: one task per row range over all columns, so each row is packed once. Short ones (a single
   // pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
@@ -345,7 +350,7 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
   for (size_t i = 1; i < count; ++i)
     shared = shared && layers[i]->format() == format && layers[i]->in_features == layers[0]->in_features;
   const GemmKernel& kern = active_gemm_kernel(format);
-  const size_t rows_per_task = static_cast<size_t>(kern.mr) * kRowBlocksPerTask;
+  const size_t rows_per_task = task_rows(kern);
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   // Short inputs split columns across threads (linear_forward) and mixed layers cannot share converted rows: one
   // call per layer.
@@ -378,7 +383,7 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
 }
 
 size_t linear_task_rows(const PackedLinear& layer) {
-  return static_cast<size_t>(active_gemm_kernel(layer.format()).mr) * kRowBlocksPerTask;
+  return task_rows(active_gemm_kernel(layer.format()));
 }
 
 bool linear_tasks_span_rows(const PackedLinear& layer, size_t rows, const ThreadPool* pool) {

@@ -1,5 +1,6 @@
-// AMX-BF16 GEMM micro-kernel (Sapphire Rapids and later): 16 rows x 32 columns per call, TDPBF16PS on 16 x 32
-// bf16 activation tiles and the packed panels read as tiles in place. Chosen only when the OS granted tile data.
+// AMX-BF16 GEMM micro-kernel (Sapphire Rapids and later): up to 32 rows x 32 columns per call in 2 x 2 tiles,
+// over the whole k range, TDPBF16PS on bf16 activation tiles and the packed panels read as tiles in place.
+// Chosen only when the OS granted tile data.
 #include <cstdint>
 
 #include "kernels/x86/amx_tiles.h"
@@ -9,7 +10,6 @@ namespace {
 
 CE_AMX_PROGRAM_TARGET void run(const void* a, size_t lda, const void* b0, const void* b1, int kc, void* acc,
                                size_t ldacc, bool accumulate, int rows) {
-  amx::configure_this_thread();
   amx::Bf16Tiles tiles;
   amx::run_program<amx::Bf16Tiles, uint16_t, float>(tiles, a, lda, b0, b1, kc, acc, ldacc, accumulate, rows);
 }
@@ -24,6 +24,7 @@ constexpr CpuFeatures needs() {
 }  // namespace
 
 const GemmKernel kGemmBf16AmxKernel{.name = "amx-bf16", .isa = Isa::Avx512, .format = WeightFormat::BF16,
-                                    .mr = amx::kRows, .panels = 2, .run_converted = run, .needs = needs()};
+                                    .mr = amx::kBlockRows, .panels = 2, .run_converted = run,
+                                    .k_block = amx::kWholeK, .needs = needs()};
 
 }  // namespace ce

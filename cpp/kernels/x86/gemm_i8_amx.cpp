@@ -1,6 +1,6 @@
-// AMX-INT8 GEMM micro-kernel (Sapphire Rapids and later): 16 rows x 32 columns per call, TDPBSSD (signed x
-// signed, exact int32) on 16 x 64 int8 activation tiles and the packed panels read as tiles in place. Chosen only
-// when the OS granted tile data.
+// AMX-INT8 GEMM micro-kernel (Sapphire Rapids and later): up to 32 rows x 32 columns per call in 2 x 2 tiles,
+// over the whole k range, TDPBSSD (signed x signed, exact int32) on int8 activation tiles and the packed panels
+// read as tiles in place. Chosen only when the OS granted tile data.
 #include <cstdint>
 
 #include "kernels/x86/amx_tiles.h"
@@ -10,7 +10,6 @@ namespace {
 
 CE_AMX_PROGRAM_TARGET void run(const void* a, size_t lda, const void* b0, const void* b1, int kc, void* acc,
                                size_t ldacc, bool accumulate, int rows) {
-  amx::configure_this_thread();
   amx::Int8Tiles tiles;
   amx::run_program<amx::Int8Tiles, int8_t, int32_t>(tiles, a, lda, b0, b1, kc, acc, ldacc, accumulate, rows);
 }
@@ -25,6 +24,7 @@ constexpr CpuFeatures needs() {
 }  // namespace
 
 const GemmKernel kGemmI8AmxKernel{.name = "amx-int8", .isa = Isa::Avx512, .format = WeightFormat::I8,
-                                  .mr = amx::kRows, .panels = 2, .run_converted = run, .needs = needs()};
+                                  .mr = amx::kBlockRows, .panels = 2, .run_converted = run,
+                                  .k_block = amx::kWholeK, .needs = needs()};
 
 }  // namespace ce
