@@ -7,6 +7,9 @@
 
 #include "kernels/attention_parts.h"
 #include "kernels/attention_bf16.h"
+#include "kernels/attention_bf16_tiles.h"
+#include "common/error.h"
+#include "kernels/gemm_kernels.h"
 #include "kernels/gemm_convert.h"
 #include "kernels/isa_variants.h"
 #include "kernels/softmax.h"
@@ -234,6 +237,7 @@ CE_ISA_VARIANTS(one_head,
 
 #if defined(CE_HAVE_X86_KERNELS)
 AttentionHeadFn attention_bf16_head_avx512();  // x86/attention_bf16_avx512.cpp
+AttentionHeadFn attention_bf16_head_amx();     // x86/attention_bf16_amx.cpp
 #endif
 
 AttentionHeadFn attention_bf16_head_kernel() {
@@ -244,18 +248,66 @@ AttentionHeadFn attention_bf16_head_kernel() {
   return nullptr;
 }
 
+namespace {
+
+// The tile head over any kernel of the tile program's shape, through its function pointer: the tests' tile model
+// (the hardware kernel runs inlined in x86/attention_bf16_amx.cpp).
+struct KernelMatMul {
+  GemmConvertedMicroKernel run;
+  void operator()(const void* a, size_t lda, const void* b0, const void* b1, size_t kc, float* acc, size_t ldacc,
+                  size_t rows) {
+    run(a, lda, b0, b1, static_cast<int>(kc), acc, ldacc, false, static_cast<int>(rows));
+  }
+};
+
+void tile_head_with(const GemmKernel& kern, const AttentionLayout& layout, size_t s, size_t h, const float* q,
+                    const float* k, const float* v, float* out, AttentionBf16Scratch& w) {
+  KernelMatMul mm{kern.run_converted};
+  attention_tiles::head(mm, layout, s, h, q, k, v, out, w);
+}
+
+// The AMX head where the AMX bf16 GEMM kernel is the active one (so CE_FORCE_ISA and the OS's tile permission
+// decide both alike).
+AttentionHeadFn attention_bf16_head_tiles() {
+#if defined(CE_HAVE_X86_KERNELS)
+  if (active_gemm_kernel(WeightFormat::BF16).needs.has(CpuCapability::AmxTile)) return attention_bf16_head_amx();
+#endif
+  return nullptr;
+}
+
+}  // namespace
+
 void attention_forward(const AttentionLayout& layout, const float* q, const float* k, const float* v, float* out,
                        ThreadPool* pool) {
   const size_t seqs = layout.q_offsets->empty() ? 0 : layout.q_offsets->size() - 1;
   const size_t tasks = seqs * layout.heads;
-  // bf16 matmuls on VDPBF16PS where this CPU (and CE_FORCE_ISA) allow it; elsewhere the loops below on rounded
-  // operands.
-  const AttentionHeadFn bf16_head = layout.bf16_matmuls ? attention_bf16_head_kernel() : nullptr;
+  // The bf16 head (Bf16AttentionHeads); nullptr: the loops below (fp32, or on the rounded operands).
+  AttentionHeadFn bf16_head = nullptr;
+  const GemmKernel* tile_kernel = nullptr;
+  if (layout.bf16_matmuls) {
+    switch (layout.bf16_heads) {
+      case Bf16AttentionHeads::Auto:
+        bf16_head = attention_bf16_head_tiles();
+        if (bf16_head == nullptr) bf16_head = attention_bf16_head_kernel();
+        break;
+      case Bf16AttentionHeads::Vector:
+        bf16_head = attention_bf16_head_kernel();
+        break;
+      case Bf16AttentionHeads::Tiles:
+        tile_kernel = layout.bf16_tile_kernel;
+        if (tile_kernel == nullptr || tile_kernel->format != WeightFormat::BF16 || tile_kernel->mr < 32 ||
+            tile_kernel->panels != 2 || tile_kernel->run_converted == nullptr)
+          throw Error(ErrorCode::Internal, "attention_forward: the tile head needs a 32-row, two-panel bf16 kernel");
+        break;
+    }
+  }
   auto body = [&](size_t b, size_t e) {
     HeadScratch scratch;  // per chunk: threads never share scratch
     AttentionBf16Scratch bf16_scratch;
     for (size_t t = b; t < e; ++t) {
-      if (bf16_head != nullptr) {
+      if (tile_kernel != nullptr) {
+        tile_head_with(*tile_kernel, layout, t / layout.heads, t % layout.heads, q, k, v, out, bf16_scratch);
+      } else if (bf16_head != nullptr) {
         bf16_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, bf16_scratch);
       } else {
         one_head(layout, t / layout.heads, t % layout.heads, q, k, v, out, scratch);

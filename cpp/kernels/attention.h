@@ -8,6 +8,14 @@
 namespace ce {
 
 class ThreadPool;
+struct GemmKernel;
+
+// Which head computes bf16 matmuls (AttentionLayout::bf16_heads; the tests force each one).
+enum class Bf16AttentionHeads {
+  Auto,    // the AMX tile head where the AMX bf16 GEMM kernel is active, else Vector
+  Vector,  // VDPBF16PS where the CPU has AVX512-BF16 at the AVX-512 level, else fp32 loops on the rounded operands
+  Tiles,   // the tile head (attention_bf16_tiles.h) over AttentionLayout::bf16_tile_kernel
+};
 
 // `AttentionLayout::window` when every query sees every key of its sequence.
 inline constexpr size_t kNoAttentionWindow = static_cast<size_t>(-1);
@@ -25,9 +33,13 @@ struct AttentionLayout {
   size_t window = kNoAttentionWindow;
   // The two matmuls in bfloat16 (the bf16 and int8 precisions): q, k, v and the softmax probabilities are
   // rounded to bf16 before they are multiplied (the products are exact in fp32), scores, softmax and sums stay
-  // fp32. Runs on VDPBF16PS where the CPU has AVX512-BF16, else on fp32 FMAs over the rounded values (the same
-  // products; only the order of adds within a pair can differ). false: fp32 throughout (the exact path).
+  // fp32. Runs on AMX tiles where the AMX bf16 GEMM runs, on VDPBF16PS where the CPU has AVX512-BF16, else on fp32
+  // FMAs over the rounded values (the same products; only the order of the adds can differ). false: fp32 throughout (the exact path).
   bool bf16_matmuls = false;
+  Bf16AttentionHeads bf16_heads = Bf16AttentionHeads::Auto;
+  // With Bf16AttentionHeads::Tiles: a bf16 kernel with the AMX tile program's shape (32 rows, two panels), whose
+  // run_converted does the matmuls: the hardware one, or the tile model (cpp/tests/amx_tile_model.h).
+  const GemmKernel* bf16_tile_kernel = nullptr;
 };
 
 // out[q_row, head cols] = softmax(q k^T / sqrt(head_dim)) v for each sequence and head, over the keys in the

@@ -19,6 +19,7 @@ struct AttentionBf16Scratch {
   std::vector<uint32_t> pp;  // [kQueryRows][kv_pad / 2]: each row's probabilities (p[2i], p[2i+1])
   std::vector<float> scores;  // [kQueryRows][kv_pad]
   std::vector<float> ctx;     // [kQueryRows][hd_pad]
+  std::vector<uint16_t> row16;  // the tile head's (attention_bf16_tiles.h) bf16 copies of one or two K/V rows
 };
 
 // Computes sequence s, head h of attention_forward's output.

@@ -27,6 +27,7 @@
 #include "kernels/weight_format.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
+#include "amx_tile_model.h"
 #include "test_support.h"
 
 namespace ce {
@@ -434,9 +435,29 @@ TEST(Attention, FastMatchesReferenceAndHandlesQuerySubsets) {
       ASSERT_EQ(cls_out[s * hidden + c], fast[offsets[s] * hidden + c]) << "sequence " << s;
 }
 
-// bf16 matmuls (the bf16 and int8 precisions): the fast kernel (VDPBF16PS where this CPU has AVX512-BF16 and runs
-// at the AVX-512 level, else fp32 FMAs over the rounded operands; ctest's forced_* runs cover the latter) against
-// the reference on the same rounded operands. They differ only in the order of the adds within a pair and in exp's
+// The bf16 attention heads a test runs (AttentionLayout::bf16_heads): the automatic choice; the vector head
+// (VDPBF16PS where this CPU has AVX512-BF16 at the AVX-512 level, else fp32 FMAs over the rounded operands;
+// ctest's forced_* runs cover the latter); the tile head on the AMX tile model (every CPU); and the tile head on
+// the AMX hardware where it runs (GemmAmxHardware in gemm_precision_test says where it did not).
+std::vector<std::pair<std::string, AttentionLayout>> bf16_attention_heads(AttentionLayout base) {
+  std::vector<std::pair<std::string, AttentionLayout>> out;
+  base.bf16_heads = Bf16AttentionHeads::Auto;
+  out.emplace_back("auto", base);
+  base.bf16_heads = Bf16AttentionHeads::Vector;
+  out.emplace_back("vector", base);
+  base.bf16_heads = Bf16AttentionHeads::Tiles;
+  base.bf16_tile_kernel = &amx_model::kBf16;
+  out.emplace_back("tiles on the tile model", base);
+  for (const GemmKernel* k : compiled_gemm_kernels())
+    if (k->format == WeightFormat::BF16 && k->needs.has(CpuCapability::AmxTile) && gemm_kernel_runnable(*k)) {
+      base.bf16_tile_kernel = k;
+      out.emplace_back(std::string("tiles on ") + k->name, base);
+    }
+  return out;
+}
+
+// bf16 matmuls (the bf16 and int8 precisions): every head (bf16_attention_heads) against the reference on the same
+// rounded operands. They differ only in the order of the adds within a pair and in exp's
 // last bits, which can move a probability across a bf16 rounding boundary: one bf16 step (2^-8 relative) on a few
 // probabilities, so the bound is a fraction of that times max |v|. Also checked: the bf16 reference is attention
 // (close to fp32 within bf16's precision), and the query-subset shortcut and any grouping give the same bits.
@@ -453,44 +474,47 @@ TEST(Attention, Bf16MatmulsMatchTheirReference) {
       const size_t rows = static_cast<size_t>(offsets.back()), hidden = shape.hidden;
       const auto q = random_vec(rows * hidden, 30, 2.0f), k = random_vec(rows * hidden, 31, 2.0f),
                  v = random_vec(rows * hidden, 32);
-      AttentionLayout layout{&offsets, &offsets, hidden, shape.heads};
-      layout.window = window;
-      std::vector<float> ref32(rows * hidden), ref(rows * hidden), fast(rows * hidden), alone(rows * hidden);
-      attention_reference(layout, q.data(), k.data(), v.data(), ref32.data());
-      layout.bf16_matmuls = true;
-      attention_reference(layout, q.data(), k.data(), v.data(), ref.data());
-      ThreadPool pool(2);
-      attention_forward(layout, q.data(), k.data(), v.data(), fast.data(), &pool);
+      AttentionLayout base{&offsets, &offsets, hidden, shape.heads};
+      base.window = window;
+      std::vector<float> ref32(rows * hidden), ref(rows * hidden);
+      attention_reference(base, q.data(), k.data(), v.data(), ref32.data());
+      base.bf16_matmuls = true;
+      attention_reference(base, q.data(), k.data(), v.data(), ref.data());
       float vmax = 0.0f;
       for (float x : v) vmax = std::max(vmax, std::fabs(x));
-      double worst = 0.0, from_fp32 = 0.0;
-      for (size_t i = 0; i < ref.size(); ++i) {
-        worst = std::max(worst, std::fabs(double(fast[i]) - ref[i]));
-        from_fp32 = std::max(from_fp32, std::fabs(double(ref[i]) - ref32[i]));
-      }
-      EXPECT_LE(worst, 4e-3 * vmax) << "fast vs reference, bf16 matmuls";
+      double from_fp32 = 0.0;
+      for (size_t i = 0; i < ref.size(); ++i) from_fp32 = std::max(from_fp32, std::fabs(double(ref[i]) - ref32[i]));
       EXPECT_LE(from_fp32, 5e-2 * vmax) << "bf16 reference vs fp32 reference";
       EXPECT_GT(from_fp32, 0.0) << "bf16 matmuls changed nothing: the operands were not rounded";
-      // Each sequence alone gives the same bits as in the batch (and on one thread).
-      for (size_t s = 0; s + 1 < offsets.size(); ++s) {
-        const std::vector<int32_t> one = {0, offsets[s + 1] - offsets[s]};
-        AttentionLayout single = layout;
-        single.q_offsets = single.kv_offsets = &one;
-        const size_t at = static_cast<size_t>(offsets[s]) * hidden;
-        attention_forward(single, q.data() + at, k.data() + at, v.data() + at, alone.data() + at, nullptr);
-      }
-      ASSERT_EQ(0, std::memcmp(alone.data(), fast.data(), fast.size() * sizeof(float))) << "batch vs alone";
-      // Only each sequence's first row as a query (the last layer's [CLS] shortcut): the same bits as its row above.
-      const std::vector<int32_t> q_off = {0, 1, 2, 3, 4, 5};
-      std::vector<float> q_cls(5 * hidden), cls_out(5 * hidden);
-      for (size_t s = 0; s < 5; ++s)
-        std::copy_n(q.data() + offsets[s] * hidden, hidden, q_cls.data() + s * hidden);
-      AttentionLayout cls = layout;
-      cls.q_offsets = &q_off;
-      attention_forward(cls, q_cls.data(), k.data(), v.data(), cls_out.data(), &pool);
-      for (size_t s = 0; s < 5; ++s) {
-        const float* row = fast.data() + static_cast<size_t>(offsets[s]) * hidden;
-        ASSERT_EQ(0, std::memcmp(cls_out.data() + s * hidden, row, hidden * sizeof(float))) << "sequence " << s;
+      for (const auto& [name, layout] : bf16_attention_heads(base)) {
+        SCOPED_TRACE("head: " + name);
+        std::vector<float> fast(rows * hidden, NAN), alone(rows * hidden, NAN);
+        ThreadPool pool(2);
+        attention_forward(layout, q.data(), k.data(), v.data(), fast.data(), &pool);
+        double worst = 0.0;
+        for (size_t i = 0; i < ref.size(); ++i) worst = std::max(worst, std::fabs(double(fast[i]) - ref[i]));
+        EXPECT_LE(worst, 4e-3 * vmax) << "fast vs reference, bf16 matmuls";
+        // Each sequence alone gives the same bits as in the batch (and on one thread).
+        for (size_t s = 0; s + 1 < offsets.size(); ++s) {
+          const std::vector<int32_t> one = {0, offsets[s + 1] - offsets[s]};
+          AttentionLayout single = layout;
+          single.q_offsets = single.kv_offsets = &one;
+          const size_t at = static_cast<size_t>(offsets[s]) * hidden;
+          attention_forward(single, q.data() + at, k.data() + at, v.data() + at, alone.data() + at, nullptr);
+        }
+        ASSERT_EQ(0, std::memcmp(alone.data(), fast.data(), fast.size() * sizeof(float))) << "batch vs alone";
+        // Only each sequence's first row as a query (the last layer's [CLS] shortcut): the same bits as its row.
+        const std::vector<int32_t> q_off = {0, 1, 2, 3, 4, 5};
+        std::vector<float> q_cls(5 * hidden), cls_out(5 * hidden);
+        for (size_t s = 0; s < 5; ++s)
+          std::copy_n(q.data() + offsets[s] * hidden, hidden, q_cls.data() + s * hidden);
+        AttentionLayout cls = layout;
+        cls.q_offsets = &q_off;
+        attention_forward(cls, q_cls.data(), k.data(), v.data(), cls_out.data(), &pool);
+        for (size_t s = 0; s < 5; ++s) {
+          const float* row = fast.data() + static_cast<size_t>(offsets[s]) * hidden;
+          ASSERT_EQ(0, std::memcmp(cls_out.data() + s * hidden, row, hidden * sizeof(float))) << "sequence " << s;
+        }
       }
     }
   }
