@@ -135,7 +135,19 @@ CE_ISA_VARIANTS(dequantize_bias_store,
 
 }  // namespace
 
+#if defined(CE_HAVE_X86_KERNELS)
+void round_rows_to_bf16_avx512bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld);  // x86/
+#endif
+
 void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld) {
+#if defined(CE_HAVE_X86_KERNELS)
+  // The conversion instruction where the vector loops run at the AVX-512 level and the CPU has it (the same bits).
+  static const bool native = vector_loop_isa() == Isa::Avx512 && cpu_features().has(CpuCapability::Avx512Bf16);
+  if (native) {
+    round_rows_to_bf16_avx512bf16(x, k, rows, out, ld);
+    return;
+  }
+#endif
   round_rows_to_bf16_isa(x, k, rows, out, ld);
 }
 

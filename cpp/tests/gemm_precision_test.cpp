@@ -82,6 +82,38 @@ TEST(GemmConvert, Bf16RoundsToNearestEven) {
   EXPECT_EQ(rows, (std::vector<uint16_t>{0x3F80, 0x4000, 0x4040, 0, 0, 0x4080, 0x40A0, 0x40C0, 0, 0}));
 }
 
+// round_rows_to_bf16 (the driver's conversion: VCVTNE2PS2BF16 where the CPU has AVX512-BF16, the integer
+// rounding elsewhere; ctest's forced_* runs take the latter) gives bf16_from_float's bits for every class of
+// value: normals, ties, NaNs with payloads, infinities, zeros and denormals (which the instruction alone would
+// flush), in whole 32-value blocks and in tails.
+TEST(GemmConvert, RoundRowsMatchesTheScalarRoundingOnEveryClassOfValue) {
+  std::mt19937 rng(7);
+  const uint32_t specials[] = {0x00000000u, 0x80000000u, 0x00000001u, 0x807FFFFFu, 0x00400000u, 0x7F800000u,
+                               0xFF800000u, 0x7F800001u, 0xFFC00000u, 0x7FBFFFFFu, 0x3F808000u, 0x3F818000u,
+                               0x7F7FFFFFu, 0x00800000u, 0x0080FFFFu, 0x3F807FFFu};
+  for (size_t k : {size_t{32}, size_t{100}, size_t{384}}) {
+    for (int denormals : {0, 1}) {
+      const size_t rows = 7, ld = k + 13;
+      std::vector<float> x(rows * k);
+      for (size_t i = 0; i < x.size(); ++i) {
+        uint32_t bits = rng();
+        if (i % 5 == 0) bits = specials[(i / 5) % (sizeof specials / sizeof specials[0])];
+        if (!denormals && (bits & 0x7F800000u) == 0) bits |= 0x3F000000u;  // blocks without denormals too
+        x[i] = bits_to_float(bits);
+      }
+      std::vector<uint16_t> out(rows * ld, 0xFFFF);
+      round_rows_to_bf16(x.data(), k, rows, out.data(), ld);
+      for (size_t r = 0; r < rows; ++r)
+        for (size_t i = 0; i < ld; ++i) {
+          uint32_t in = 0;
+          if (i < k) std::memcpy(&in, &x[r * k + i], sizeof in);
+          ASSERT_EQ(out[r * ld + i], i < k ? bf16_from_float(x[r * k + i]) : 0)
+              << "k " << k << " row " << r << " col " << i << " input 0x" << std::hex << in;
+        }
+    }
+  }
+}
+
 TEST(GemmConvert, Int8QuantisationIsSymmetricPerVector) {
   // max |v| = 254 -> scale 2, inverse 0.5; v * inverse: 127, -63.5 (tie: to even, -64), 0.5 (tie: 0), 1.5 (tie:
   // 2), 10.
