@@ -62,17 +62,8 @@ __attribute__((always_inline)) inline void row_to_bf16(const float* src, size_t 
 // exp(scale * s - scale * max) <= 0 exactly. The sum runs in a fixed lane-wise order, then across lanes in order.
 __attribute__((always_inline)) inline void softmax_to_bf16(float* row, attention_parts::KeyRange keys, size_t jlo,
                                                            size_t jhi, float scale, uint16_t* p) {
-  const size_t a = keys.begin, b = keys.end, full = a + (b - a) / kVecLanes * kVecLanes;
-  float mx = row[a];
-  if (full > a) {
-    Vec16 vm = load_vec16(row + a);
-    for (size_t jb = a + kVecLanes; jb < full; jb += kVecLanes) {
-      const Vec16 c = load_vec16(row + jb);
-      vm = c > vm ? c : vm;
-    }
-    for (size_t l = 0; l < kVecLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
-  }
-  for (size_t j = full; j < b; ++j) mx = row[j] > mx ? row[j] : mx;
+  const size_t a = keys.begin, b = keys.end;
+  const float mx = attention_parts::row_max(row, keys);
   const float shift = mx * scale;
   Vec16 vs = Vec16{};
   for (size_t jb = jlo; jb < jhi; jb += kVecLanes) {

@@ -46,29 +46,36 @@ __attribute__((always_inline)) inline Vec16 round_to_bf16(Vec16 x) {
   return x;
 }
 
+// max of s[j] over the keys [keys.begin, keys.end). The max is exact in any order, so it is taken 16 lanes at a
+// time (a scalar chain of compares ran at one key per 4 cycles).
+__attribute__((always_inline)) inline float row_max(const float* s, KeyRange keys) {
+  const size_t a = keys.begin, b = keys.end;
+  const size_t full = a + (b - a) / kVecLanes * kVecLanes;
+  float mx = s[a];
+  if (full > a) {
+    Vec16 vm = load_vec16(s + a);
+    for (size_t jb = a + kVecLanes; jb < full; jb += kVecLanes) {
+      const Vec16 c = load_vec16(s + jb);
+      vm = c > vm ? c : vm;
+    }
+    for (size_t l = 0; l < kVecLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
+  }
+  for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
+  return mx;
+}
+
 // Softmax over each of R rows' keys, in place: row r's scores sc[r * kv_pad + j] for j in [keys[r].begin,
 // keys[r].end); every other lane of the group's range [jlo, jhi) (jlo a multiple of 16, jhi whole vectors) ends
-// as exactly 0. The max is exact in any order, so it is taken 16 lanes at a time (a scalar chain of compares ran
-// at one key per 4 cycles). exp is vectorised; the sum runs over whole vectors, lane-wise in key order and then
-// across the 16 lanes in lane order: a fixed order of Vec16 operations, the same in every ISA variant and for any
-// batch. With round_bf16 the probabilities are then rounded to bf16 (the P.V matmul's operand).
+// as exactly 0. The max is row_max's. exp is vectorised; the sum runs over whole vectors, lane-wise in key order
+// and then across the 16 lanes in lane order: a fixed order of Vec16 operations, the same in every ISA variant and
+// for any batch. With round_bf16 the probabilities are then rounded to bf16 (the P.V matmul's operand).
 template <int R>
 __attribute__((always_inline)) inline void softmax_rows_group(float* sc, size_t kv_pad, const KeyRange* keys,
                                                              size_t jlo, size_t jhi, bool round_bf16) {
   for (int r = 0; r < R; ++r) {
     float* s = sc + r * kv_pad;
     const size_t a = keys[r].begin, b = keys[r].end;
-    const size_t full = a + (b - a) / kVecLanes * kVecLanes;
-    float mx = s[a];
-    if (full > a) {
-      Vec16 vm = load_vec16(s + a);
-      for (size_t jb = a + kVecLanes; jb < full; jb += kVecLanes) {
-        const Vec16 c = load_vec16(s + jb);
-        vm = c > vm ? c : vm;
-      }
-      for (size_t l = 0; l < kVecLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
-    }
-    for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
+    const float mx = row_max(s, keys[r]);
     for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
     for (size_t j = jlo; j < a; ++j) s[j] = 0.0f;
     for (size_t j = b; j < jhi; ++j) s[j] = 0.0f;
