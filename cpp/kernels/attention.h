@@ -34,7 +34,8 @@ struct AttentionLayout {
   // The two matmuls in bfloat16 (the bf16 and int8 precisions): q, k, v and the softmax probabilities are
   // rounded to bf16 before they are multiplied (the products are exact in fp32), scores, softmax and sums stay
   // fp32. Runs on AMX tiles where the AMX bf16 GEMM runs, on VDPBF16PS where the CPU has AVX512-BF16, else on fp32
-  // FMAs over the rounded values (the same products; only the order of the adds can differ). false: fp32 throughout (the exact path).
+  // FMAs over the rounded values (the same products; only the order of the adds can differ). false: fp32
+  // throughout (the exact path).
   bool bf16_matmuls = false;
   Bf16AttentionHeads bf16_heads = Bf16AttentionHeads::Auto;
   // With Bf16AttentionHeads::Tiles: a bf16 kernel with the AMX tile program's shape (32 rows, two panels), whose

@@ -16,6 +16,7 @@
 #include "kernels/attention.h"
 #include "kernels/attention_bf16.h"
 #include "kernels/attention_parts.h"
+#include "kernels/gemm_convert.h"
 #include "kernels/vec16.h"
 
 #pragma GCC diagnostic push
@@ -30,30 +31,15 @@ inline constexpr size_t kPanel = 16;      // columns of one panel
 
 inline size_t round_up_to(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
-// 16 floats rounded to bf16 (nearest even; the values are finite) at dst.
+// 16 finite floats rounded to bf16 (attention_parts::round_to_bf16's bits) at dst.
 __attribute__((always_inline)) inline void store_bf16x16(uint16_t* dst, Vec16 x) {
   typedef uint32_t U16 __attribute__((vector_size(kVecLanes * sizeof(uint32_t))));
   typedef uint16_t H16 __attribute__((vector_size(kVecLanes * sizeof(uint16_t))));
+  const Vec16 rounded = attention_parts::round_to_bf16(x);
   U16 u;
-  std::memcpy(&u, &x, sizeof u);
-  u = (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
-  const H16 h = __builtin_convertvector(u, H16);
+  std::memcpy(&u, &rounded, sizeof u);
+  const H16 h = __builtin_convertvector(u >> 16, H16);
   std::memcpy(dst, &h, sizeof h);
-}
-
-// n floats of src as bf16 at dst, then zeros up to n_pad.
-__attribute__((always_inline)) inline void row_to_bf16(const float* src, size_t n, uint16_t* dst, size_t n_pad) {
-  size_t i = 0;
-  for (; i + kVecLanes <= n; i += kVecLanes) store_bf16x16(dst + i, load_vec16(src + i));
-  if (i < n) {
-    alignas(64) float tail[kVecLanes] = {};
-    std::memcpy(tail, src + i, (n - i) * sizeof(float));
-    alignas(64) uint16_t out[kVecLanes];
-    store_bf16x16(out, load_vec16(tail));
-    std::memcpy(dst + i, out, (n - i) * sizeof(uint16_t));
-    i = n;
-  }
-  std::fill(dst + i, dst + n_pad, uint16_t{0});
 }
 
 // One row's probabilities softmax(scale * scores) over its keys [keys.begin, keys.end), as bf16 into p[jlo, jhi)
@@ -99,6 +85,7 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   // K as panels of 16 keys: panel b, row p holds (k[16b + j][2p], k[16b + j][2p + 1]) for j < 16, the packed weight
   // layout of a bf16 Linear layer whose "output columns" are keys. Keys and dimensions past the end are zero.
+  // K, V and Q rows are rounded by the GEMM driver's conversion (round_rows_to_bf16): bf16_from_float's bits.
   w.kt.assign(kv_k / kPanel * dpairs * kPanel, 0u);
   // V as panels of 16 head dimensions: panel b, row p holds (v[2p][16b + d], v[2p + 1][16b + d]) for d < 16.
   w.vp.assign(dim_panels * kpairs * kPanel, 0u);
@@ -111,7 +98,7 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
       attention_parts::prefetch_slice(v + (kv0 + j + attention_parts::kPrefetchRows) * hidden + col, hd);
     }
     if (j < qn) attention_parts::prefetch_slice(q + (q0 + j) * hidden + col, hd);
-    row_to_bf16(k + (kv0 + j) * hidden + col, hd, kb, hd_k);
+    round_rows_to_bf16(k + (kv0 + j) * hidden + col, hd, 1, kb, hd_k);
     uint32_t* panel = w.kt.data() + (j / kPanel) * dpairs * kPanel + j % kPanel;
     for (size_t p = 0; p < dpairs; ++p)
       panel[p * kPanel] = static_cast<uint32_t>(kb[2 * p]) | static_cast<uint32_t>(kb[2 * p + 1]) << 16;
@@ -119,9 +106,9 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
   uint16_t* va = w.row16.data();
   uint16_t* vb = va + dim_panels * kPanel;
   for (size_t p = 0; 2 * p < kvn; ++p) {
-    row_to_bf16(v + (kv0 + 2 * p) * hidden + col, hd, va, dim_panels * kPanel);
+    round_rows_to_bf16(v + (kv0 + 2 * p) * hidden + col, hd, 1, va, dim_panels * kPanel);
     if (2 * p + 1 < kvn) {
-      row_to_bf16(v + (kv0 + 2 * p + 1) * hidden + col, hd, vb, dim_panels * kPanel);
+      round_rows_to_bf16(v + (kv0 + 2 * p + 1) * hidden + col, hd, 1, vb, dim_panels * kPanel);
     } else {
       std::fill(vb, vb + dim_panels * kPanel, uint16_t{0});
     }
@@ -134,7 +121,7 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
   // Queries as bf16 rows of hd_k; the probabilities of a group as bf16 rows of kv_k.
   w.qp.resize((qn * hd_k + 1) / 2);
   auto* qrows = reinterpret_cast<uint16_t*>(w.qp.data());
-  for (size_t t = 0; t < qn; ++t) row_to_bf16(q + (q0 + t) * hidden + col, hd, qrows + t * hd_k, hd_k);
+  for (size_t t = 0; t < qn; ++t) round_rows_to_bf16(q + (q0 + t) * hidden + col, hd, 1, qrows + t * hd_k, hd_k);
   w.pp.resize(kGroupRows * kpairs);
   auto* prow = reinterpret_cast<uint16_t*>(w.pp.data());
   w.scores.resize(kGroupRows * kv_k);

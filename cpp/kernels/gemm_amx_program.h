@@ -103,7 +103,9 @@ CE_AMX_PROGRAM_TARGET void run_program(T& tiles, const void* a_in, size_t lda, c
   auto* c = static_cast<Acc*>(acc_in);
   const bool two_panels = b1 != nullptr, two_row_tiles = rows1 > 0;
   // Accumulator tile -> its first element in acc.
-  auto at = [&](int tile) { return c + (tile == kC10 || tile == kC11 ? kRows * ldacc : 0) + (b_of(tile) == kB1 ? 16 : 0); };
+  auto at = [&](int tile) {
+    return c + (a_of(tile) == kA1 ? kRows * ldacc : 0) + (b_of(tile) == kB1 ? 16 : 0);
+  };
   auto used = [&](int tile) { return (two_panels || b_of(tile) == kB0) && (two_row_tiles || a_of(tile) == kA0); };
   for (int t : {kC00, kC01, kC10, kC11}) {
     if (!used(t)) continue;

@@ -5,7 +5,8 @@
 
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-#define CE_AMX_ATTENTION_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma," CE_AMX_TARGET_STRING)))
+#define CE_AMX_ATTENTION_TARGET \
+  __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma," CE_AMX_TARGET_STRING)))
 
 namespace ce {
 
