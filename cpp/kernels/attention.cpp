@@ -258,6 +258,9 @@ struct KernelMatMul {
                   size_t rows) {
     run(a, lda, b0, b1, static_cast<int>(kc), acc, ldacc, false, static_cast<int>(rows));
   }
+  float softmax_row(const float* row, KeyRange keys, size_t jlo, size_t jhi, float scale, uint16_t* p) {
+    return attention_tiles::softmax_to_bf16(row, keys, jlo, jhi, scale, p);
+  }
 };
 
 void tile_head_with(const GemmKernel& kern, const AttentionLayout& layout, size_t s, size_t h, const float* q,
@@ -270,7 +273,11 @@ void tile_head_with(const GemmKernel& kern, const AttentionLayout& layout, size_
 // decide both alike).
 AttentionHeadFn attention_bf16_head_tiles() {
 #if defined(CE_HAVE_X86_KERNELS)
-  if (active_gemm_kernel(WeightFormat::BF16).needs.has(CpuCapability::AmxTile)) return attention_bf16_head_amx();
+  // Its softmax rounds with VCVTNEPS2BF16 (x86/attention_bf16_amx.cpp): every AMX-BF16 CPU so far has AVX512-BF16,
+  // but that is checked, not assumed.
+  if (active_gemm_kernel(WeightFormat::BF16).needs.has(CpuCapability::AmxTile) &&
+      cpu_features().has(CpuCapability::Avx512Bf16))
+    return attention_bf16_head_amx();
 #endif
   return nullptr;
 }

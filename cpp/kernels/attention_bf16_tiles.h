@@ -2,7 +2,8 @@
 // (gemm_amx_program.h): per head, the queries and the probabilities are activation rows and K and V are laid out as
 // packed weight panels, so one 32-row x 32-column call scores 32 queries against 32 keys, and another sums 32
 // queries' probabilities over V for 32 head dimensions. Scores, scale, softmax and sums stay fp32, as in the other
-// bf16 heads (attention_bf16.h); only the order of the adds inside the tile instruction is its own.
+// bf16 heads (attention_bf16.h); two things are its own: the order of the adds inside the tile instruction, and the
+// softmax's division, which comes after the P.V product (the matmul weighs V by the rounded exponentials).
 // The body is a template over the matmul (the real tiles in x86/attention_bf16_amx.cpp; the tile model in the
 // tests), always inlined so its Vec16 loops take the caller's instruction set.
 #pragma once
@@ -42,34 +43,40 @@ __attribute__((always_inline)) inline void store_bf16x16(uint16_t* dst, Vec16 x)
   std::memcpy(dst, &h, sizeof h);
 }
 
-// One row's probabilities softmax(scale * scores) over its keys [keys.begin, keys.end), as bf16 into p[jlo, jhi)
-// (zero on the other keys of the group's range), in three passes over the row (max; exp and sum; normalise and
-// round) instead of separate scale, exp, sum and normalise passes: scaling commutes with the max (scale > 0), so
-// exp(scale * s - scale * max) <= 0 exactly. The sum runs in a fixed lane-wise order, then across lanes in order.
-__attribute__((always_inline)) inline void softmax_to_bf16(float* row, attention_parts::KeyRange keys, size_t jlo,
-                                                           size_t jhi, float scale, uint16_t* p) {
-  const size_t a = keys.begin, b = keys.end;
-  const float mx = attention_parts::row_max(row, keys);
-  const float shift = mx * scale;
+// One row's unnormalised probabilities: p[j] = bf16(exp(scale * (s[j] - max))) for the keys [keys.begin,
+// keys.end) the row sees, 0 on the other keys of the group's range [jlo, jhi); returns 1 / (the sum of the
+// exponentials), by which the caller scales the row's P.V product. Dividing after the matmul rather than before
+// saves the pass that normalised and rounded the probabilities. Two passes over the row (masked max; exp, sum,
+// round and store); scaling commutes with the max (scale > 0), so exp's argument is <= 0 on the row's keys. Every
+// step is lane-wise or a fixed-order reduction, so a row's values do not depend on its group or batch.
+__attribute__((always_inline)) inline float softmax_to_bf16(const float* row, attention_parts::KeyRange keys,
+                                                            size_t jlo, size_t jhi, float scale, uint16_t* p) {
+  using attention_parts::keys_in_block;
+  using attention_parts::select_keys;
+  // Blocks wholly inside the row's keys (all of them but the edges) skip the mask.
+  auto whole = [&](size_t jb) { return jb >= keys.begin && jb + kVecLanes <= keys.end; };
+  const Vec16 lowest = Vec16{} - __builtin_huge_valf();
+  Vec16 vm = lowest;
+  for (size_t jb = jlo; jb < jhi; jb += kVecLanes) {
+    Vec16 x = load_vec16(row + jb);
+    if (!whole(jb)) x = select_keys(keys_in_block(jb, keys), x, lowest);
+    vm = x > vm ? x : vm;
+  }
+  const float shift = attention_parts::max_lanes(vm) * scale;
   Vec16 vs = Vec16{};
   for (size_t jb = jlo; jb < jhi; jb += kVecLanes) {
     Vec16 e = exp_nonpositive(load_vec16(row + jb) * scale - shift);
-    store_vec16(row + jb, e);
-    if (jb < a || jb + kVecLanes > b) {  // a block at the edge of the row's keys: zero the keys it does not see
-      for (size_t j = jb; j < jb + kVecLanes; ++j)
-        if (j < a || j >= b) row[j] = 0.0f;
-      e = load_vec16(row + jb);
-    }
+    if (!whole(jb)) e = select_keys(keys_in_block(jb, keys), e, Vec16{});
     vs += e;
+    store_bf16x16(p + jb, e);
   }
-  float sum = 0.0f;
-  for (size_t l = 0; l < kVecLanes; ++l) sum += vs[l];
-  const float inv = 1.0f / sum;
-  for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_bf16x16(p + jb, load_vec16(row + jb) * inv);
+  return 1.0f / attention_parts::sum_lanes_pairwise(vs);
 }
 
 // Sequence s, head h of attention_forward's output. `mm(a, lda, b0, b1, kc, acc, ldacc, rows)` is the tile
-// program's contract (GemmConvertedMicroKernel, accumulate = false): acc[r][0..32) = A rows x two panels.
+// program's contract (GemmConvertedMicroKernel, accumulate = false): acc[r][0..32) = A rows x two panels;
+// `mm.softmax_row(row, keys, jlo, jhi, scale, p)` is softmax_to_bf16's (that function, or the same steps in the
+// instructions of the tile program's CPU).
 template <class MatMul>
 __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayout& layout, size_t s, size_t h,
                                                 const float* q, const float* k, const float* v, float* out,
@@ -141,9 +148,10 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
       const uint32_t* p0 = w.kt.data() + (jb / kPanel) * dpairs * kPanel;
       mm(qrows + t * hd_k, hd_k, p0, p0 + dpairs * kPanel, hd_k, sc + jb, kv_k, rows);
     }
+    float inv[kGroupRows];
     for (size_t r = 0; r < rows; ++r) {
       const attention_parts::KeyRange keys = attention_parts::key_range(t + r, kvn, layout.window);
-      softmax_to_bf16(sc + r * kv_k, keys, jlo, jhi, scale, prow + r * kv_k);
+      inv[r] = mm.softmax_row(sc + r * kv_k, keys, jlo, jhi, scale, prow + r * kv_k);
     }
     for (size_t b = 0; b < dim_panels; b += 2) {
       const uint32_t* b0 = w.vp.data() + (b * kpairs + jlo / 2) * kPanel;
@@ -151,9 +159,16 @@ __attribute__((always_inline)) inline void head(MatMul& mm, const AttentionLayou
       float* acc = direct ? out + (q0 + t) * hidden + col + b * kPanel : w.ctx.data() + b * kPanel;
       mm(prow + jlo, kv_k, b0, b1, jhi - jlo, acc, direct ? hidden : ldctx, rows);
     }
-    if (!direct)
-      for (size_t r = 0; r < rows; ++r)
-        std::memcpy(out + (q0 + t + r) * hidden + col, w.ctx.data() + r * ldctx, hd * sizeof(float));
+    // Each row's P.V sums divided by its probabilities' sum (softmax_to_bf16), while they are in L1.
+    for (size_t r = 0; r < rows; ++r) {
+      float* dst = out + (q0 + t + r) * hidden + col;
+      if (direct) {
+        for (size_t d = 0; d < hd; d += kVecLanes) store_vec16(dst + d, load_vec16(dst + d) * inv[r]);
+      } else {
+        const float* src = w.ctx.data() + r * ldctx;
+        for (size_t d = 0; d < hd; ++d) dst[d] = src[d] * inv[r];
+      }
+    }
   }
 }
 

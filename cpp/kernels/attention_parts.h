@@ -46,6 +46,48 @@ __attribute__((always_inline)) inline Vec16 round_to_bf16(Vec16 x) {
   return x;
 }
 
+// The lanes of the 16-key block at jb that are keys of [keys.begin, keys.end): all ones there, zero elsewhere.
+__attribute__((always_inline)) inline Int16 keys_in_block(size_t jb, KeyRange keys) {
+  const Int16 j = Int16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15} + static_cast<int32_t>(jb);
+  return (j >= static_cast<int32_t>(keys.begin)) & (j < static_cast<int32_t>(keys.end));
+}
+
+// Lane-wise mask ? x : other for a keys_in_block mask, as bitwise operations (GCC scalarised the vector
+// conditional on an integer mask into 16 branches).
+__attribute__((always_inline)) inline Vec16 select_keys(Int16 mask, Vec16 x, Vec16 other) {
+  Int16 xi, oi;
+  std::memcpy(&xi, &x, sizeof xi);
+  std::memcpy(&oi, &other, sizeof oi);
+  const Int16 r = (xi & mask) | (oi & ~mask);
+  Vec16 out;
+  std::memcpy(&out, &r, sizeof out);
+  return out;
+}
+
+// The largest lane of v (exact in any order), in 4 halving steps rather than a 16-step chain of scalar compares.
+__attribute__((always_inline)) inline float max_lanes(Vec16 v) {
+  typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
+  typedef float Vec4 __attribute__((vector_size(4 * sizeof(float))));
+  const Vec8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+  const Vec8 b = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  const Vec8 m8 = a > b ? a : b;
+  const Vec4 c = __builtin_shufflevector(m8, m8, 0, 1, 2, 3), d = __builtin_shufflevector(m8, m8, 4, 5, 6, 7);
+  const Vec4 m4 = c > d ? c : d;
+  const float m2a = m4[0] > m4[2] ? m4[0] : m4[2], m2b = m4[1] > m4[3] ? m4[1] : m4[3];
+  return m2a > m2b ? m2a : m2b;
+}
+
+// The sum of v's lanes in a fixed pairwise order (lane l + lane l + 8, then halves again): 4 dependent adds where
+// a lane-by-lane chain has 15. The order is the same for every ISA variant, batch and thread count.
+__attribute__((always_inline)) inline float sum_lanes_pairwise(Vec16 v) {
+  typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
+  typedef float Vec4 __attribute__((vector_size(4 * sizeof(float))));
+  const Vec8 s8 = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                  __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  const Vec4 s4 = __builtin_shufflevector(s8, s8, 0, 1, 2, 3) + __builtin_shufflevector(s8, s8, 4, 5, 6, 7);
+  return (s4[0] + s4[2]) + (s4[1] + s4[3]);
+}
+
 // max of s[j] over the keys [keys.begin, keys.end). The max is exact in any order, so it is taken 16 lanes at a
 // time (a scalar chain of compares ran at one key per 4 cycles).
 __attribute__((always_inline)) inline float row_max(const float* s, KeyRange keys) {
@@ -58,7 +100,8 @@ __attribute__((always_inline)) inline float row_max(const float* s, KeyRange key
       const Vec16 c = load_vec16(s + jb);
       vm = c > vm ? c : vm;
     }
-    for (size_t l = 0; l < kVecLanes; ++l) mx = vm[l] > mx ? vm[l] : mx;
+    const float m = max_lanes(vm);
+    mx = m > mx ? m : mx;
   }
   for (size_t j = full; j < b; ++j) mx = s[j] > mx ? s[j] : mx;
   return mx;
