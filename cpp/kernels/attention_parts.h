@@ -119,11 +119,16 @@ __attribute__((always_inline)) inline void softmax_rows_group(float* sc, size_t 
     float* s = sc + r * kv_pad;
     const size_t a = keys[r].begin, b = keys[r].end;
     const float mx = row_max(s, keys[r]);
-    for (size_t jb = jlo; jb < jhi; jb += kVecLanes) store_vec16(s + jb, exp_nonpositive(load_vec16(s + jb) - mx));
-    for (size_t j = jlo; j < a; ++j) s[j] = 0.0f;
-    for (size_t j = b; j < jhi; ++j) s[j] = 0.0f;
-    Vec16 vs = load_vec16(s + jlo);
-    for (size_t jb = jlo + kVecLanes; jb < jhi; jb += kVecLanes) vs += load_vec16(s + jb);
+    // exp, the keys outside the row's window zeroed (lane masks on the edge blocks: zeroing them in memory and
+    // reloading stalled on store forwarding) and the lane-wise sum, in one pass. vs starts at +0: adding the first
+    // block to it is exact, so the sum's bits are those of the first block plus the others in key order.
+    Vec16 vs = Vec16{};
+    for (size_t jb = jlo; jb < jhi; jb += kVecLanes) {
+      Vec16 e = exp_nonpositive(load_vec16(s + jb) - mx);
+      if (jb < a || jb + kVecLanes > b) e = select_keys(keys_in_block(jb, keys[r]), e, Vec16{});
+      store_vec16(s + jb, e);
+      vs += e;
+    }
     float sum = 0.0f;
     for (size_t l = 0; l < kVecLanes; ++l) sum += vs[l];
     const float inv = 1.0f / sum;
