@@ -457,9 +457,11 @@ std::vector<std::pair<std::string, AttentionLayout>> bf16_attention_heads(Attent
 }
 
 // bf16 matmuls (the bf16 and int8 precisions): every head (bf16_attention_heads) against the reference on the same
-// rounded operands. They differ only in the order of the adds within a pair and in exp's
-// last bits, which can move a probability across a bf16 rounding boundary: one bf16 step (2^-8 relative) on a few
-// probabilities, so the bound is a fraction of that times max |v|. Also checked: the bf16 reference is attention
+// rounded operands. They differ in the order of the adds within a pair and in exp's last bits, which can move a
+// probability across a bf16 rounding boundary: one bf16 step (2^-8 relative) on a few probabilities; and the tile
+// head rounds the unnormalised exponentials and divides after the P.V product, where the reference rounds the
+// probabilities: each weight within a bf16 step of the reference's either way. So the bound is a fraction of a bf16
+// step times max |v|. Also checked: the bf16 reference is attention
 // (close to fp32 within bf16's precision), and the query-subset shortcut and any grouping give the same bits.
 TEST(Attention, Bf16MatmulsMatchTheirReference) {
   struct Shape {
