@@ -16,11 +16,6 @@ AttentionHeadFn attention_bf16_head_amx();
 
 namespace {
 
-// attention_tiles::softmax_to_bf16's steps in AVX-512 (the head is chosen only where the CPU has AVX512-BF16):
-// exp as 2^y with y = scale * log2(e) * (s - max), a rounded exponent n and a polynomial in y - n put together by
-// VSCALEFPS, and the bf16 rounding (to nearest even) and packing by one VCVTNEPS2BF16. The portable steps took
-// about 35 vector instructions per 16 scores on the two ports that run 512-bit operations; these take 15.
-// exp's relative error is ~2e-7, as exp_nonpositive's, far below the bf16 step it is rounded to.
 // The lanes of the 16-key block at jb that are keys of [keys.begin, keys.end).
 CE_AMX_ATTENTION_TARGET inline __mmask16 keys_mask(size_t jb, attention_parts::KeyRange keys) {
   if (jb >= keys.begin && jb + kVecLanes <= keys.end) return 0xFFFF;
@@ -30,11 +25,16 @@ CE_AMX_ATTENTION_TARGET inline __mmask16 keys_mask(size_t jb, attention_parts::K
          _mm512_cmplt_epi32_mask(j, _mm512_set1_epi32(static_cast<int>(keys.end)));
 }
 
+// attention_tiles::softmax_to_bf16's steps in AVX-512 (the head is chosen only where the CPU has AVX512-BF16):
+// exp as 2^y with y = scale * log2(e) * (s - max), a rounded exponent n and a polynomial in y - n put together by
+// VSCALEFPS, and the bf16 rounding (to nearest even) and packing by one VCVTNEPS2BF16. The portable steps took
+// about 35 vector instructions per 16 scores on the two ports that run 512-bit operations; these take 15.
+// exp's relative error is ~2e-7, as exp_nonpositive's, far below the bf16 step it is rounded to.
 CE_AMX_ATTENTION_TARGET float softmax_row_avx512(const float* row, attention_parts::KeyRange keys, size_t jlo,
                                                  size_t jhi, float scale, uint16_t* p) {
   __m512 vm = _mm512_set1_ps(-__builtin_huge_valf());
-  for (size_t jb = jlo; jb < jhi; jb += kVecLanes) vm = _mm512_mask_max_ps(vm, keys_mask(jb, keys), vm,
-                                                                    _mm512_loadu_ps(row + jb));
+  for (size_t jb = jlo; jb < jhi; jb += kVecLanes)
+    vm = _mm512_mask_max_ps(vm, keys_mask(jb, keys), vm, _mm512_loadu_ps(row + jb));
   const float log2e_scale = scale * 1.44269504088896341f;
   const __m512 a = _mm512_set1_ps(log2e_scale), b = _mm512_set1_ps(_mm512_reduce_max_ps(vm) * log2e_scale);
   // 2^f for f in [-1/2, 1/2]: e^(f ln 2)'s Taylor terms (ln 2)^i / i! up to i = 6.
