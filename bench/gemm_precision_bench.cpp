@@ -1,6 +1,7 @@
 // GEMM throughput per kernel and weight format (GFLOP/s, one thread, CPU time) on MiniLM's Linear shapes, with the
 // ratio to the same ISA's fp32 kernel, plus the peak of each dot-product instruction this CPU runs (AMX tiles,
-// VDPBF16PS, VPDPBUSD, fp32 FMA). A tool, not a test: timings vary by host and load.
+// VDPBF16PS, VPDPBUSD, fp32 FMA) and of the AMX kernels' k step with its operand tiles in L1. A tool, not a test:
+// timings vary by host and load.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -131,6 +132,34 @@ CE_AMX_PROGRAM_TARGET double peak_amx(bool int8) {
   // One op: 16 rows x 16 columns x (32 bf16 | 64 int8) products.
   return 2.0 * 4 * 16 * 16 * (int8 ? 64 : 32) * double(kTileIterations) / s * 1e-9;
 }
+
+// The 2 x 2 program's k step with its four operand tiles loaded from L1 (a 2 KB buffer, stride 64), bf16: the four
+// TILELOADDs alone, or with the four TDPBF16PS, in GFLOP/s of the dot products the step holds. The GEMM kernel
+// cannot beat the second figure; where it is well below the peak, the loads set the pace.
+CE_AMX_PROGRAM_TARGET double amx_step_from_l1(bool with_dots) {
+  ce::amx::configure_this_thread();
+  alignas(64) static uint8_t operands[4][16 * 64] = {};
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+  constexpr long kSteps = 1'000'000;
+  const double t0 = thread_cpu_seconds();
+  for (long i = 0; i < kSteps; ++i) {
+    _tile_loadd(4, operands[0], 64);
+    _tile_loadd(6, operands[2], 64);
+    if (with_dots) _tile_dpbf16ps(0, 4, 6);
+    _tile_loadd(7, operands[3], 64);
+    if (with_dots) _tile_dpbf16ps(1, 4, 7);
+    _tile_loadd(5, operands[1], 64);
+    if (with_dots) {
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
+    }
+  }
+  const double s = thread_cpu_seconds() - t0;
+  return 2.0 * 4 * 16 * 16 * 32 * double(kSteps) / s * 1e-9;
+}
 #endif
 
 void print_peaks() {
@@ -143,6 +172,11 @@ void print_peaks() {
   if (ce::amx_tile_data_permitted()) {
     if (f.has(ce::CpuCapability::AmxBf16)) std::printf("  AMX TDPBF16PS       %8.1f GFLOP/s\n", peak_amx(false));
     if (f.has(ce::CpuCapability::AmxInt8)) std::printf("  AMX TDPBSSD         %8.1f GOP/s\n", peak_amx(true));
+    if (f.has(ce::CpuCapability::AmxBf16)) {
+      std::printf("  AMX bf16 2x2 step, operands from L1: 4 TILELOADDs alone %.1f, with the 4 TDPBF16PS %.1f"
+                  " GFLOP/s-equivalent\n",
+                  amx_step_from_l1(false), amx_step_from_l1(true));
+    }
   } else {
     std::printf("  AMX: not available on this CPU/OS (no peak)\n");
   }

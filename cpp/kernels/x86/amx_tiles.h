@@ -20,6 +20,11 @@ CE_AMX_PROGRAM_TARGET inline void configure_this_thread(int rows0 = kRows, int r
   const int want = rows0 * 32 + rows1;
   if (loaded == want) return;
   const TileConfig config = tile_config(rows0, rows1);
+  // GCC's _tile_loadconfig tells the compiler it reads 8 bytes at the address, not 64: without this barrier an
+  // out-of-line copy of this function (bench/gemm_precision_bench.cpp's, once it had three callers) dropped the
+  // stores of the rows and widths as dead, loaded a configuration with no rows, and the first TILELOADD raised
+  // SIGILL.
+  __asm__ volatile("" : : "m"(config) : "memory");
   _tile_loadconfig(&config);
   loaded = want;
 }
