@@ -8,6 +8,7 @@
 #include "kernels/attention_parts.h"
 #include "kernels/attention_bf16.h"
 #include "kernels/attention_bf16_tiles.h"
+#include "common/aligned_vector.h"
 #include "common/error.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/gemm_convert.h"
@@ -75,12 +76,13 @@ namespace {
 constexpr size_t kLanes = kVecLanes;
 inline size_t round_up(size_t n) { return round_up_lanes(n); }
 
+// Cache-line aligned: the loops' 64-byte loads of K, V and score rows then never straddle two lines.
 struct HeadScratch {
-  std::vector<float> kt;      // [head_dim][kv_pad]: K transposed, zero columns past the sequence
-  std::vector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors (when needed)
-  std::vector<float> qr;      // [query rows][head_dim]: with bf16 matmuls, the head's queries rounded to bf16
-  std::vector<float> scores;  // [kQueryRows][kv_pad]
-  std::vector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
+  AlignedVector<float> kt;      // [head_dim][kv_pad]: K transposed, zero columns past the sequence
+  AlignedVector<float> vp;      // [kv][hd_pad]: V rows of this head, zero-padded to whole vectors (when needed)
+  AlignedVector<float> qr;      // [query rows][head_dim]: with bf16 matmuls, the head's queries rounded to bf16
+  AlignedVector<float> scores;  // [kQueryRows][kv_pad]
+  AlignedVector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
 };
 
 // Query rows [i0, i0 + R) of one head, tokens [t0, t0 + R) of the sequence; row r's head slice is at

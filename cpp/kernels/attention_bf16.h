@@ -7,19 +7,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/aligned_vector.h"
 #include "kernels/attention.h"
 
 namespace ce {
 
-// One thread's scratch, reused across heads.
+// One thread's scratch, reused across heads; cache-line aligned (tile rows and vector loads of 64 bytes).
 struct AttentionBf16Scratch {
-  std::vector<uint32_t> kt;  // [head_dim / 2][kv_pad]: (k[j][2p], k[j][2p+1]) as a bf16 pair, zero past the keys
-  std::vector<uint32_t> vp;  // [kv_pad / 2][hd_pad]: (v[2p][d], v[2p+1][d]), zero past the keys and head_dim
-  std::vector<uint32_t> qp;  // [query rows][head_dim / 2]: each query's (q[2p], q[2p+1])
-  std::vector<uint32_t> pp;  // [kQueryRows][kv_pad / 2]: each row's probabilities (p[2i], p[2i+1])
-  std::vector<float> scores;  // [kQueryRows][kv_pad]
-  std::vector<float> ctx;     // [kQueryRows][hd_pad]
-  std::vector<uint16_t> row16;  // the tile head's (attention_bf16_tiles.h) bf16 copies of one or two K/V rows
+  AlignedVector<uint32_t> kt;  // [head_dim / 2][kv_pad]: (k[j][2p], k[j][2p+1]) as a bf16 pair, zero past the keys
+  AlignedVector<uint32_t> vp;  // [kv_pad / 2][hd_pad]: (v[2p][d], v[2p+1][d]), zero past the keys and head_dim
+  AlignedVector<uint32_t> qp;  // [query rows][head_dim / 2]: each query's (q[2p], q[2p+1])
+  AlignedVector<uint32_t> pp;  // [kQueryRows][kv_pad / 2]: each row's probabilities (p[2i], p[2i+1])
+  AlignedVector<float> scores;  // [kQueryRows][kv_pad]
+  AlignedVector<float> ctx;     // [kQueryRows][hd_pad]
+  AlignedVector<uint16_t> row16;  // the tile head's (attention_bf16_tiles.h) bf16 copies of one or two K/V rows
 };
 
 // Computes sequence s, head h of attention_forward's output.

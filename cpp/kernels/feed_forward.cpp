@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/aligned_vector.h"
 #include "common/error.h"
 #include "kernels/gated_activation.h"
 #include "runtime/thread_pool.h"
@@ -31,7 +32,7 @@ void feed_forward_fused(const PackedLinear& up, const PackedLinear& down, Hidden
   const size_t tasks = (rows + task_rows - 1) / task_rows;
   auto body = [&](size_t begin, size_t end) {
     // One row range's activations (and, gated, the gated values), reused by every call on this thread.
-    thread_local std::vector<float> intermediate;
+    thread_local AlignedVector<float> intermediate;
     intermediate.resize(task_rows * (wide + (gated ? mid : 0)));
     float* inter = intermediate.data();
     float* down_input = gated ? inter + task_rows * wide : inter;

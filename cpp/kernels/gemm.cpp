@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/aligned_vector.h"
 #include "common/error.h"
 #include "kernels/gemm_convert.h"
 #include "kernels/gemm_kernels.h"
@@ -37,16 +38,17 @@ size_t task_rows(const GemmKernel& kern) {
   return mr * std::max<size_t>(1, std::min<size_t>(4, 64 / mr));
 }
 
+// Aligned to cache lines: the AMX kernels load the converted rows and the accumulators as tiles of 64-byte rows.
 struct Scratch {
-  std::vector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
-  std::vector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
+  AlignedVector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
+  AlignedVector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
   // BF16 and I8: the task's rows converted once (row-major, padded k), the I8 rows' scales, int32 sums, and one
   // dequantised tile.
-  std::vector<uint16_t> a_bf16;
-  std::vector<int8_t> a_i8;
+  AlignedVector<uint16_t> a_bf16;
+  AlignedVector<int8_t> a_i8;
   std::vector<float> row_scales;
-  std::vector<int32_t> acc_i32;
-  std::vector<float> dequantized;
+  AlignedVector<int32_t> acc_i32;
+  AlignedVector<float> dequantized;
 };
 
 // y[r][c] = tile[r][c] + bias[c] for `rows` x `cols`, then, with a residual (row stride ldy), + res[r][c]: the

@@ -5,19 +5,26 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <vector>
+
+#include "common/aligned_vector.h"
 
 namespace ce {
 
 // One growable, uninitialised float buffer: vector::resize would zero-fill every pass, and a fresh vector per
 // layer would page-fault its pages in again (for b32x128 that memset and those faults were ~5% of the time).
+// Cache-line aligned (common/aligned_vector.h): rows of hidden states are whole 64-byte lines for the kernels.
 struct ScratchBuffer {
-  std::unique_ptr<float[]> data;
+  struct Free {
+    void operator()(float* p) const noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+  };
+  std::unique_ptr<float, Free> data;
   size_t size = 0;
   float* get(size_t n) {
     if (n > size) {
       data.reset();  // release first, so peak memory does not hold old and new together
-      data.reset(new float[n]);
+      data.reset(static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{kCacheLine})));
       size = n;
     }
     return data.get();
