@@ -100,6 +100,14 @@ __attribute__((target("avx512f,avx512vnni"))) double peak_vpdpbusd() {
   return 2.0 * 64 * kChains * double(kIterations) / s * 1e-9;
 }
 
+// The 2 x 2 block's four accumulator tiles (C 0-3) cleared.
+CE_AMX_PROGRAM_TARGET void zero_accumulators() {
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+}
+
 // AMX: the kernels' 2 x 2 block (C tiles 0-3 accumulate A tiles 4, 5 x B tiles 6, 7) with no loads in the loop:
 // the tile unit's peak.
 CE_AMX_PROGRAM_TARGET double peak_amx(bool int8) {
@@ -109,10 +117,7 @@ CE_AMX_PROGRAM_TARGET double peak_amx(bool int8) {
   _tile_loadd(5, zeros, 64);
   _tile_loadd(6, zeros, 64);
   _tile_loadd(7, zeros, 64);
-  _tile_zero(0);
-  _tile_zero(1);
-  _tile_zero(2);
-  _tile_zero(3);
+  zero_accumulators();
   constexpr long kTileIterations = 1'000'000;
   const double t0 = thread_cpu_seconds();
   for (long i = 0; i < kTileIterations; ++i) {
@@ -133,16 +138,13 @@ CE_AMX_PROGRAM_TARGET double peak_amx(bool int8) {
   return 2.0 * 4 * 16 * 16 * (int8 ? 64 : 32) * double(kTileIterations) / s * 1e-9;
 }
 
-// The 2 x 2 program's k step with its four operand tiles loaded from L1 (a 2 KB buffer, stride 64), bf16: the four
+// The 2 x 2 program's k step with its four operand tiles loaded from L1 (four 1 KB tiles, stride 64), bf16: the four
 // TILELOADDs alone, or with the four TDPBF16PS, in GFLOP/s of the dot products the step holds. The GEMM kernel
 // cannot beat the second figure; where it is well below the peak, the loads set the pace.
 CE_AMX_PROGRAM_TARGET double amx_step_from_l1(bool with_dots) {
   ce::amx::configure_this_thread();
   alignas(64) static uint8_t operands[4][16 * 64] = {};
-  _tile_zero(0);
-  _tile_zero(1);
-  _tile_zero(2);
-  _tile_zero(3);
+  zero_accumulators();
   constexpr long kSteps = 1'000'000;
   const double t0 = thread_cpu_seconds();
   for (long i = 0; i < kSteps; ++i) {

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <vector>
 
 #include "common/aligned_vector.h"
@@ -17,14 +16,15 @@ namespace ce {
 // Cache-line aligned (common/aligned_vector.h): rows of hidden states are whole 64-byte lines for the kernels.
 struct ScratchBuffer {
   struct Free {
-    void operator()(float* p) const noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+    size_t size;
+    void operator()(float* p) const noexcept { CacheLineAllocator<float>().deallocate(p, size); }
   };
-  std::unique_ptr<float, Free> data;
+  std::unique_ptr<float, Free> data{nullptr, Free{0}};
   size_t size = 0;
   float* get(size_t n) {
     if (n > size) {
       data.reset();  // release first, so peak memory does not hold old and new together
-      data.reset(static_cast<float*>(::operator new(n * sizeof(float), std::align_val_t{kCacheLine})));
+      data = std::unique_ptr<float, Free>(CacheLineAllocator<float>().allocate(n), Free{n});
       size = n;
     }
     return data.get();
