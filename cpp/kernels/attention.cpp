@@ -96,7 +96,9 @@ struct HeadScratch {
 // group (and range) it is computed in. Without a window the range is [0, kv_pad), as for BERT.
 // With bf16 matmuls the operands arrive rounded (q_head, kt and vp by the caller; the probabilities by the
 // softmax), so the same loops compute the bf16 products exactly.
-template <int R>
+// V is the vector the two matmul loops accumulate in: Vec16, or on 16-register ISAs Vec8 (GCC lowers a 64-byte
+// vector there through the stack, element moves and all); each lane's chain is the same either way.
+template <int R, typename V>
 __attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t t0,
                                                       size_t col, const float* q_head, size_t q_stride,
                                                       const HeadScratch& w, size_t kvn, size_t kv_pad, size_t hd,
@@ -111,11 +113,13 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
   // Windows move right with the token: the first row's window starts leftmost, the last row's ends rightmost.
   const size_t jlo = keys[0].begin / kLanes * kLanes, jhi = round_up(keys[R - 1].end);
   // scores[r][j] = (q_r . k_j) * scale, accumulated over d in order, 16 keys at a time.
-  for (size_t jb = jlo; jb < jhi; jb += kLanes) {
-    Vec16 acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+  constexpr size_t kWidth = sizeof(V) / sizeof(float);
+  static_assert(kLanes % kWidth == 0, "V must divide the 16-lane blocks");
+  for (size_t jb = jlo; jb < jhi; jb += kWidth) {
+    V acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = V{};
     for (size_t d = 0; d < hd; ++d) {
-      Vec16 kv;
+      V kv;
       std::memcpy(&kv, w.kt.data() + d * kv_pad + jb, sizeof kv);
       for (int r = 0; r < R; ++r) acc[r] += qi[r][d] * kv;
     }
@@ -130,11 +134,11 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
   // output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
   const size_t ja = keys[0].begin, jb_end = keys[R - 1].end;
   const bool direct_out = hd == hd_pad;
-  for (size_t db = 0; db < hd_pad; db += kLanes) {
-    Vec16 acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = Vec16{};
+  for (size_t db = 0; db < hd_pad; db += kWidth) {
+    V acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = V{};
     for (size_t j = ja; j < jb_end; ++j) {
-      Vec16 vv;
+      V vv;
       std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
       for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
     }
@@ -150,7 +154,7 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
 
 inline float round_bf16(float x) { return float_from_bf16(bf16_from_float(x)); }
 
-template <bool kBf16>
+template <bool kBf16, int kRows, typename V>
 __attribute__((always_inline)) inline void one_head_impl(const AttentionLayout& layout, size_t s, size_t h,
                                                          const float* q, const float* k, const float* v, float* out,
                                                          HeadScratch& w) {
@@ -211,29 +215,42 @@ __attribute__((always_inline)) inline void one_head_impl(const AttentionLayout& 
     q_stride = hd;
   }
   size_t t = 0;
-  for (; t + kQueryRows <= qn; t += kQueryRows)
-    query_rows<kQueryRows>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
+  for (; t + kRows <= qn; t += kRows)
+    query_rows<kRows, V>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
                            w.scores.data(), w.ctx.data(), out);
   for (; t < qn; ++t)
-    query_rows<1>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
+    query_rows<1, V>(layout, q0 + t, t, col, q_head + t * q_stride, q_stride, w, kvn, kv_pad, hd, hd_pad, scale,
                   w.scores.data(), w.ctx.data(), out);
 }
 
+// The register blocking of one ISA's copy: query rows per group, and the vector the matmul loops accumulate in.
+template <int kGroupRows, typename Vector>
+struct HeadBlocking {
+  static constexpr int kRows = kGroupRows;
+  using V = Vector;
+};
+using WideHead = HeadBlocking<kQueryRows, Vec16>;
+using NarrowHead = HeadBlocking<kQueryRows, Vec8>;
+
+template <typename Blocking>
 __attribute__((always_inline)) inline void one_head_body(const AttentionLayout& layout, size_t s, size_t h,
                                                          const float* q, const float* k, const float* v, float* out,
                                                          HeadScratch& w) {
   if (layout.bf16_matmuls) {
-    one_head_impl<true>(layout, s, h, q, k, v, out, w);
+    one_head_impl<true, Blocking::kRows, typename Blocking::V>(layout, s, h, q, k, v, out, w);
   } else {
-    one_head_impl<false>(layout, s, h, q, k, v, out, w);
+    one_head_impl<false, Blocking::kRows, typename Blocking::V>(layout, s, h, q, k, v, out, w);
   }
 }
 
-// One copy per ISA, chosen at run time like the GEMM micro-kernel (isa_variants.h).
-CE_ISA_VARIANTS(one_head,
-                (const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k, const float* v,
-                 float* out, HeadScratch& w),
-                (layout, s, h, q, k, v, out, w))
+// One copy per ISA, chosen at run time like the GEMM micro-kernel (isa_variants.h). AVX-512 accumulates in Vec16
+// (one zmm register); the 16-register ISAs in Vec8, one ymm on AVX2: with Vec16 GCC kept each of the group's
+// accumulators on the stack and moved them in pieces (MiniLM 32 x 128 on an AVX2-only AMD EPYC: attention took
+// 37% of an fp32 pass). Each lane's chain is the same, so every ISA still gives the same bits.
+CE_ISA_VARIANTS_PER_WIDTH(one_head,
+                          (const AttentionLayout& layout, size_t s, size_t h, const float* q, const float* k,
+                           const float* v, float* out, HeadScratch& w),
+                          (layout, s, h, q, k, v, out, w), <WideHead>, <NarrowHead>)
 
 }  // namespace
 

@@ -21,11 +21,14 @@ Isa vector_loop_isa();
 // picked the baseline copy on an AVX-512 machine, and Clang rejects passing a 64-byte vector by value between
 // functions built for different ISAs. Elsewhere (arm64: NEON is the baseline) `name` calls the body directly.
 // `params` and `args` are parenthesised lists: (const float* x, size_t n) and (x, n).
+// CE_ISA_VARIANTS_PER_WIDTH(name, params, args, wide, narrow): the same for a body template whose register
+// blocking depends on the vector width: the AVX-512 copy calls name##_body wide args (wide: template arguments,
+// e.g. <8>) and the others (16-register AVX2 and SSE, NEON) name##_body narrow args.
 #if defined(__x86_64__) || defined(_M_X64)
-#define CE_ISA_VARIANTS(name, params, args)                                                     \
-  __attribute__((target("avx512f"))) void name##_avx512 params { name##_body args; }          \
-  __attribute__((target("avx2,fma"))) void name##_avx2 params { name##_body args; }           \
-  void name##_baseline params { name##_body args; }                                            \
+#define CE_ISA_VARIANTS_PER_WIDTH(name, params, args, wide, narrow)                             \
+  __attribute__((target("avx512f"))) void name##_avx512 params { name##_body wide args; }      \
+  __attribute__((target("avx2,fma"))) void name##_avx2 params { name##_body narrow args; }     \
+  void name##_baseline params { name##_body narrow args; }                                      \
   void name params {                                                                           \
     const ::ce::Isa isa = ::ce::vector_loop_isa();                                             \
     if (isa == ::ce::Isa::Avx512) {                                                            \
@@ -37,6 +40,7 @@ Isa vector_loop_isa();
     }                                                                                          \
   }
 #else
-#define CE_ISA_VARIANTS(name, params, args) \
-  void name params { name##_body args; }
+#define CE_ISA_VARIANTS_PER_WIDTH(name, params, args, wide, narrow) \
+  void name params { name##_body narrow args; }
 #endif
+#define CE_ISA_VARIANTS(name, params, args) CE_ISA_VARIANTS_PER_WIDTH(name, params, args, , )

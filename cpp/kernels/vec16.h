@@ -17,6 +17,9 @@ namespace ce {
 inline constexpr size_t kVecLanes = 16;
 typedef float Vec16 __attribute__((vector_size(kVecLanes * sizeof(float))));
 typedef int32_t Int16 __attribute__((vector_size(kVecLanes * sizeof(int32_t))));
+// Half a Vec16: one AVX2 register, for loops that keep several vectors live, which a 16-register ISA cannot do
+// with Vec16 (GCC then lowers it through memory).
+typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
 
 inline size_t round_up_lanes(size_t n) { return (n + kVecLanes - 1) / kVecLanes * kVecLanes; }
 

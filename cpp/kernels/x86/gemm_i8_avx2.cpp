@@ -21,7 +21,9 @@ template <int kRows>
 __attribute__((target("avx2"))) void kernel(const int8_t* __restrict a, size_t lda, const int8_t* __restrict b,
                                             int kc, int32_t* __restrict acc, size_t ldacc, bool accumulate) {
   __m256i c[kRows][2];
+#pragma GCC unroll 4
   for (int r = 0; r < kRows; ++r)
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h)
       c[r][h] = accumulate ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + r * ldacc + 8 * h))
                            : _mm256_setzero_si256();
@@ -32,6 +34,7 @@ __attribute__((target("avx2"))) void kernel(const int8_t* __restrict a, size_t l
     const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row));
     const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 32));
     _mm_prefetch(reinterpret_cast<const char*>(row + 4 * kGemmPrefetchSteps * kGemmNR), _MM_HINT_T0);
+#pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
       int32_t group;
       std::memcpy(&group, a + r * lda + k, sizeof group);
@@ -43,7 +46,9 @@ __attribute__((target("avx2"))) void kernel(const int8_t* __restrict a, size_t l
       c[r][1] = _mm256_add_epi32(c[r][1], _mm256_madd_epi16(p1, ones));
     }
   }
+#pragma GCC unroll 4
   for (int r = 0; r < kRows; ++r)
+#pragma GCC unroll 2
     for (int h = 0; h < 2; ++h) _mm256_storeu_si256(reinterpret_cast<__m256i*>(acc + r * ldacc + 8 * h), c[r][h]);
 }
 
