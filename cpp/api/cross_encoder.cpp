@@ -16,6 +16,7 @@
 #include "io/safetensors_checkpoint.h"
 #include "kernels/gemm_kernels.h"
 #include "model/config_json.h"
+#include "model/int8_smoothing.h"
 #include "model/registry.h"
 #include "model/sequence_classifier.h"
 #include "runtime/thread_pool.h"
@@ -134,8 +135,14 @@ std::shared_ptr<CrossEncoderModel> CrossEncoderModel::load(const std::string& mo
   std::exception_ptr weights_error;
   try {
     const SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint::open_model_dir(model_dir);
+    // int8 layers are packed in fp32 first: a calibration pass measures their inputs, then they are smoothed and
+    // quantised (int8_smoothing.h).
+    const bool smooth_int8 = precision_plan.uses(WeightFormat::I8);
+    const PrecisionPlan load_plan =
+        smooth_int8 ? precision_plan.with_format_replaced(WeightFormat::I8, WeightFormat::F32) : precision_plan;
     classifier =
-        family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory, precision_plan});
+        family.load(*config, checkpoint, WeightLoadOptions{pool.get(), options.embeddings_in_memory, load_plan});
+    if (smooth_int8) quantize_int8_layers_smoothed(*classifier, precision_plan, pool.get());
     classifier->set_weights_summary(summarize_weights(checkpoint));
     classifier->set_sequence_parallel(sequence_parallel_pays(*classifier, last_level_cache_bytes()));
   } catch (...) {

@@ -23,6 +23,11 @@ namespace ce {
 
 namespace {
 
+// The layer's per-channel input multipliers (smoothed I8), or null.
+const float* input_multipliers(const PackedLinear& layer) {
+  return layer.input_multipliers.empty() ? nullptr : layer.input_multipliers.data();
+}
+
 // Depth of one F32 k block (kGemmKBlock, 256): a 14-row activation block (14 KB) stays in L1 while the task's
 // weight slice (kPanelsPerChunk panels x 256 x 64 B = 256 KB) stays in L2 and every row block of the task streams
 // over it. Sizes chosen by bench/gemm_bench and bench/model_bench on a Xeon with AVX-512 (48 KB L1d, 2 MB L2 per
@@ -203,7 +208,8 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
       s.a_i8.resize(rows * kp);
       s.row_scales.resize(rows);
       for (size_t r = 0; r < rows; ++r)
-        s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations);
+        s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations,
+                                      input_multipliers(layer));
     }
     a_all = s.a_i8.data();
     a_bytes = 1;
@@ -350,7 +356,8 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
   const WeightFormat format = layers[0]->format();
   bool shared = true;
   for (size_t i = 1; i < count; ++i)
-    shared = shared && layers[i]->format() == format && layers[i]->in_features == layers[0]->in_features;
+    shared = shared && layers[i]->format() == format && layers[i]->in_features == layers[0]->in_features &&
+             layers[i]->input_multipliers == layers[0]->input_multipliers;  // the converted rows are the same
   const GemmKernel& kern = active_gemm_kernel(format);
   const size_t rows_per_task = task_rows(kern);
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;

@@ -28,6 +28,9 @@ struct PackedLinear {
   // I8: [out rounded up to 16] 128 * (sum over k of the channel's int8 weights), what a kernel that reads
   // activations as q + 128 (VPDPBUSD's u8 x s8) subtracts to get the signed sum; else empty.
   std::vector<int32_t> column_offsets;
+  // I8 with smoothed inputs (pack_linear_i8_smoothed): [in] 1 / s_k, what each activation row is multiplied by,
+  // per channel, before its per-row quantisation (the weights were packed as W[o][k] * s_k); else empty.
+  std::vector<float> input_multipliers;
 
   WeightFormat format() const { return packed.format(); }
 };
@@ -41,6 +44,15 @@ PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_f
                          WeightFormat format = WeightFormat::F32);
 PackedLinear pack_linear(const std::vector<float>& weight, std::vector<float> bias, int out_features,
                          int in_features, WeightFormat format = WeightFormat::F32);
+
+// I8 weights with SmoothQuant's migration of activation outliers into the weights: packs W[o][k] * smoothing[k]
+// and records 1 / smoothing[k] as the layer's input_multipliers, so each activation row is divided by the same
+// per-channel factors before it is quantised per row. In exact arithmetic the product is unchanged; quantised, the
+// channels whose activations are large (LayerNorm's outlier channels) no longer set every token's scale alone.
+// `smoothing` has in_features finite positive values (ce::Error InvalidArgument otherwise); the other checks are
+// pack_linear's.
+PackedLinear pack_linear_i8_smoothed(const float* weight, std::vector<float> bias, int out_features, int in_features,
+                                     const std::vector<float>& smoothing);
 
 // Bytes of the packed weights of an out_features x in_features layer in `format` (what pack_linear allocates).
 size_t packed_weights_bytes(WeightFormat format, int out_features, int in_features);
@@ -60,7 +72,7 @@ int8_t packed_weight_i8(const PackedLinear& l, size_t out, size_t in);
 //   F32:  fp32 accumulation in k order.
 //   BF16: activations rounded to bf16 (round_rows_to_bf16), then fp32 accumulation in k order of the exact
 //         products (the FMA kernels give these bits; pairwise instructions differ within rounding).
-//   I8:   activations quantised per row (quantize_i8), exact integer sums, dequantize_i8: the kernels give
+//   I8:   activations quantised per row (quantize_i8, times input_multipliers when set), exact integer sums, dequantize_i8: the kernels give
 //         these bits exactly.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 

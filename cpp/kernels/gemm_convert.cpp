@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/isa_variants.h"
 
@@ -107,6 +108,13 @@ __attribute__((always_inline)) inline void dequantize_rows_body(const int32_t* s
 
 CE_ISA_VARIANTS(round_rows_to_bf16_isa, (const float* x, size_t k, size_t rows, uint16_t* out, size_t ld),
                 (x, k, rows, out, ld))
+// out[i] = v[i] * m[i], each product rounded once.
+__attribute__((always_inline)) inline void multiply_body(const float* __restrict v, const float* __restrict m, size_t n,
+                                                         float* __restrict out) {
+  for (size_t i = 0; i < n; ++i) out[i] = v[i] * m[i];
+}
+
+CE_ISA_VARIANTS(multiply, (const float* v, const float* m, size_t n, float* out), (v, m, n, out))
 CE_ISA_VARIANTS(abs_max, (const float* v, size_t n, float* amax_out, bool* finite_out), (v, n, amax_out, finite_out))
 __attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, float inverse,
                                                          int8_t* out, bool offset) {
@@ -151,7 +159,14 @@ void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, si
   round_rows_to_bf16_isa(x, k, rows, out, ld);
 }
 
-float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset) {
+float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset, const float* multipliers) {
+  if (multipliers != nullptr) {
+    // The products once, into the thread's buffer: the max and the quantisation then read the same values.
+    thread_local std::vector<float> scaled;
+    if (scaled.size() < n) scaled.resize(n);
+    multiply(v, multipliers, n, scaled.data());
+    v = scaled.data();
+  }
   float amax = 0.0f;
   bool finite = true;
   abs_max(v, n, &amax, &finite);

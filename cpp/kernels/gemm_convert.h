@@ -31,7 +31,10 @@ void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, si
 // that its inverse overflows, below ~4e-37, RNE(v / scale)), written to out[0..n) and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
 // (every q is 0), NaN when a value is not finite (every q is 0; the dequantised result is then NaN, as an
 // fp32 GEMM's would be). With `offset` each stored byte is q + 128 (as uint8; the u8 x s8 instructions).
-float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset = false);
+// With `multipliers` (n values), v[i] * multipliers[i] (one fp32 product each) is what is quantised: a smoothed
+// I8 layer's input (PackedLinear::input_multipliers).
+float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset = false,
+                  const float* multipliers = nullptr);
 
 // The I8 GEMM's output before bias: float(sum - correction[j]) * (row_scale * channel_scale[j]) for `cols`
 // int32 sums (correction may be null: none). The same function serves the kernels' driver and the reference,

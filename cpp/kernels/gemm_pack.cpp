@@ -1,6 +1,8 @@
 // Packing a Linear layer's PyTorch-layout weights into a weight format's panel layout, once at load.
 #include <algorithm>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "kernels/gemm.h"
@@ -151,6 +153,28 @@ PackedLinear pack_linear(const float* weight, std::vector<float> bias, int out_f
   layer.packed = PackedWeights(format, packer.packed_bytes(n, k));
   packer.pack(weight, layer);
   layer.bias = std::move(bias);
+  return layer;
+}
+
+PackedLinear pack_linear_i8_smoothed(const float* weight, std::vector<float> bias, int out_features, int in_features,
+                                     const std::vector<float>& smoothing) {
+  if (in_features <= 0 || out_features <= 0 || smoothing.size() != static_cast<size_t>(in_features))
+    throw Error(ErrorCode::InvalidArgument, "pack_linear_i8_smoothed: " + std::to_string(smoothing.size()) +
+                                                " smoothing factors for in_features " + std::to_string(in_features));
+  const size_t n = static_cast<size_t>(out_features), k = static_cast<size_t>(in_features);
+  std::vector<float> multipliers(k);
+  for (size_t i = 0; i < k; ++i) {
+    const float s = smoothing[i];
+    if (!(s > 0.0f) || !std::isfinite(s) || !std::isfinite(1.0f / s))
+      throw Error(ErrorCode::InvalidArgument, "pack_linear_i8_smoothed: smoothing factor " + std::to_string(i) +
+                                                  " is " + std::to_string(s) + "; each must be finite and > 0");
+    multipliers[i] = 1.0f / s;
+  }
+  std::vector<float> scaled(n * k);
+  for (size_t o = 0; o < n; ++o)
+    for (size_t i = 0; i < k; ++i) scaled[o * k + i] = weight[o * k + i] * smoothing[i];
+  PackedLinear layer = pack_linear(scaled.data(), std::move(bias), out_features, in_features, WeightFormat::I8);
+  layer.input_multipliers = std::move(multipliers);
   return layer;
 }
 

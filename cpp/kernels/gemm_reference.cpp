@@ -53,7 +53,8 @@ void reference_i8(const PackedLinear& layer, const float* x, size_t rows, float*
     for (size_t kk = 0; kk < k; ++kk) w[col * k + kk] = packed_weight_i8(layer, col, kk);
   std::vector<int8_t> q(k);
   for (size_t r = 0; r < rows; ++r) {
-    const float row_scale = quantize_i8(x + r * k, k, k, q.data());
+    const float row_scale = quantize_i8(x + r * k, k, k, q.data(), false,
+                                        layer.input_multipliers.empty() ? nullptr : layer.input_multipliers.data());
     for (size_t col = 0; col < n; ++col) {
       const int8_t* wc = w.data() + col * k;
       int64_t sum = 0;

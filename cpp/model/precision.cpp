@@ -152,6 +152,19 @@ PrecisionPlan PrecisionPlan::with_overrides(std::string_view spec) const {
   return plan;
 }
 
+bool PrecisionPlan::uses(WeightFormat format) const {
+  for (WeightFormat f : formats_)
+    if (f == format) return true;
+  return false;
+}
+
+PrecisionPlan PrecisionPlan::with_format_replaced(WeightFormat from, WeightFormat to) const {
+  PrecisionPlan plan = *this;
+  for (WeightFormat& f : plan.formats_)
+    if (f == from) f = to;
+  return plan;
+}
+
 WeightFormat PrecisionPlan::primary_format() const { return reduced_format(precision_); }
 
 std::string PrecisionPlan::describe() const {

@@ -77,6 +77,11 @@ class PrecisionPlan {
   // to bf16, fp32 sums; see AttentionLayout::bf16_matmuls). Overridden as "attention=f32|bf16". DeBERTa's
   // disentangled attention runs in fp32 whatever this says.
   WeightFormat attention_format() const { return attention_format_; }
+  // Whether any Linear role is packed in `format`.
+  bool uses(WeightFormat format) const;
+  // This plan with every Linear role in `from` given `to` instead (attention's matmuls unchanged): the plan an
+  // int8 load packs first, in fp32, to calibrate the int8 layers' smoothing (int8_smoothing.h).
+  PrecisionPlan with_format_replaced(WeightFormat from, WeightFormat to) const;
   // The format the precision itself names (F32, BF16 or I8): the one whose kernel the model reports.
   WeightFormat primary_format() const;
   // "query=bf16,key=bf16,...,attention=bf16": every role with its format's name, then attention's matmuls.

@@ -23,10 +23,11 @@ struct LinearLayerFormat {
   LinearRole role;
   WeightFormat format;
   size_t packed_bytes = 0;
+  const PackedLinear* layer = nullptr;  // the layer itself (the int8 load requantises it: int8_smoothing.h)
 };
 
 inline LinearLayerFormat linear_layer_format(std::string name, LinearRole role, const PackedLinear& linear) {
-  return {std::move(name), role, linear.format(), linear.packed.size_bytes()};
+  return {std::move(name), role, linear.format(), linear.packed.size_bytes(), &linear};
 }
 
 class SequenceClassifier {

@@ -463,6 +463,65 @@ TEST(GemmPrecision, EveryKernelMatchesItsFormatsReference) {
   }
 }
 
+// Smoothed int8 (SmoothQuant factors on the input channels): every I8 kernel still gives the reference's bits,
+// the products are unchanged in exact arithmetic (the result stays near fp32), and on inputs with outlier
+// channels the smoothing brings the result closer to fp32 than plain int8.
+TEST(GemmPrecision, SmoothedInt8KernelsMatchTheReferenceAndTameOutlierChannels) {
+  ThreadPool pool(3);
+  const auto kernels = runnable(WeightFormat::I8);
+  ASSERT_FALSE(kernels.empty());
+  for (const auto& [m, n, k] : odd_shapes()) {
+    const auto w = random_vec(static_cast<size_t>(n) * k, static_cast<uint32_t>(m + 5 * n + 3 * k));
+    auto x = random_vec(m * k, static_cast<uint32_t>(m * 7 + n + k), 1.0f);
+    std::vector<float> s(k);
+    for (int j = 0; j < k; ++j) {
+      const bool outlier = j % 11 == 3;  // a few channels ~60x the others, as LayerNorm outputs have
+      for (size_t r = 0; r < m; ++r) x[r * k + j] *= outlier ? 60.0f : 1.0f;
+      s[j] = outlier ? std::sqrt(60.0f) : 1.0f + 0.01f * static_cast<float>(j % 5);
+    }
+    const PackedLinear smoothed = pack_linear_i8_smoothed(w.data(), random_vec(n, 9), n, k, s);
+    ASSERT_EQ(smoothed.input_multipliers.size(), static_cast<size_t>(k));
+    std::vector<float> ref(m * n);
+    linear_reference(smoothed, x.data(), m, ref.data());
+    for (const GemmKernel* kern : kernels) {
+      std::vector<float> y(m * n, NAN), y_pool(m * n, NAN);
+      linear_forward_with(*kern, smoothed, x.data(), m, y.data(), nullptr);
+      linear_forward_with(*kern, smoothed, x.data(), m, y_pool.data(), &pool);
+      ASSERT_EQ(0, std::memcmp(y.data(), ref.data(), y.size() * sizeof(float)))
+          << kern->name << " M=" << m << " N=" << n << " K=" << k << " differs from the reference's bits";
+      ASSERT_EQ(0, std::memcmp(y_pool.data(), ref.data(), y.size() * sizeof(float))) << kern->name << ": threads";
+    }
+    if (k < 64) continue;  // too few channels for the error comparison to mean anything
+    const PackedLinear plain = pack_linear(w, random_vec(n, 9), n, k, WeightFormat::I8);
+    const PackedLinear exact = pack_linear(w, random_vec(n, 9), n, k);
+    std::vector<float> yp(m * n), yf(m * n);
+    linear_reference(plain, x.data(), m, yp.data());
+    linear_reference(exact, x.data(), m, yf.data());
+    double err_smoothed = 0, err_plain = 0, norm = 0;
+    for (size_t i = 0; i < yf.size(); ++i) {
+      err_smoothed += (ref[i] - yf[i]) * (ref[i] - yf[i]);
+      err_plain += (yp[i] - yf[i]) * (yp[i] - yf[i]);
+      norm += yf[i] * yf[i];
+    }
+    EXPECT_LT(std::sqrt(err_smoothed / norm), 0.05) << "M=" << m << " N=" << n << " K=" << k;
+    EXPECT_LT(err_smoothed, err_plain) << "M=" << m << " N=" << n << " K=" << k;
+  }
+}
+
+TEST(GemmPack, SmoothedInt8RejectsBadFactors) {
+  const std::vector<float> w = {1, 2, 3, 4};
+  test::expect_error([&] { pack_linear_i8_smoothed(w.data(), {}, 2, 2, {1.0f}); }, ErrorCode::InvalidArgument,
+                     {"1 smoothing factors", "in_features 2"});
+  for (float bad : {0.0f, -1.0f, NAN, INFINITY, 1e-40f})
+    test::expect_error([&] { pack_linear_i8_smoothed(w.data(), {}, 2, 2, {1.0f, bad}); },
+                       ErrorCode::InvalidArgument, {"smoothing factor 1", "finite and > 0"});
+  const PackedLinear l = pack_linear_i8_smoothed(w.data(), {}, 2, 2, {2.0f, 0.5f});
+  EXPECT_EQ(l.input_multipliers, (std::vector<float>{0.5f, 2.0f}));
+  // Column j of the weights was scaled by s_j before the per-channel quantisation: row 0 = (2, 1) -> (127, 64).
+  EXPECT_EQ(packed_weight_i8(l, 0, 0), 127);
+  EXPECT_EQ(packed_weight_i8(l, 0, 1), 64);
+}
+
 // A row's output is bitwise the same alone, in any batch position, with any thread count, and (columns) in a
 // narrower layer: per-row activation quantisation and per-element instruction sequences make it so.
 TEST(GemmPrecision, RowResultsAreIndependentOfBatchAndThreads) {

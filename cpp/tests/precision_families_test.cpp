@@ -67,6 +67,36 @@ void expect_layers_follow(const CrossEncoderModel& model, const PrecisionPlan& p
   EXPECT_EQ(roles.size(), kLinearRoleCount) << "a family lists fewer kinds of layer than the roles";
 }
 
+// int8 loads calibrate SmoothQuant factors (int8_smoothing.h): every int8 layer of every family carries finite
+// positive input multipliers that actually rescale its channels, the same ones on every load.
+TEST(PrecisionFamilies, Int8LayersAreSmoothedDeterministically) {
+  for (const char* name : kFixtures) {
+    SCOPED_TRACE(name);
+    const auto a = load(name, Precision::INT8, 2), b = load(name, Precision::INT8, 1);
+    const std::vector<LinearLayerFormat> la = a->classifier().linear_layer_formats();
+    const std::vector<LinearLayerFormat> lb = b->classifier().linear_layer_formats();
+    ASSERT_EQ(la.size(), lb.size());
+    size_t smoothed = 0;
+    for (size_t i = 0; i < la.size(); ++i) {
+      const PackedLinear& l = *la[i].layer;
+      if (la[i].format != WeightFormat::I8) {
+        EXPECT_TRUE(l.input_multipliers.empty()) << la[i].name;
+        continue;
+      }
+      ASSERT_EQ(l.input_multipliers.size(), static_cast<size_t>(l.in_features)) << la[i].name;
+      bool rescales = false;
+      for (float m : l.input_multipliers) {
+        ASSERT_TRUE(std::isfinite(m) && m > 0.0f) << la[i].name;
+        rescales = rescales || m != 1.0f;
+      }
+      EXPECT_TRUE(rescales) << la[i].name << ": the calibration pass did not reach it";
+      smoothed += rescales;
+      EXPECT_EQ(l.input_multipliers, lb[i].layer->input_multipliers) << la[i].name << ": factors differ between loads";
+    }
+    EXPECT_GE(smoothed, 6u);
+  }
+}
+
 TEST(PrecisionFamilies, EveryLinearLayerHoldsItsRolesFormat) {
   for (const char* name : kFixtures) {
     SCOPED_TRACE(name);
