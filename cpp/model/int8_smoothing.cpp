@@ -175,59 +175,48 @@ std::vector<float> smoothing_factors(const RecordedInput& input,
 }  // namespace
 
 void quantize_int8_layers_smoothed(SequenceClassifier& model, const PrecisionPlan& plan, ThreadPool* pool) {
-  // The layers to requantise, still F32 (the caller loaded them so).
-  std::vector<const PackedLinear*> targets;
+  // The layers still to requantise, F32 until then (the caller loaded them so).
+  std::unordered_set<const PackedLinear*> pending;
   for (const LinearLayerFormat& f : model.linear_layer_formats()) {
     if (plan.format_for(f.role) != WeightFormat::I8) continue;
     if (f.format != WeightFormat::F32 || f.layer == nullptr)
       throw Error(ErrorCode::Internal, "int8 smoothing: layer " + f.name + " was not loaded in f32");
-    targets.push_back(f.layer);
+    pending.insert(f.layer);
   }
-  if (targets.empty()) return;
+  if (pending.empty()) return;
 
   Recorder recorder;
   {
+    struct Installed {  // the recorder is reachable from the op set only during the pass, even if it throws
+      explicit Installed(Recorder* r) { t_recorder = r; }
+      ~Installed() { t_recorder = nullptr; }
+    } installed(&recorder);
     const PackedBatch batch = calibration_batch(model.info());
     std::vector<float> logits(batch.num_sequences() * static_cast<size_t>(model.info().num_labels));
-    t_recorder = &recorder;
-    try {
-      model.forward_with(Ops::with_table(kCalibrationOps, pool), batch, logits.data(), nullptr);
-    } catch (...) {
-      t_recorder = nullptr;
-      throw;
-    }
-    t_recorder = nullptr;
+    model.forward_with(Ops::with_table(kCalibrationOps, pool), batch, logits.data(), nullptr);
   }
 
+  // The model owns its layers (they are not const objects); it lists them read-only.
+  auto requantise = [](const PackedLinear* l, const float* weight, const std::vector<float>* factors) {
+    PackedLinear& layer = const_cast<PackedLinear&>(*l);
+    layer = factors ? pack_linear_i8_smoothed(weight, layer.bias, layer.out_features, layer.in_features, *factors)
+                    : pack_linear(weight, layer.bias, layer.out_features, layer.in_features, WeightFormat::I8);
+  };
   // One input at a time, so only its layers' fp32 weights are unpacked at once: every layer reading the input
-  // contributes its columns to the factors; the targets among them are requantised with them.
-  std::unordered_set<const PackedLinear*> done;
+  // contributes its columns to the factors (a peer an override packed in another format has no fp32 weights left
+  // and does not take part); the pending ones among them are requantised with them.
   for (const RecordedInput& input : recorder.inputs) {
-    bool has_target = false;
-    for (const PackedLinear* l : input.layers)
-      has_target = has_target || std::find(targets.begin(), targets.end(), l) != targets.end();
-    if (!has_target) continue;
-    // The input's F32 layers (every target; a peer an override packed in another format has no fp32 weights
-    // left and does not take part).
+    if (std::none_of(input.layers.begin(), input.layers.end(), [&](auto* l) { return pending.count(l) > 0; }))
+      continue;
     std::unordered_map<const PackedLinear*, std::vector<float>> weights;
     for (const PackedLinear* l : input.layers)
       if (l->format() == WeightFormat::F32) weights.emplace(l, unpacked_f32(*l));
     const std::vector<float> s = smoothing_factors(input, weights);
-    for (const PackedLinear* l : input.layers) {
-      if (std::find(targets.begin(), targets.end(), l) == targets.end()) continue;
-      // The model owns its layers (they are not const objects); it lists them read-only.
-      PackedLinear& layer = const_cast<PackedLinear&>(*l);
-      layer = pack_linear_i8_smoothed(weights.at(l).data(), layer.bias, layer.out_features, layer.in_features, s);
-      done.insert(l);
-    }
+    for (const PackedLinear* l : input.layers)
+      if (pending.erase(l) > 0) requantise(l, weights.at(l).data(), &s);
   }
   // Layers the calibration pass did not reach: plain int8.
-  for (const PackedLinear* l : targets) {
-    if (done.count(l)) continue;
-    PackedLinear& layer = const_cast<PackedLinear&>(*l);
-    const std::vector<float> w = unpacked_f32(layer);
-    layer = pack_linear(w.data(), layer.bias, layer.out_features, layer.in_features, WeightFormat::I8);
-  }
+  for (const PackedLinear* l : pending) requantise(l, unpacked_f32(*l).data(), nullptr);
 }
 
 }  // namespace ce
