@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 
 need_pkgs=()
 # The arm64 cross compiler and qemu-user build and run the NEON suite and the linux-arm64 prebuild; clang and
-# its runtime (libFuzzer, sanitizers) build the fuzz targets (test:fuzz). nlohmann-json3-dev and libgtest-dev are
+# its runtime (libFuzzer, sanitizers) build the fuzz targets (test:fuzz); ccache compiles the core once for the builds
+# that compile it alike (scripts/compiler-cache.mjs). nlohmann-json3-dev and libgtest-dev are
 # for the C++ tests only (nlohmann builds fixtures and is the reference of json_differential_test); the library
 # and the addon need no C++ package.
-for pkg in cmake ninja-build g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user clang libclang-rt-14-dev; do
+for pkg in cmake ninja-build ccache g++ nlohmann-json3-dev libgtest-dev g++-aarch64-linux-gnu qemu-user clang libclang-rt-14-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -20,6 +21,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
 fi
 
+# ccache in front of the compiler for this build and the later ones that compile the same core (scripts/compiler-cache.mjs).
+eval "$(node scripts/compiler-cache.mjs)"
 npm ci --no-audit --no-fund
 # Zig (PyPI ziglang, pinned): the compiler of the prebuilt binaries (scripts/prebuild.mjs, glibc 2.28 targets).
 if [ ! -x .cache/zig/bin/python ]; then

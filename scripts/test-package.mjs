@@ -31,6 +31,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { stalePrebuilds } from './check-prebuilds.mjs';
+import { compilerCacheEnv } from './compiler-cache.mjs';
 import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,7 +91,9 @@ function fromSourceFallback(work, tarball, smokeArgs) {
   run('npm', ['install', tarball, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: project });
   const noNinja = pathWithout(join(work, 'bin-no-ninja'), ['ninja', 'ninja-build']);
   if (onPath('ninja', noNinja)) fail('the no-ninja PATH still reaches ninja');
-  const env = { ...process.env, PATH: noNinja };
+  // The compiler cache (ccache, when setup.sh installed it) serves the core compiled by `npm ci` from the same
+  // sources: the install script, CMake and make run as a user's would; only the compiles are shared.
+  const env = { ...process.env, ...compilerCacheEnv(), PATH: noNinja };
   delete env.CE_BUILD_FROM_SOURCE;
   const rebuild = ['rebuild', 'cross-encoder', '--build-from-source', '--foreground-scripts'];
   // No nlohmann-json anywhere (issue 14: a compiler, cmake, make and Node suffice; nlohmann is for the C++ tests
