@@ -26,12 +26,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { stalePrebuilds } from './check-prebuilds.mjs';
-import { compilerCacheEnv } from './compiler-cache.mjs';
+import { compilerCacheEnv, packageWorkRoot } from './compiler-cache.mjs';
 import { PREBUILD_TARGETS, prebuildPath } from './prebuild-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -137,7 +136,7 @@ const smokeArgs = (arch) => ['smoke.mjs', arch, DEMO_RANK, join(root, 'test/fixt
 if (process.argv.includes('--from-source-only')) {
   if (!existsSync(DEMO_RANK)) fail(`${DEMO_RANK} is missing (../shared beside the repository)`);
   run('npm', ['run', 'build:ts'], { cwd: root });
-  const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
+  const work = mkdtempSync(join(packageWorkRoot(), 'ce-package-'));
   // --ignore-scripts: no prepack, so no prebuilds are needed (or shipped: the fallback is what is tested).
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, quiet: true }))[0];
   const source = fromSourceFallback(work, join(work, packed.filename), smokeArgs);
@@ -155,7 +154,7 @@ const allTargets = process.argv.includes('--all-targets');
 const EXECUTED_TARGETS = ['linux-x64', 'linux-arm64'];
 const targets = allTargets ? Object.keys(PREBUILD_TARGETS) : EXECUTED_TARGETS;
 run(process.execPath, [join(root, 'scripts', 'prebuild.mjs'), '--targets', targets.join(',')], { cwd: root });
-const work = mkdtempSync(join(tmpdir(), 'ce-package-'));
+const work = mkdtempSync(join(packageWorkRoot(), 'ce-package-'));
 const packArgs = ['pack', '--json', '--pack-destination', work];
 if (!allTargets) {
   // The prepack gate must refuse what this run did not build (a publish can never ship without them) ...
