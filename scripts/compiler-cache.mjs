@@ -12,10 +12,10 @@
 // in a fresh clone, so a CI run never depends on what an earlier run left in a home folder.
 // CE_NO_COMPILER_CACHE=1 turns it off. `node scripts/compiler-cache.mjs` prints it as shell `export`s (setup.sh).
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accessSync, constants, realpathSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,11 +34,11 @@ function commonFolder(a, b) {
  */
 export function packageWorkRoot() {
   const tmp = tmpdir();
-  if (commonFolder(root, tmp) !== parse(root).root) return tmp;
   const parent = dirname(realpathSync(root));
+  if (commonFolder(root, tmp) !== parse(root).root || parent === parse(parent).root) return tmp;
   try {
     accessSync(parent, constants.W_OK);
-    return parent === parse(parent).root ? tmp : parent;
+    return parent;
   } catch {
     return tmp;
   }

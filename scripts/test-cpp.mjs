@@ -14,6 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arm64 = process.argv.includes('--arm64');
 const asan = process.argv.includes('--asan');
 const tsan = process.argv.includes('--tsan');
+const plain = !arm64 && !asan && !tsan;  // the native, uninstrumented build
 const buildDir = join(root, 'build', arm64 ? 'arm64-core' : asan ? 'asan-core' : tsan ? 'tsan-core' : 'core');
 // The suites whose code runs on several threads; the rest of the core is single-threaded per call.
 // Each threaded suite with its arguments: model_test's threaded forward passes (the sequence-parallel runs and
@@ -60,7 +61,7 @@ if (tsan) configure.push('-DCE_TSAN=ON', '-DCE_CORE_OPTIMIZATION=-O1', '-DCMAKE_
 if (!asan && !tsan) configure.push(arm64 ? '-DCE_TEST_OPTIMIZATION=-O1;-ffp-contract=off' : '-DCE_TEST_OPTIMIZATION=-O1');
 // The plain build's core is the one `npm ci` compiled for the addon, flag for flag: through ccache it is compiled once
 // (scripts/compiler-cache.mjs). The other builds share no compile with anything.
-const buildEnv = !arm64 && !asan && !tsan ? compilerCacheEnv() : {};
+const buildEnv = plain ? compilerCacheEnv() : {};
 run('cmake', configure, buildEnv);
 if (tsan) {
   run('cmake', ['--build', buildDir, '--parallel', jobs, '--target', ...Object.keys(TSAN_TESTS)]);
