@@ -42,8 +42,8 @@ export const ACTIVATIONS: readonly Activation[] = NATIVE_ACTIVATIONS;
 /**
  * The arithmetic of the encoder's Linear layers (their weights are converted once, at load): 'fp32' is exact
  * (logits within 1e-5 of PyTorch); 'bf16' rounds weights and activations to bfloat16 at each matrix multiply
- * (fp32 accumulation); 'int8' quantises weights per output channel and activations per token (int32
- * accumulation). Embeddings, LayerNorm, attention, GELU, residuals and the classification head stay fp32.
+ * (fp32 accumulation); 'int8' quantises weights per output channel and activations per token, each token
+ * over its own range with a zero point (exact int32 accumulation). Embeddings, LayerNorm, attention, GELU, residuals and the classification head stay fp32.
  */
 export type Precision = NativePrecision;
 /** Every precision load() accepts; the core's list. */

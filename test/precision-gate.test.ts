@@ -27,13 +27,15 @@ const GATES: Record<Exclude<Precision, 'fp32'>, Gate> = {
 // Where a precision is known not to reach the issue's bounds: the test asserts the measured floor instead (so a
 // regression still fails), and runs the issue's bounds as a `todo` that reports its figures without failing.
 // minilm-ce is real MiniLM-L6 weights under an untrained, seeded classifier head (MRR@10 0.46 on this set): its
-// candidates' logits sit close together, and int8's per-token activation scales move them. Plain int8 moved them
-// by ~0.2 (|Δlogit| p50 0.22 over 40 queries; median Spearman 0.976, top-1 97.5%, ΔMRR@10 -0.016); with the
-// SmoothQuant factors calibrated at load (cpp/model/int8_smoothing.h) p50 0.115, median Spearman 0.994, ΔMRR@10
-// -0.005, but near-tied best candidates still swap: top-1 90% here, 94% (ΔMRR@10 +0.013) over 200 other queries.
+// candidates' logits sit close together, and int8's per-token activation scales move them. Plain symmetric int8
+// moved them by ~0.2 (|Δlogit| p50 0.22 over 40 queries; median Spearman 0.976, top-1 97.5%, ΔMRR@10 -0.016); the
+// SmoothQuant factors calibrated at load (cpp/model/int8_smoothing.h) brought p50 to 0.115 (top-1 90%), and the
+// asymmetric per-token ranges (gemm_convert.h, quantize_row_i8) to 0.098: median Spearman 0.997, top-1 95.0%, but
+// ΔMRR@10 +0.011 here (int8 ranks the labelled passage higher than fp32 on a few near ties; one query's swap
+// moves MRR@10 by up to 0.0125 on 40). Over 300 queries: top-1 94.7%, ΔMRR@10 +0.0016, p50 0.095.
 const KNOWN_GAPS: Record<string, Gate & { reason: string }> = {
   'minilm-ce int8': {
-    medianSpearman: 0.985, top1Agreement: 0.85, absDeltaMrr10: 0.02,
+    medianSpearman: 0.99, top1Agreement: 0.925, absDeltaMrr10: 0.02,
     reason: 'int8 still swaps near-tied best candidates of an untrained head (see KNOWN_GAPS)',
   },
 };

@@ -47,11 +47,12 @@ size_t task_rows(const GemmKernel& kern) {
 struct Scratch {
   AlignedVector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
   AlignedVector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
-  // BF16 and I8: the task's rows converted once (row-major, padded k), the I8 rows' scales, int32 sums, and one
-  // dequantised tile.
+  // BF16 and I8: the task's rows converted once (row-major, padded k), the I8 rows' scales and zeros
+  // (quantize_row_i8), int32 sums, and one dequantised tile.
   AlignedVector<uint16_t> a_bf16;
   AlignedVector<int8_t> a_i8;
   std::vector<float> row_scales;
+  std::vector<int32_t> row_zeros;
   AlignedVector<int32_t> acc_i32;
   AlignedVector<float> dequantized;
 };
@@ -207,9 +208,13 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
     if (!rows_converted) {
       s.a_i8.resize(rows * kp);
       s.row_scales.resize(rows);
-      for (size_t r = 0; r < rows; ++r)
-        s.row_scales[r] = quantize_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp, kern.unsigned_activations,
-                                      input_multipliers(layer));
+      s.row_zeros.resize(rows);
+      for (size_t r = 0; r < rows; ++r) {
+        const QuantizedRow q = quantize_row_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp,
+                                               kern.unsigned_activations, input_multipliers(layer));
+        s.row_scales[r] = q.scale;
+        s.row_zeros[r] = q.zero;
+      }
     }
     a_all = s.a_i8.data();
     a_bytes = 1;
@@ -221,7 +226,6 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
     a_all = s.a_bf16.data();
     a_bytes = sizeof(uint16_t);
   }
-  const int32_t* offsets = i8 && kern.unsigned_activations ? layer.column_offsets.data() : nullptr;
   const auto* packed = static_cast<const std::byte*>(layer.packed.data());
   const size_t k_step_bytes = kGemmNR * weight_format_traits(kern.format).bytes_per_element;
   for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
@@ -258,15 +262,16 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
           // Dequantise, add the bias (and residual) and store in one pass; GELU goes through the float tile.
           const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
           dequantize_i8_bias_store(s.acc_i32.data() + (rb * groups + g) * tile, tile_cols,
-                                   offsets ? offsets + c0 : nullptr, s.row_scales.data() + (row0 - r0),
-                                   layer.channel_scales.data() + c0, layer.bias.data() + c0, res, valid, c1 - c0,
+                                   layer.column_sums.data() + c0, s.row_zeros.data() + (row0 - r0),
+                                   s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0, layer.bias.data() + c0, res, valid, c1 - c0,
                                    y + row0 * n + c0, n);
           continue;
         }
         if (i8) {
           const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
-          dequantize_i8_rows(sums, tile_cols, offsets ? offsets + c0 : nullptr, s.row_scales.data() + (row0 - r0),
-                             layer.channel_scales.data() + c0, valid, c1 - c0, s.dequantized.data(), tile_cols);
+          dequantize_i8_rows(sums, tile_cols, layer.column_sums.data() + c0, s.row_zeros.data() + (row0 - r0),
+                             s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0, valid, c1 - c0,
+                             s.dequantized.data(), tile_cols);
           t = s.dequantized.data();
         } else {
           t = s.acc.data() + (rb * groups + g) * tile;
@@ -297,7 +302,7 @@ void check_kernel_and_layer(const GemmKernel& kern, const PackedLinear& layer) {
                                          std::to_string(kern.k_block) + ", not a positive multiple of 64");
   if (kern.format == WeightFormat::I8 &&
       (layer.channel_scales.size() != static_cast<size_t>(layer.out_features) ||
-       layer.column_offsets.size() < gemm_panel_count(layer.out_features) * kGemmNR))
+       layer.column_sums.size() < gemm_panel_count(layer.out_features) * kGemmNR))
     throw Error(ErrorCode::Internal, "linear_forward: i8 layer without its channel scales (not from pack_linear)");
 }
 

@@ -25,9 +25,9 @@ struct PackedLinear {
   PackedWeights packed;
   // [out] one fp32 scale per output channel for formats whose traits carry them (weight_format.h); else empty.
   std::vector<float> channel_scales;
-  // I8: [out rounded up to 16] 128 * (sum over k of the channel's int8 weights), what a kernel that reads
-  // activations as q + 128 (VPDPBUSD's u8 x s8) subtracts to get the signed sum; else empty.
-  std::vector<int32_t> column_offsets;
+  // I8: [out rounded up to 16] the sum over k of each channel's int8 weights (0 past out): a row's sums less its
+  // zero point times these are the sums of the zero-centred activations (gemm_convert.h, dequantize_i8); else empty.
+  std::vector<int32_t> column_sums;
   // I8 with smoothed inputs (pack_linear_i8_smoothed): [in] 1 / s_k, what each activation row is multiplied by,
   // per channel, before its per-row quantisation (the weights were packed as W[o][k] * s_k); else empty.
   std::vector<float> input_multipliers;
@@ -72,8 +72,8 @@ int8_t packed_weight_i8(const PackedLinear& l, size_t out, size_t in);
 //   F32:  fp32 accumulation in k order.
 //   BF16: activations rounded to bf16 (round_rows_to_bf16), then fp32 accumulation in k order of the exact
 //         products (the FMA kernels give these bits; pairwise instructions differ within rounding).
-//   I8:   activations quantised per row (quantize_i8, times input_multipliers when set), exact integer sums, dequantize_i8: the kernels give
-//         these bits exactly.
+//   I8:   activations quantised per row (quantize_row_i8, times input_multipliers when set), exact integer sums
+//         of the zero-centred values, dequantize_i8: the kernels give these bits exactly.
 void linear_reference(const PackedLinear& layer, const float* x, size_t rows, float* y);
 
 // What the fast path applies to each output after adding the bias, while the tile is still in cache, saving

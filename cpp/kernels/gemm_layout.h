@@ -60,14 +60,16 @@ using GemmDirectMicroKernel = void (*)(const float* a, size_t lda, const void* b
                                        float* acc, size_t ldacc, bool accumulate, int rows);
 
 // BF16 and I8 kernels read activations the driver has already converted (gemm_convert.h): bf16 bit patterns or
-// int8 values, row-major, row r at a + r * lda elements (lda >= Kp, padding zero), rows 0..rows-1 only (1..mr).
+// int8 values, row-major, row r at a + r * lda elements (lda >= Kp; the padding holds bf16 zeros, or the I8 row's
+// zero point, against zero weights), rows 0..rows-1 only (1..mr).
 // kc is a multiple of 64; b0/b1 point at the k step in the packed weights; acc holds float (BF16) or int32_t
 // (I8) sums, row stride ldacc elements, 16 or 32 columns as above:
 //   BF16: acc (+)= sum_k bf16(a[r][k]) * bf16(b[k][j]) in fp32 (products are exact; the order and fusion of
 //         the adds is the instruction's: k order for the FMA kernels, pairs for VDPBF16PS/BFDOT/AMX).
 //   I8:   acc (+)= sum_k a[r][k] * b[k][j] exactly in int32 (wrapping), where a[r][k] is the signed quantised
-//         value, or, for a kernel with unsigned_activations, that value + 128 stored as uint8 (VPDPBUSD multiplies
-//         u8 by s8): the driver then subtracts 128 * (column sum of the weights) from the total, exactly.
+//         value in [-127, 127], or, for a kernel with unsigned_activations, that value + 128 stored as uint8
+//         (VPDPBUSD multiplies u8 by s8): the driver then subtracts the row's zero point (which counts the 128)
+//         times the column sum of the weights from the total, exactly (quantize_row_i8, dequantize_i8).
 // Every element's sum is the same instruction sequence whatever the row count, tile or thread: results are
 // bitwise independent of M, N tiling and threads, as for F32.
 using GemmConvertedMicroKernel = void (*)(const void* a, size_t lda, const void* b0, const void* b1, int kc,

@@ -58,8 +58,9 @@ void pack_bf16(const float* weight, PackedLinear& layer) {
       dst[grouped_offset(WeightFormat::BF16, kp, o / kGemmNR, o % kGemmNR, kk)] = bf16_from_float(weight[o * k + kk]);
 }
 
-// Exact int32 sums need K * 127 * 255 < 2^31 (the u8-offset kernels' raw sums are corrected modulo 2^32, and
-// the portable kernel's signed sums must not overflow): 65536 leaves room, and is far above any encoder's width.
+// Exact int32 sums need K * 127 * 255 < 2^31 (the u8-offset kernels' raw sums and a row's zero point times a
+// column sum, at most 255 * 127 * K each, are corrected modulo 2^32; the zero-centred total is at most 254 * 127 * K,
+// and the portable kernel's signed sums must not overflow): 65536 leaves room, far above any encoder's width.
 constexpr size_t kMaxI8InFeatures = 65536;
 
 size_t i8_packed_bytes(size_t out_features, size_t in_features) {
@@ -75,7 +76,7 @@ void pack_i8(const float* weight, PackedLinear& layer) {
   const size_t kp = gemm_padded_k(WeightFormat::I8, k);
   int8_t* dst = layer.packed.i8();
   layer.channel_scales.assign(n, 0.0f);
-  layer.column_offsets.assign(gemm_panel_count(layer.out_features) * kGemmNR, 0);
+  layer.column_sums.assign(gemm_panel_count(layer.out_features) * kGemmNR, 0);
   std::vector<int8_t> q(k);
   for (size_t o = 0; o < n; ++o) {
     const float scale = quantize_i8(weight + o * k, k, k, q.data());
@@ -88,7 +89,7 @@ void pack_i8(const float* weight, PackedLinear& layer) {
       dst[grouped_offset(WeightFormat::I8, kp, o / kGemmNR, o % kGemmNR, kk)] = q[kk];
       sum += q[kk];
     }
-    layer.column_offsets[o] = 128 * sum;
+    layer.column_sums[o] = sum;
   }
 }
 

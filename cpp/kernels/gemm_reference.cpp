@@ -53,15 +53,17 @@ void reference_i8(const PackedLinear& layer, const float* x, size_t rows, float*
     for (size_t kk = 0; kk < k; ++kk) w[col * k + kk] = packed_weight_i8(layer, col, kk);
   std::vector<int8_t> q(k);
   for (size_t r = 0; r < rows; ++r) {
-    const float row_scale = quantize_i8(x + r * k, k, k, q.data(), false,
-                                        layer.input_multipliers.empty() ? nullptr : layer.input_multipliers.data());
+    const QuantizedRow row = quantize_row_i8(
+        x + r * k, k, k, q.data(), false, layer.input_multipliers.empty() ? nullptr : layer.input_multipliers.data());
     for (size_t col = 0; col < n; ++col) {
       const int8_t* wc = w.data() + col * k;
+      // The zero-centred activations' sum directly (the kernels subtract zero * column sum from theirs instead).
       int64_t sum = 0;
-      for (size_t kk = 0; kk < k; ++kk) sum += int64_t{q[kk]} * wc[kk];
-      const auto sum32 = static_cast<int32_t>(sum);  // |sum| <= 127 * 127 * 65536 < 2^31 (pack_linear's limit)
+      for (size_t kk = 0; kk < k; ++kk) sum += (int64_t{q[kk]} - row.zero) * wc[kk];
+      const auto sum32 = static_cast<int32_t>(sum);  // |sum| <= 254 * 127 * 65536 < 2^31 (pack_linear's limit)
+      const int32_t no_column_sum = 0;
       float value = 0.0f;
-      dequantize_i8(&sum32, nullptr, row_scale, layer.channel_scales.data() + col, 1, &value);
+      dequantize_i8(&sum32, &no_column_sum, 0, row.scale, layer.channel_scales.data() + col, 1, &value);
       y[r * n + col] = value + layer.bias[col];
     }
   }

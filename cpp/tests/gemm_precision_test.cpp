@@ -144,14 +144,74 @@ TEST(GemmConvert, Int8QuantisationIsSymmetricPerVector) {
     EXPECT_TRUE(std::isnan(quantize_i8(row, 3, 4, q)));
     for (int i = 0; i < 4; ++i) EXPECT_EQ(q[i], 0);
   }
-  // Dequantisation: (sum - correction) * (row scale * channel scale), wrap-around corrected.
+  // Dequantisation: (sum - zero * column sum) * (row scale * channel scale), wrap-around corrected: 2 * (2^30 - 2)
+  // wraps to -2^31 + ... as the raw sum does, and the difference is 4.
   const int32_t sums[2] = {static_cast<int32_t>(0x80000000u), 300};
-  const int32_t corr[2] = {static_cast<int32_t>(0x80000000u) + 5, 100};
+  const int32_t column_sums[2] = {0x40000000 - 2, 50};
   const float cs[2] = {0.5f, 0.25f};
   float out[2];
-  dequantize_i8(sums, corr, 2.0f, cs, 2, out);
-  EXPECT_EQ(out[0], -5.0f);
+  dequantize_i8(sums, column_sums, 2, 2.0f, cs, 2, out);
+  EXPECT_EQ(out[0], 4.0f);
   EXPECT_EQ(out[1], 200.0f * 0.5f);
+}
+
+TEST(GemmConvert, Int8RowQuantisationIsAsymmetricPerRow) {
+  // Range [-1, 3]: scale 4 / 254, inverse 63.5; zero = -127 - RNE(-63.5) = -127 + 64 = -63 (tie to even);
+  // q = RNE(v * 63.5) - 63: -1 -> -64 - 63 = -127, 0 -> -63, 3 -> 190 (tie: even) - 63 = 127, 1.5 -> 95 - 63 = 32,
+  // 0.75 -> RNE(47.625) - 63 = -15; the padding holds the zero.
+  const float v[] = {-1.0f, 0.0f, 3.0f, 1.5f, 0.75f};
+  int8_t q[8];
+  QuantizedRow row = quantize_row_i8(v, 5, 8, q);
+  EXPECT_EQ(row.scale, 4.0f / 254.0f);
+  EXPECT_EQ(row.zero, -63);
+  const int8_t want[] = {-127, -63, 127, 32, -15, -63, -63, -63};
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(q[i], want[i]) << i;
+  // The u8 form: the same values + 128, and a zero 128 higher.
+  int8_t u[8];
+  row = quantize_row_i8(v, 5, 8, u, true);
+  EXPECT_EQ(row.zero, 65);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(static_cast<uint8_t>(u[i]), want[i] + 128) << i;
+  // Every value comes back within half a step.
+  for (int i = 0; i < 5; ++i) EXPECT_NEAR((q[i] + 63) * (4.0f / 254.0f), v[i], 0.5001f * 4.0f / 254.0f) << i;
+  // A one-signed row uses all 255 codes: [0, 2.54] -> zero -127, max -> 127.
+  const float positive[] = {0.5f, 2.54f, 1.0f};
+  row = quantize_row_i8(positive, 3, 3, q);
+  EXPECT_EQ(row.scale, 2.54f / 254.0f);
+  EXPECT_EQ(row.zero, -127);
+  EXPECT_EQ(q[1], 127);
+  // A symmetric row gives quantize_i8's bytes and scale with zero 0.
+  const float symmetric[] = {254.0f, -254.0f, 1.0f, 3.0f, 20.0f, -0.3f};
+  int8_t sym[6];
+  row = quantize_row_i8(symmetric, 6, 6, q);
+  EXPECT_EQ(row.zero, 0);
+  EXPECT_EQ(row.scale, quantize_i8(symmetric, 6, 6, sym));
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(q[i], sym[i]) << i;
+  // All zeros: scale 0, every byte the zero. Not finite: NaN. A range too wide for fp32: the symmetric range.
+  const float zeros[3] = {0, -0.0f, 0};
+  row = quantize_row_i8(zeros, 3, 4, u, true);
+  EXPECT_EQ(row.scale, 0.0f);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(static_cast<uint8_t>(u[i]), 128);
+  for (float bad : {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::quiet_NaN()}) {
+    const float bad_row[3] = {1.0f, bad, 2.0f};
+    EXPECT_TRUE(std::isnan(quantize_row_i8(bad_row, 3, 4, q).scale));
+  }
+  const float huge = std::numeric_limits<float>::max();
+  const float wide[] = {huge, -huge / 2, 1.0f};
+  row = quantize_row_i8(wide, 3, 3, q);
+  EXPECT_EQ(row.zero, 0);
+  EXPECT_EQ(row.scale, huge / 127.0f);
+  EXPECT_EQ(q[0], 127);
+  EXPECT_EQ(q[1], static_cast<int8_t>(std::nearbyint(-huge / 2 * (127.0f / huge))));
+  // With multipliers, the products are what is quantised.
+  const float m[] = {2.0f, 1.0f, 0.5f, 4.0f, -1.0f};
+  float products[5];
+  for (int i = 0; i < 5; ++i) products[i] = v[i] * m[i];
+  int8_t direct[5];
+  const QuantizedRow plain = quantize_row_i8(products, 5, 5, direct);
+  row = quantize_row_i8(v, 5, 5, q, false, m);
+  EXPECT_EQ(row.scale, plain.scale);
+  EXPECT_EQ(row.zero, plain.zero);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(q[i], direct[i]) << i;
 }
 
 // The conversions (one copy per ISA level, run at the forced level under ctest's forced_* runs) against plain
@@ -198,31 +258,64 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
         ASSERT_EQ(q[i], static_cast<int8_t>(std::nearbyint(static_cast<float>(ratio)))) << "n=" << n << " top=" << top;
       }
     }
+    // The asymmetric row quantiser, shifted rows (one-signed, mostly one sign, symmetric-ish), against the
+    // formula: range and zero in scalar code, then RNE(v * inverse) + zero, clamped; the range runs on the bit
+    // patterns too (vectorised), so the extremes may sit anywhere, and a non-finite value anywhere gives NaN.
+    for (float shift : {0.0f, 2.0f, -4.9f, 5.0f}) {
+      std::vector<float> w(n);
+      for (size_t i = 0; i < n; ++i) w[i] = v[i] + shift;
+      float lo = 0.0f, hi = 0.0f;
+      for (float x : w) {
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+      const float row_scale = (hi - lo) / 254.0f, row_inverse = 254.0f / (hi - lo);
+      volatile float steps = lo * row_inverse;
+      const auto zero = -127 - static_cast<int32_t>(std::nearbyint(static_cast<float>(steps)));
+      for (bool offset : {false, true}) {
+        std::vector<int8_t> q(n + 64);
+        const QuantizedRow row = quantize_row_i8(w.data(), n, n + 64, q.data(), offset);
+        ASSERT_EQ(row.scale, row_scale) << "n=" << n << " shift=" << shift;
+        ASSERT_EQ(row.zero, zero + (offset ? 128 : 0));
+        for (size_t i = 0; i < n + 64; ++i) {
+          volatile float product = i < n ? w[i] * row_inverse : 0.0f;
+          const int want = std::clamp(static_cast<int>(std::nearbyint(static_cast<float>(product))) + zero, -127, 127);
+          ASSERT_EQ(static_cast<int>(offset ? static_cast<uint8_t>(q[i]) - 128 : q[i]), want)
+              << "n=" << n << " shift=" << shift << " i=" << i;
+        }
+      }
+      w[rng() % n] = std::numeric_limits<float>::quiet_NaN();
+      std::vector<int8_t> q(n);
+      ASSERT_TRUE(std::isnan(quantize_row_i8(w.data(), n, n, q.data()).scale)) << "n=" << n;
+    }
     std::vector<uint16_t> b(n);
     round_rows_to_bf16(v.data(), n, 1, b.data(), n);
     for (size_t i = 0; i < n; ++i) ASSERT_EQ(b[i], bf16_from_float(v[i]));
-    std::vector<int32_t> sums(n), corr(n);
+    std::vector<int32_t> sums(n), column_sums(n);
     std::vector<float> cs(n), out(n);
     for (size_t i = 0; i < n; ++i) {
       sums[i] = static_cast<int32_t>(rng());
-      corr[i] = static_cast<int32_t>(rng() % 100000);
+      column_sums[i] = static_cast<int32_t>(rng() % 200000) - 100000;
       cs[i] = dist(rng);
     }
-    dequantize_i8(sums.data(), corr.data(), 0.37f, cs.data(), n, out.data());
-    for (size_t i = 0; i < n; ++i) {
-      const auto s = static_cast<int32_t>(static_cast<uint32_t>(sums[i]) - static_cast<uint32_t>(corr[i]));
-      ASSERT_EQ(out[i], static_cast<float>(s) * (0.37f * cs[i])) << i;
-    }
-    // The tile form: rows of a strided tile, each with its own scale, no correction; the rows' padding untouched.
+    auto corrected = [&](int32_t sum, size_t i, int32_t zero) {
+      return static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(sum) -
+                                                     static_cast<uint32_t>(zero) * static_cast<uint32_t>(column_sums[i])));
+    };
+    dequantize_i8(sums.data(), column_sums.data(), 201, 0.37f, cs.data(), n, out.data());
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(out[i], corrected(sums[i], i, 201) * (0.37f * cs[i])) << i;
+    // The tile form: rows of a strided tile, each with its own zero and scale; the rows' padding untouched.
     const size_t rows = 3, ld = n + 5;
     const float row_scales[rows] = {0.37f, -1.5f, 3e-3f};
+    const int32_t row_zeros[rows] = {0, -127, 255};
     std::vector<int32_t> tile(rows * ld);
     for (auto& t : tile) t = static_cast<int32_t>(rng());
     std::vector<float> tile_out(rows * ld, -7.0f);
-    dequantize_i8_rows(tile.data(), ld, nullptr, row_scales, cs.data(), rows, n, tile_out.data(), ld);
+    dequantize_i8_rows(tile.data(), ld, column_sums.data(), row_zeros, row_scales, cs.data(), rows, n,
+                       tile_out.data(), ld);
     for (size_t r = 0; r < rows; ++r) {
       for (size_t i = 0; i < n; ++i)
-        ASSERT_EQ(tile_out[r * ld + i], static_cast<float>(tile[r * ld + i]) * (row_scales[r] * cs[i]))
+        ASSERT_EQ(tile_out[r * ld + i], corrected(tile[r * ld + i], i, row_zeros[r]) * (row_scales[r] * cs[i]))
             << r << " " << i;
       for (size_t i = n; i < ld; ++i) ASSERT_EQ(tile_out[r * ld + i], -7.0f);
     }
@@ -252,7 +345,7 @@ TEST(GemmPack, ConvertedLayoutsHoldTheRoundedOrQuantisedWeights) {
     const PackedLinear q = pack_linear(w, {}, n, k, WeightFormat::I8);
     EXPECT_EQ(q.packed.size_bytes(), gemm_panel_count(n) * kp8 * 16);
     ASSERT_EQ(q.channel_scales.size(), static_cast<size_t>(n));
-    ASSERT_EQ(q.column_offsets.size(), gemm_panel_count(n) * 16);
+    ASSERT_EQ(q.column_sums.size(), gemm_panel_count(n) * 16);
     for (int o = 0; o < n; ++o) {
       std::vector<int8_t> want(kp8);
       EXPECT_EQ(quantize_i8(w.data() + static_cast<size_t>(o) * k, k, kp8, want.data()), q.channel_scales[o]);
@@ -262,13 +355,13 @@ TEST(GemmPack, ConvertedLayoutsHoldTheRoundedOrQuantisedWeights) {
         ASSERT_EQ(q.packed.i8()[(o / 16) * kp8 * 16 + (i / 4) * 64 + (o % 16) * 4 + i % 4], want[i]);
         sum += want[i];
       }
-      EXPECT_EQ(q.column_offsets[o], 128 * sum);
+      EXPECT_EQ(q.column_sums[o], sum);
       // The quantised channel approximates the weights within half a step.
       for (int i = 0; i < k; ++i)
         ASSERT_NEAR(packed_weight_i8(q, o, i) * q.channel_scales[o], w[static_cast<size_t>(o) * k + i],
                     0.5001 * q.channel_scales[o]);
     }
-    for (size_t j = n; j < q.column_offsets.size(); ++j) EXPECT_EQ(q.column_offsets[j], 0);
+    for (size_t j = n; j < q.column_sums.size(); ++j) EXPECT_EQ(q.column_sums[j], 0);
   }
 }
 
