@@ -202,6 +202,17 @@ TEST(GemmConvert, Int8RowQuantisationIsAsymmetricPerRow) {
   EXPECT_EQ(row.scale, huge / 127.0f);
   EXPECT_EQ(q[0], 127);
   EXPECT_EQ(q[1], static_cast<int8_t>(std::nearbyint(-huge / 2 * (127.0f / huge))));
+  // A range so narrow that 254 / range overflows: v / scale by division (as quantize_i8 for a tiny max).
+  const float narrow[] = {3e-38f, -1e-38f, 1e-38f};
+  row = quantize_row_i8(narrow, 3, 3, q);
+  const float narrow_scale = (3e-38f + 1e-38f) / 254.0f;
+  ASSERT_TRUE(std::isinf(254.0f / (3e-38f + 1e-38f)));
+  EXPECT_EQ(row.scale, narrow_scale);
+  EXPECT_EQ(row.zero, -127 - static_cast<int32_t>(std::nearbyint(-1e-38f / narrow_scale)));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(q[i], std::clamp(static_cast<int32_t>(std::nearbyint(narrow[i] / narrow_scale)) + row.zero, -127, 127))
+        << i;
+  EXPECT_EQ(q[1], -127);  // the low end is the zero's own step (the scale, subnormal here, is coarse: max -> 126)
   // With multipliers, the products are what is quantised.
   const float m[] = {2.0f, 1.0f, 0.5f, 4.0f, -1.0f};
   float products[5];
