@@ -263,8 +263,8 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
           const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
           dequantize_i8_bias_store(s.acc_i32.data() + (rb * groups + g) * tile, tile_cols,
                                    layer.column_sums.data() + c0, s.row_zeros.data() + (row0 - r0),
-                                   s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0, layer.bias.data() + c0, res, valid, c1 - c0,
-                                   y + row0 * n + c0, n);
+                                   s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0,
+                                   layer.bias.data() + c0, res, valid, c1 - c0, y + row0 * n + c0, n);
           continue;
         }
         if (i8) {

@@ -1,5 +1,6 @@
 // Conversions at the edges of the BF16 and I8 GEMMs: fp32 -> bf16 (RNE), int8 quantisation of weight channels
-// (symmetric) and activation rows (asymmetric), and int32 -> fp32 dequantisation; one definition shared by kernels and references.
+// (symmetric) and activation rows (asymmetric), and int32 -> fp32 dequantisation; one definition shared by kernels
+// and references.
 #pragma once
 
 #include <cstddef>
@@ -26,9 +27,10 @@ inline float float_from_bf16(uint16_t b) {
 // Rows of x (row stride k) rounded to bf16 into out (row stride ld >= k; columns [k, ld) zero).
 void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, size_t ld);
 
-// Symmetric int8 quantisation of one vector of n values (a weight channel): scale = max|v| / 127, q = RNE(v * (127 / max|v|)) in
-// [-127, 127] (the inverse rounded to float, then the product: a multiply, not a division; for a max|v| so small
-// that its inverse overflows, below ~4e-37, RNE(v / scale)), written to out[0..n) and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
+// Symmetric int8 quantisation of one vector of n values (a weight channel): scale = max|v| / 127,
+// q = RNE(v * (127 / max|v|)) in [-127, 127] (the inverse rounded to float, then the product: a multiply, not a
+// division; for a max|v| so small that its inverse overflows, below ~4e-37, RNE(v / scale)), written to out[0..n)
+// and zeros to out[n..padded_n). Returns the scale: 0 for an all-zero vector
 // (every q is 0), NaN when a value is not finite (every q is 0; the dequantised result is then NaN, as an
 // fp32 GEMM's would be). With `offset` each stored byte is q + 128 (as uint8; the u8 x s8 instructions).
 float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset = false);

@@ -310,8 +310,8 @@ TEST(GemmConvert, VectorisedConversionsMatchScalarFormulas) {
       cs[i] = dist(rng);
     }
     auto corrected = [&](int32_t sum, size_t i, int32_t zero) {
-      return static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(sum) -
-                                                     static_cast<uint32_t>(zero) * static_cast<uint32_t>(column_sums[i])));
+      const uint32_t product = static_cast<uint32_t>(zero) * static_cast<uint32_t>(column_sums[i]);
+      return static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(sum) - product));
     };
     dequantize_i8(sums.data(), column_sums.data(), 201, 0.37f, cs.data(), n, out.data());
     for (size_t i = 0; i < n; ++i) ASSERT_EQ(out[i], corrected(sums[i], i, 201) * (0.37f * cs[i])) << i;
