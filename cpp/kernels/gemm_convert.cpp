@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <vector>
 
 #include "kernels/isa_variants.h"
@@ -22,22 +21,6 @@ __attribute__((always_inline)) inline void round_rows_to_bf16_isa_body(const flo
     for (size_t i = 0; i < k; ++i) dst[i] = bf16_from_float(src[i]);
     for (size_t i = k; i < ld; ++i) dst[i] = 0;
   }
-}
-
-// max |v| over n values, and whether all are finite. On the bit patterns: for |v| (sign bit cleared) the order
-// of the 32-bit integers is the order of the floats, and inf and NaN are exactly the patterns >= 0x7f800000, so an
-// integer max (which vectorises; a float max with NaN semantics does not, and ran one value per cycle) gives the
-// same amax, bit for bit, and the finiteness test with it.
-__attribute__((always_inline)) inline void abs_max_body(const float* v, size_t n, float* amax_out, bool* finite_out) {
-  uint32_t top = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, v + i, sizeof bits);
-    bits &= 0x7fffffffu;
-    top = bits > top ? bits : top;
-  }
-  *finite_out = top < 0x7f800000u;
-  std::memcpy(amax_out, &top, sizeof top);
 }
 
 // q = RNE(v * inverse) + zero clamped to [-127, 127] (+ 128 with offset), inverse = 127 / max|v| (symmetric, zero
@@ -62,24 +45,21 @@ __attribute__((always_inline)) inline void quantize_as(const float* v, size_t n,
   }
 }
 
-// min v, max v and max |v| over n values, and whether all are finite, on the bit patterns as abs_max_body: a
-// float's bits b map to the int32 key b ^ ((b >> 31) & 0x7fffffff), whose signed order is the floats' order (-0
-// just below +0), so integer min/max (which vectorise) give the extremes bit for bit; the inverse map is the same.
-__attribute__((always_inline)) inline void range_body(const float* v, size_t n, float* lo_out, float* hi_out,
-                                                      float* amax_out, bool* finite_out) {
-  int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
-  uint32_t top = 0;
+// The range [min(v, 0), max(v, 0)] of n values (0 for n = 0), on the bit patterns: a float's bits b map to the
+// int32 key b ^ ((b >> 31) & 0x7fffffff), whose signed order is the floats' order (-0 just below +0), so integer
+// min/max, which vectorise (float ones with NaN semantics do not, and ran one value per cycle), give the extremes
+// bit for bit; the inverse map is the same. Starting both at the key of +0 includes 0. Every NaN's key lies beyond
+// the infinities' (above +inf's, or below -inf's with the sign bit set), so a value that is not finite anywhere
+// leaves lo or hi not finite: the finiteness test comes with the range.
+__attribute__((always_inline)) inline void range_body(const float* v, size_t n, float* lo_out, float* hi_out) {
+  int32_t lo = 0, hi = 0;
   for (size_t i = 0; i < n; ++i) {
     int32_t bits;
     std::memcpy(&bits, v + i, sizeof bits);
     const int32_t key = bits ^ ((bits >> 31) & 0x7fffffff);
     lo = key < lo ? key : lo;
     hi = key > hi ? key : hi;
-    const uint32_t magnitude = static_cast<uint32_t>(bits) & 0x7fffffffu;
-    top = magnitude > top ? magnitude : top;
   }
-  *finite_out = top < 0x7f800000u;
-  std::memcpy(amax_out, &top, sizeof top);
   lo ^= (lo >> 31) & 0x7fffffff;
   hi ^= (hi >> 31) & 0x7fffffff;
   std::memcpy(lo_out, &lo, sizeof lo);
@@ -145,9 +125,7 @@ __attribute__((always_inline)) inline void multiply_body(const float* __restrict
 }
 
 CE_ISA_VARIANTS(multiply, (const float* v, const float* m, size_t n, float* out), (v, m, n, out))
-CE_ISA_VARIANTS(abs_max, (const float* v, size_t n, float* amax_out, bool* finite_out), (v, n, amax_out, finite_out))
-CE_ISA_VARIANTS(range, (const float* v, size_t n, float* lo_out, float* hi_out, float* amax_out, bool* finite_out),
-                (v, n, lo_out, hi_out, amax_out, finite_out))
+CE_ISA_VARIANTS(range, (const float* v, size_t n, float* lo_out, float* hi_out), (v, n, lo_out, hi_out))
 __attribute__((always_inline)) inline void quantize_body(const float* v, size_t n, float scale, float inverse,
                                                          int32_t zero, int8_t* out, bool offset) {
   if (std::isinf(inverse)) {
@@ -194,9 +172,10 @@ void round_rows_to_bf16(const float* x, size_t k, size_t rows, uint16_t* out, si
 }
 
 float quantize_i8(const float* v, size_t n, size_t padded_n, int8_t* out, bool offset) {
-  float amax = 0.0f;
-  bool finite = true;
-  abs_max(v, n, &amax, &finite);
+  float lo = 0.0f, hi = 0.0f;
+  range(v, n, &lo, &hi);
+  const bool finite = std::isfinite(lo) && std::isfinite(hi);
+  const float amax = -lo > hi ? -lo : hi;
   const int8_t zero = static_cast<int8_t>(offset ? -128 : 0);  // the byte 0x80 is 128 as uint8
   const float scale = finite ? amax / 127.0f : NAN;
   if (!(scale > 0.0f)) {  // all zeros (or an amax so small its scale underflows), or not finite
@@ -217,24 +196,24 @@ QuantizedRow quantize_row_i8(const float* v, size_t n, size_t padded_n, int8_t* 
     multiply(v, multipliers, n, scaled.data());
     v = scaled.data();
   }
-  float lo = 0.0f, hi = 0.0f, amax = 0.0f;
-  bool finite = true;
-  range(v, n, &lo, &hi, &amax, &finite);
+  float lo = 0.0f, hi = 0.0f;  // lo <= 0 <= hi
+  range(v, n, &lo, &hi);
+  const bool finite = std::isfinite(lo) && std::isfinite(hi);
   const int32_t stored_offset = offset ? 128 : 0;
   QuantizedRow row{0.0f, stored_offset};
-  const float range_width = (hi > 0.0f ? hi : 0.0f) - (lo < 0.0f ? lo : 0.0f);  // 0 for n == 0 (lo, hi are +-NaN)
+  const float range_width = hi - lo;
   float scale = 0.0f, inverse = 0.0f;
   int32_t zero = 0;
   if (!finite) {
     scale = NAN;
   } else if (!std::isfinite(range_width)) {  // hi - lo overflowed: the symmetric range, which fits
+    const float amax = -lo > hi ? -lo : hi;
     scale = amax / 127.0f;
     inverse = 127.0f / amax;
   } else if (range_width > 0.0f) {
     scale = range_width / 254.0f;
     inverse = 254.0f / range_width;
-    const float low = lo < 0.0f ? lo : 0.0f;
-    const float steps = std::isinf(inverse) ? low / scale : low * inverse;  // in [-254, 0]
+    const float steps = std::isinf(inverse) ? lo / scale : lo * inverse;  // in [-254, 0]
     zero = -127 - static_cast<int32_t>(std::nearbyint(steps));
   }
   if (!(scale > 0.0f)) {  // all zeros (or a range so small its scale underflows), or not finite
