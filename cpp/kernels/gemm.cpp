@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/aligned_vector.h"
 #include "common/error.h"
@@ -43,16 +45,43 @@ size_t task_rows(const GemmKernel& kern) {
   return mr * std::max<size_t>(1, std::min<size_t>(4, 64 / mr));
 }
 
+// Rows of x converted for a converted-format kernel: row-major with row stride kp (the padded k), bf16 or int8;
+// for int8 each row's scale and zero point (quantize_row_i8). Row 0 here is the first row of the range converted.
+// Written once by convert_rows_into, then only read by the tasks.
+struct ConvertedRows {
+  void* data = nullptr;
+  float* scales = nullptr;
+  int32_t* zeros = nullptr;
+};
+
+// Buffers for rows converted once and read by several tasks; sized by reserve() before any thread writes them.
+struct ConvertedBuffers {
+  AlignedVector<int8_t> i8;
+  AlignedVector<uint16_t> bf16;
+  std::vector<float> scales;
+  std::vector<int32_t> zeros;
+
+  // Room for `rows` rows of `kern`'s conversion of `layer`'s input; the view of row 0.
+  ConvertedRows reserve(const GemmKernel& kern, const PackedLinear& layer, size_t rows) {
+    const size_t kp = gemm_padded_k(kern.format, static_cast<size_t>(layer.in_features));
+    if (kern.format == WeightFormat::I8) {
+      i8.resize(rows * kp);
+      scales.resize(rows);
+      zeros.resize(rows);
+      return {i8.data(), scales.data(), zeros.data()};
+    }
+    bf16.resize(rows * kp);
+    return {bf16.data(), nullptr, nullptr};
+  }
+};
+
 // Aligned to cache lines: the AMX kernels load the converted rows and the accumulators as tiles of 64-byte rows.
 struct Scratch {
   AlignedVector<float> a;    // the task's rows packed once for all of k: [row block][k block][kc][mr]
   AlignedVector<float> acc;  // one panel chunk's accumulators, one mr x (16*panels) tile after another
-  // BF16 and I8: the task's rows converted once (row-major, padded k), the I8 rows' scales and zeros
-  // (quantize_row_i8), int32 sums, and one dequantised tile.
-  AlignedVector<uint16_t> a_bf16;
-  AlignedVector<int8_t> a_i8;
-  std::vector<float> row_scales;
-  std::vector<int32_t> row_zeros;
+  // BF16 and I8: the task's rows converted once (row-major, padded k; the I8 rows' scales and zeros, from
+  // quantize_row_i8), int32 sums, and one dequantised tile.
+  ConvertedBuffers converted;
   AlignedVector<int32_t> acc_i32;
   AlignedVector<float> dequantized;
 };
@@ -187,45 +216,57 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
   }
 }
 
+// Converts rows [r0, r1) of x (row stride k) for `kern` into dst (row r0 at dst; row stride kp, the padded k),
+// and for int8 each row's scale and zero point into scales / zeros, each row alone: its bytes, scale and zero
+// point depend on that row only, so who converts it, and with which other rows, changes no bits.
+void convert_rows_into(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t r0, size_t r1,
+                       const ConvertedRows& dst) {
+  const size_t k = static_cast<size_t>(layer.in_features), kp = gemm_padded_k(kern.format, k);
+  if (kern.format == WeightFormat::I8) {
+    auto* rows = static_cast<int8_t*>(dst.data);
+    for (size_t r = 0; r < r1 - r0; ++r) {
+      const QuantizedRow q = quantize_row_i8(x + (r0 + r) * k, k, kp, rows + r * kp, kern.unsigned_activations,
+                                             input_multipliers(layer));
+      dst.scales[r] = q.scale;
+      dst.zeros[r] = q.zero;
+    }
+  } else {
+    round_rows_to_bf16(x + r0 * k, k, r1 - r0, static_cast<uint16_t*>(dst.data), kp);
+  }
+}
+
+// The view of row `r` of converted rows (row stride kp, one byte or one bf16 per element).
+ConvertedRows converted_from(const ConvertedRows& rows, const GemmKernel& kern, size_t kp, size_t r) {
+  if (kern.format == WeightFormat::I8)
+    return {static_cast<int8_t*>(rows.data) + r * kp, rows.scales + r, rows.zeros + r};
+  return {static_cast<uint16_t*>(rows.data) + r * kp, nullptr, nullptr};
+}
+
 // The converted formats: the task's rows are rounded to bf16 or quantised to int8 once (a row's values depend
 // on that row alone), then the same chunk / k block / row block / panel loops as run_task, with sums in fp32
 // (BF16) or int32 (I8: dequantised, biased and stored in one pass, or for GELU dequantised per row into a float
 // tile before the shared store).
-// rows_converted: s already holds rows [r0, r1) of x converted for this kernel (another layer over the same input
-// ran on them just before: linear_forward_shared_input).
+// `converted`: rows [r0, r1) of x already converted for this kernel (by the caller, once for every task over
+// those rows, or by this thread for another layer over the same input: linear_forward_shared_input); otherwise
+// the task converts them into its scratch.
 void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0,
                         size_t r1, size_t p0, size_t p1, GemmEpilogue epilogue, const float* residual, Scratch& s,
-                        bool rows_converted = false) {
+                        const ConvertedRows* converted = nullptr) {
   const size_t n = static_cast<size_t>(layer.out_features), k = static_cast<size_t>(layer.in_features);
   const bool i8 = kern.format == WeightFormat::I8;
   const size_t kp = gemm_padded_k(kern.format, k), rows = r1 - r0, k_block = static_cast<size_t>(kern.k_block);
   const size_t mr = static_cast<size_t>(kern.mr), np = static_cast<size_t>(kern.panels);
   const size_t tile_cols = np * kGemmNR, tile = mr * tile_cols;
   const size_t row_blocks = (rows + mr - 1) / mr;
-  const void* a_all = nullptr;
-  size_t a_bytes = 0;
-  if (i8) {
-    if (!rows_converted) {
-      s.a_i8.resize(rows * kp);
-      s.row_scales.resize(rows);
-      s.row_zeros.resize(rows);
-      for (size_t r = 0; r < rows; ++r) {
-        const QuantizedRow q = quantize_row_i8(x + (r0 + r) * k, k, kp, s.a_i8.data() + r * kp,
-                                               kern.unsigned_activations, input_multipliers(layer));
-        s.row_scales[r] = q.scale;
-        s.row_zeros[r] = q.zero;
-      }
-    }
-    a_all = s.a_i8.data();
-    a_bytes = 1;
+  ConvertedRows a_rows;
+  if (converted != nullptr) {
+    a_rows = *converted;
   } else {
-    if (!rows_converted) {
-      s.a_bf16.resize(rows * kp);
-      round_rows_to_bf16(x + r0 * k, k, rows, s.a_bf16.data(), kp);
-    }
-    a_all = s.a_bf16.data();
-    a_bytes = sizeof(uint16_t);
+    a_rows = s.converted.reserve(kern, layer, rows);
+    convert_rows_into(kern, layer, x, r0, r1, a_rows);
   }
+  const void* a_all = a_rows.data;
+  const size_t a_bytes = i8 ? 1 : sizeof(uint16_t);
   const auto* packed = static_cast<const std::byte*>(layer.packed.data());
   const size_t k_step_bytes = kGemmNR * weight_format_traits(kern.format).bytes_per_element;
   for (size_t c0p = p0; c0p < p1; c0p += kPanelsPerChunk) {
@@ -262,15 +303,15 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
           // Dequantise, add the bias (and residual) and store in one pass; GELU goes through the float tile.
           const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
           dequantize_i8_bias_store(s.acc_i32.data() + (rb * groups + g) * tile, tile_cols,
-                                   layer.column_sums.data() + c0, s.row_zeros.data() + (row0 - r0),
-                                   s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0,
+                                   layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
+                                   a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0,
                                    layer.bias.data() + c0, res, valid, c1 - c0, y + row0 * n + c0, n);
           continue;
         }
         if (i8) {
           const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
-          dequantize_i8_rows(sums, tile_cols, layer.column_sums.data() + c0, s.row_zeros.data() + (row0 - r0),
-                             s.row_scales.data() + (row0 - r0), layer.channel_scales.data() + c0, valid, c1 - c0,
+          dequantize_i8_rows(sums, tile_cols, layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
+                             a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0, valid, c1 - c0,
                              s.dequantized.data(), tile_cols);
           t = s.dequantized.data();
         } else {
@@ -306,6 +347,50 @@ void check_kernel_and_layer(const GemmKernel& kern, const PackedLinear& layer) {
     throw Error(ErrorCode::Internal, "linear_forward: i8 layer without its channel scales (not from pack_linear)");
 }
 
+// How a layer's panels are split among the tasks over one row range: `count` tasks of `per_task` panels each
+// (even, so two-panel kernels never straddle tasks; the last task may have fewer).
+struct PanelSplit {
+  size_t per_task;
+  size_t count;
+};
+
+// Tall inputs: one task per row range over all columns, so each row is converted or packed once. Short ones (a
+// single pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
+// even panel counts, about 4 tasks per thread. Tiling never changes a result's bits (see gemm_layout.h).
+PanelSplit split_panels(size_t panels, size_t row_tasks, size_t threads) {
+  size_t count = 1;
+  if (!row_tasks_fill_threads(row_tasks, threads)) {
+    const size_t want = (4 * threads + row_tasks - 1) / row_tasks;
+    count = std::max<size_t>(1, std::min(want, panels / 2));
+  }
+  size_t per_task = (panels + count - 1) / count;
+  per_task += per_task % 2;
+  return {per_task, (panels + per_task - 1) / per_task};
+}
+
+// Runs body(begin, end) over [0, n) on the pool, or on this thread when there is no pool to share it with.
+void run_tasks(ThreadPool* pool, size_t n, const std::function<void(size_t, size_t)>& body) {
+  if (pool == nullptr || pool->size() <= 1 || n <= 1) {
+    body(0, n);
+  } else {
+    pool->parallel_for(n, 1, body);
+  }
+}
+
+// Converts rows [0, rows) of x once for tasks that split a row range's columns: each such task converting its own
+// copy repeated the conversion per task (a single MiniLM pair at 2 threads spent more time quantising than in the
+// int8 kernel, and ran no faster than on 1 thread). Rows are spread over the pool; the buffers are this thread's.
+ConvertedRows convert_shared(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows,
+                             ThreadPool* pool) {
+  thread_local ConvertedBuffers buffers;  // the calling thread's: tasks on other threads only read it
+  const ConvertedRows all = buffers.reserve(kern, layer, rows);
+  const size_t kp = gemm_padded_k(kern.format, static_cast<size_t>(layer.in_features));
+  run_tasks(pool, rows, [&](size_t begin, size_t end) {
+    convert_rows_into(kern, layer, x, begin, end, converted_from(all, kern, kp, begin));
+  });
+  return all;
+}
+
 }  // namespace
 
 void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, const float* x, size_t rows, float* y,
@@ -319,38 +404,35 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   const size_t threads = thread_count(pool);
   const size_t rows_per_task = task_rows(kern);
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
-  // Tall inputs: one task per row range over all columns, so each row is packed once. Short ones (a single
-  // pair, the [CLS] rows) have too few row ranges to keep every thread busy: the columns are split too, into
-  // even panel counts, about 4 tasks per thread. Tiling never changes a result's bits (see gemm_layout.h).
-  size_t panel_tasks = 1;
-  if (!row_tasks_fill_threads(row_tasks, threads)) {
-    const size_t want = (4 * threads + row_tasks - 1) / row_tasks;
-    panel_tasks = std::max<size_t>(1, std::min(want, panels / 2));
-  }
-  size_t panels_per_task = (panels + panel_tasks - 1) / panel_tasks;
-  panels_per_task += panels_per_task % 2;
-  panel_tasks = (panels + panels_per_task - 1) / panels_per_task;
+  const PanelSplit split = split_panels(panels, row_tasks, threads);
+  const size_t tasks = row_tasks * split.count;
+  const bool parallel = pool != nullptr && pool->size() > 1 && tasks > 1;
+  // Tasks sharing their rows read them converted once.
+  const bool shared_rows = converted && split.count > 1 && parallel;
+  const ConvertedRows all = shared_rows ? convert_shared(kern, layer, x, rows, pool) : ConvertedRows{};
+  const size_t kp = gemm_padded_k(kern.format, static_cast<size_t>(layer.in_features));
   // A task that writes whole rows normalises them before they leave its cache.
-  const bool norm_in_task = norm != nullptr && panel_tasks == 1;
+  const bool norm_in_task = norm != nullptr && split.count == 1;
   auto body = [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
-      const size_t rt = t / panel_tasks, pt = t % panel_tasks;
+      const size_t rt = t / split.count, pt = t % split.count;
       const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-      const size_t p0 = pt * panels_per_task, p1 = std::min(panels, p0 + panels_per_task);
+      const size_t p0 = pt * split.per_task, p1 = std::min(panels, p0 + split.per_task);
       if (converted) {
-        run_converted_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
+        const ConvertedRows mine = shared_rows ? converted_from(all, kern, kp, r0) : ConvertedRows{};
+        run_converted_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch,
+                           shared_rows ? &mine : nullptr);
       } else {
         run_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch);
       }
       if (norm_in_task) layer_norm(y + r0 * n, r1 - r0, n, norm->gamma, norm->beta, norm->eps, nullptr);
     }
   };
-  const size_t tasks = row_tasks * panel_tasks;
-  if (pool == nullptr || pool->size() <= 1 || tasks == 1) {
-    body(0, tasks);
-  } else {
+  if (parallel) {
     pool->parallel_for(tasks, 1, body);
+  } else {
+    body(0, tasks);
   }
   if (norm != nullptr && !norm_in_task) layer_norm(y, rows, n, norm->gamma, norm->beta, norm->eps, pool);
 }
@@ -366,34 +448,62 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
   const GemmKernel& kern = active_gemm_kernel(format);
   const size_t rows_per_task = task_rows(kern);
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
-  // Short inputs split columns across threads (linear_forward) and mixed layers cannot share converted rows: one
-  // call per layer.
-  if (!shared || !row_tasks_fill_threads(row_tasks, thread_count(pool))) {
+  const size_t threads = thread_count(pool);
+  const bool converted = kern.format != WeightFormat::F32;
+  const bool short_input = !row_tasks_fill_threads(row_tasks, threads);
+  // Mixed layers cannot share converted rows, and fp32 short inputs split each layer's columns (linear_forward):
+  // one call per layer.
+  if (!shared || (short_input && !converted)) {
     for (size_t i = 0; i < count; ++i) linear_forward(*layers[i], x, rows, ys[i], pool);
     return;
   }
   for (size_t i = 0; i < count; ++i) check_kernel_and_layer(kern, *layers[i]);
-  const bool converted = kern.format != WeightFormat::F32;
-  auto body = [&](size_t begin, size_t end) {
+  const size_t kp = gemm_padded_k(kern.format, static_cast<size_t>(layers[0]->in_features));
+  if (short_input) {
+    // Converted once for every layer, then every layer's column tasks in one pass over the pool.
+    const ConvertedRows all = convert_shared(kern, *layers[0], x, rows, pool);
+    std::vector<PanelSplit> splits(count);
+    std::vector<size_t> first_task(count + 1, 0);
+    for (size_t i = 0; i < count; ++i) {
+      splits[i] = split_panels(gemm_panel_count(layers[i]->out_features), row_tasks, threads);
+      first_task[i + 1] = first_task[i] + row_tasks * splits[i].count;
+    }
+    run_tasks(pool, first_task[count], [&](size_t begin, size_t end) {
+      thread_local Scratch scratch;
+      for (size_t t = begin; t < end; ++t) {
+        const size_t i = static_cast<size_t>(std::upper_bound(first_task.begin(), first_task.end(), t) -
+                                             first_task.begin()) - 1;
+        const size_t local = t - first_task[i], panels = gemm_panel_count(layers[i]->out_features);
+        const size_t rt = local / splits[i].count, pt = local % splits[i].count;
+        const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
+        const size_t p0 = pt * splits[i].per_task, p1 = std::min(panels, p0 + splits[i].per_task);
+        const ConvertedRows mine = converted_from(all, kern, kp, r0);
+        run_converted_task(kern, *layers[i], x, ys[i], r0, r1, p0, p1, GemmEpilogue::Bias, nullptr, scratch, &mine);
+      }
+    });
+    return;
+  }
+  run_tasks(pool, row_tasks, [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
       const size_t r0 = t * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
+      // The first layer's task converts the rows into its scratch; the others read them there.
+      ConvertedRows mine;
+      if (converted) {
+        mine = scratch.converted.reserve(kern, *layers[0], r1 - r0);
+        convert_rows_into(kern, *layers[0], x, r0, r1, mine);
+      }
       for (size_t i = 0; i < count; ++i) {
         const size_t panels = gemm_panel_count(layers[i]->out_features);
         if (converted) {
           run_converted_task(kern, *layers[i], x, ys[i], r0, r1, 0, panels, GemmEpilogue::Bias, nullptr, scratch,
-                             i > 0);
+                             &mine);
         } else {
           run_task(kern, *layers[i], x, ys[i], r0, r1, 0, panels, GemmEpilogue::Bias, nullptr, scratch);
         }
       }
     }
-  };
-  if (pool == nullptr || pool->size() <= 1 || row_tasks == 1) {
-    body(0, row_tasks);
-  } else {
-    pool->parallel_for(row_tasks, 1, body);
-  }
+  });
 }
 
 size_t linear_task_rows(const PackedLinear& layer) {

@@ -258,8 +258,9 @@ TEST(Gemm, LayerNormInTheTasksMatchesSeparatePass) {
 }
 
 // Layers over one input with the rows converted once give each layer's own linear_forward bits: every format, tall
-// inputs (shared conversion) and short ones (one call per layer), pools, different output widths, and layers of
-// different formats (no sharing).
+// inputs (each row task converts once for every layer), short ones (converted once, then every layer's column
+// tasks in one pass; fp32: one call per layer), pools, different output widths, and layers of different formats
+// (no sharing).
 TEST(Gemm, SharedInputLayersMatchOneCallEach) {
   ThreadPool pool(3);
   const int k = 70;
