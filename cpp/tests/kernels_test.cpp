@@ -457,6 +457,35 @@ std::vector<std::pair<std::string, AttentionLayout>> bf16_attention_heads(Attent
   return out;
 }
 
+// Head dims of whole vector pairs (32, 64), a pair and a tail (48, 80), and key counts around the 32-key pairs
+// the score loop steps by on AVX-512 (1, 17, 33, 129): the fast loops against the reference, and a sequence alone
+// bitwise equal to the same sequence in the batch (as the query rows of the other sequences change nothing).
+TEST(Attention, WideHeadsMatchReferenceAcrossVectorPairsAndTails) {
+  const std::vector<int32_t> offsets = {0, 1, 18, 51, 180};
+  const size_t rows = static_cast<size_t>(offsets.back()), heads = 2;
+  ThreadPool pool(2);
+  for (size_t hd : {size_t{32}, size_t{48}, size_t{64}, size_t{80}}) {
+    SCOPED_TRACE("head_dim " + std::to_string(hd));
+    const size_t hidden = heads * hd;
+    const auto q = random_vec(rows * hidden, 40, 2.0f), k = random_vec(rows * hidden, 41, 2.0f),
+               v = random_vec(rows * hidden, 42);
+    const AttentionLayout layout{&offsets, &offsets, hidden, heads};
+    std::vector<float> ref(rows * hidden), fast(rows * hidden, NAN);
+    attention_reference(layout, q.data(), k.data(), v.data(), ref.data());
+    attention_forward(layout, q.data(), k.data(), v.data(), fast.data(), &pool);
+    for (size_t i = 0; i < ref.size(); ++i) ASSERT_NEAR(fast[i], ref[i], 1e-5 * (1.0 + std::fabs(ref[i]))) << i;
+    for (size_t s = 0; s + 1 < offsets.size(); ++s) {
+      const size_t r0 = static_cast<size_t>(offsets[s]), n = static_cast<size_t>(offsets[s + 1]) - r0;
+      const std::vector<int32_t> one = {0, static_cast<int32_t>(n)};
+      std::vector<float> alone(n * hidden, NAN);
+      attention_forward({&one, &one, hidden, heads}, q.data() + r0 * hidden, k.data() + r0 * hidden,
+                        v.data() + r0 * hidden, alone.data(), nullptr);
+      ASSERT_EQ(0, std::memcmp(alone.data(), fast.data() + r0 * hidden, alone.size() * sizeof(float)))
+          << "sequence " << s;
+    }
+  }
+}
+
 // bf16 matmuls (the bf16 and int8 precisions): every head (bf16_attention_heads) against the reference on the same
 // rounded operands. They differ in the order of the adds within a pair and in exp's last bits, which can move a
 // probability across a bf16 rounding boundary: one bf16 step (2^-8 relative) on a few probabilities; and the tile
