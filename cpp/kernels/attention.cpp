@@ -85,6 +85,54 @@ struct HeadScratch {
   AlignedVector<float> ctx;     // [kQueryRows][hd_pad] (when head_dim is not whole vectors)
 };
 
+// scores[r][jb + b * W + lane] = (q_r . k_j) * scale for N vectors of W keys from jb, accumulated over d in order.
+// N vectors per step (2 on AVX-512) share each broadcast query value between N multiply-adds: with one, each step
+// issued a load per FMA and the loop ran on the load ports. Each lane's chain is the same whatever N.
+template <int R, typename V, int N>
+__attribute__((always_inline)) inline void score_vectors(const float* const* qi, const float* kt, size_t kv_pad,
+                                                         size_t hd, size_t jb, float scale, float* sc) {
+  constexpr size_t kWidth = sizeof(V) / sizeof(float);
+  V acc[R][N];
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < N; ++b) acc[r][b] = V{};
+  for (size_t d = 0; d < hd; ++d) {
+    V kv[N];
+    for (int b = 0; b < N; ++b) std::memcpy(&kv[b], kt + d * kv_pad + jb + b * kWidth, sizeof kv[b]);
+    for (int r = 0; r < R; ++r) {
+      const float qd = qi[r][d];
+      for (int b = 0; b < N; ++b) acc[r][b] += qd * kv[b];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int b = 0; b < N; ++b) {
+      acc[r][b] *= scale;
+      std::memcpy(sc + r * kv_pad + jb + b * kWidth, &acc[r][b], sizeof acc[r][b]);
+    }
+  }
+}
+
+// dst[r][db + b * W + lane] = sum_j p_rj v_j[db + b * W + lane] for N vectors of W head dims from db, accumulated
+// over the keys [ja, jend) in order; as score_vectors, N vectors share each broadcast probability.
+template <int R, typename V, int N>
+__attribute__((always_inline)) inline void context_vectors(const float* sc, size_t kv_pad, const float* vp,
+                                                           size_t hd_pad, size_t ja, size_t jend, size_t db,
+                                                           float* const* dst) {
+  constexpr size_t kWidth = sizeof(V) / sizeof(float);
+  V acc[R][N];
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < N; ++b) acc[r][b] = V{};
+  for (size_t j = ja; j < jend; ++j) {
+    V vv[N];
+    for (int b = 0; b < N; ++b) std::memcpy(&vv[b], vp + j * hd_pad + db + b * kWidth, sizeof vv[b]);
+    for (int r = 0; r < R; ++r) {
+      const float p = sc[r * kv_pad + j];
+      for (int b = 0; b < N; ++b) acc[r][b] += p * vv[b];
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int b = 0; b < N; ++b) std::memcpy(dst[r] + db + b * kWidth, &acc[r][b], sizeof acc[r][b]);
+}
+
 // Query rows [i0, i0 + R) of one head, tokens [t0, t0 + R) of the sequence; row r's head slice is at
 // q_head + r * q_stride. R rows at once give every k/v vector load R independent multiply-add chains; one row
 // alone is a single chain per vector and runs at the FMA latency, not its throughput. Each value's chain (d order
@@ -98,9 +146,8 @@ struct HeadScratch {
 // softmax), so the same loops compute the bf16 products exactly.
 // V is the vector the two matmul loops accumulate in: Vec16, or on 16-register ISAs Vec8 (GCC lowers a 64-byte
 // vector there through the stack, element moves and all); each lane's chain is the same either way.
-// B: vectors per row per step (1 or 2). Two keys' or dims' vectors per step share each broadcast query value or
-// probability between two multiply-adds: with one, each step issued a load per FMA and the loops ran on the load
-// ports (AVX-512, MiniLM 32 x 128: attention was a fifth of an int8 pass). Each lane's chain is unchanged.
+// B: vectors per row per step of both matmul loops (score_vectors, context_vectors), then single vectors for the
+// rest.
 template <int R, typename V, int B = 1>
 __attribute__((always_inline)) inline void query_rows(const AttentionLayout& layout, size_t i0, size_t t0,
                                                       size_t col, const float* q_head, size_t q_stride,
@@ -119,80 +166,23 @@ __attribute__((always_inline)) inline void query_rows(const AttentionLayout& lay
   constexpr size_t kWidth = sizeof(V) / sizeof(float);
   static_assert(kLanes % kWidth == 0, "V must divide the 16-lane blocks");
   size_t jb = jlo;
-  for (; B == 2 && jb + 2 * kWidth <= jhi; jb += 2 * kWidth) {
-    V acc[R][2];
-    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = V{};
-    for (size_t d = 0; d < hd; ++d) {
-      V kv0, kv1;
-      std::memcpy(&kv0, w.kt.data() + d * kv_pad + jb, sizeof kv0);
-      std::memcpy(&kv1, w.kt.data() + d * kv_pad + jb + kWidth, sizeof kv1);
-      for (int r = 0; r < R; ++r) {
-        const float qd = qi[r][d];
-        acc[r][0] += qd * kv0;
-        acc[r][1] += qd * kv1;
-      }
-    }
-    for (int r = 0; r < R; ++r) {
-      for (int b = 0; b < 2; ++b) {
-        acc[r][b] *= scale;
-        std::memcpy(sc + r * kv_pad + jb + b * kWidth, &acc[r][b], sizeof acc[r][b]);
-      }
-    }
-  }
-  for (; jb < jhi; jb += kWidth) {
-    V acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = V{};
-    for (size_t d = 0; d < hd; ++d) {
-      V kv;
-      std::memcpy(&kv, w.kt.data() + d * kv_pad + jb, sizeof kv);
-      for (int r = 0; r < R; ++r) acc[r] += qi[r][d] * kv;
-    }
-    for (int r = 0; r < R; ++r) {
-      acc[r] *= scale;
-      std::memcpy(sc + r * kv_pad + jb, &acc[r], sizeof acc[r]);
-    }
-  }
+  if constexpr (B == 2)
+    for (; jb + 2 * kWidth <= jhi; jb += 2 * kWidth)
+      score_vectors<R, V, 2>(qi, w.kt.data(), kv_pad, hd, jb, scale, sc);
+  for (; jb < jhi; jb += kWidth) score_vectors<R, V, 1>(qi, w.kt.data(), kv_pad, hd, jb, scale, sc);
   attention_parts::softmax_rows_group<R>(sc, kv_pad, keys, jlo, jhi, layout.bf16_matmuls);
   // ctx[r] = sum_j p_rj v_j, accumulated over j in order (the group's keys; zero probabilities add exact zeros),
   // 16 head dimensions at a time. With head_dim a multiple of 16 (MiniLM's 32, BERT's 64) straight into the
   // output rows; otherwise through ctx, whose padding lanes are dropped when copying out.
   const size_t ja = keys[0].begin, jb_end = keys[R - 1].end;
   const bool direct_out = hd == hd_pad;
+  float* dst[R];
+  for (int r = 0; r < R; ++r) dst[r] = direct_out ? out + (i0 + r) * layout.hidden + col : ctx + r * hd_pad;
   size_t db = 0;
-  for (; B == 2 && db + 2 * kWidth <= hd_pad; db += 2 * kWidth) {
-    V acc[R][2];
-    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = V{};
-    for (size_t j = ja; j < jb_end; ++j) {
-      V vv0, vv1;
-      std::memcpy(&vv0, w.vp.data() + j * hd_pad + db, sizeof vv0);
-      std::memcpy(&vv1, w.vp.data() + j * hd_pad + db + kWidth, sizeof vv1);
-      for (int r = 0; r < R; ++r) {
-        const float p = sc[r * kv_pad + j];
-        acc[r][0] += p * vv0;
-        acc[r][1] += p * vv1;
-      }
-    }
-    for (int r = 0; r < R; ++r) {
-      for (int b = 0; b < 2; ++b) {
-        float* dst = direct_out ? out + (i0 + r) * layout.hidden + col + db + b * kWidth
-                                : ctx + r * hd_pad + db + b * kWidth;
-        std::memcpy(dst, &acc[r][b], sizeof acc[r][b]);
-      }
-    }
-  }
-  for (; db < hd_pad; db += kWidth) {
-    V acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = V{};
-    for (size_t j = ja; j < jb_end; ++j) {
-      V vv;
-      std::memcpy(&vv, w.vp.data() + j * hd_pad + db, sizeof vv);
-      for (int r = 0; r < R; ++r) acc[r] += sc[r * kv_pad + j] * vv;
-    }
-    for (int r = 0; r < R; ++r) {
-      float* dst = direct_out ? out + (i0 + r) * layout.hidden + col + db : ctx + r * hd_pad + db;
-      std::memcpy(dst, &acc[r], sizeof acc[r]);
-    }
-  }
+  if constexpr (B == 2)
+    for (; db + 2 * kWidth <= hd_pad; db += 2 * kWidth)
+      context_vectors<R, V, 2>(sc, kv_pad, w.vp.data(), hd_pad, ja, jb_end, db, dst);
+  for (; db < hd_pad; db += kWidth) context_vectors<R, V, 1>(sc, kv_pad, w.vp.data(), hd_pad, ja, jb_end, db, dst);
   if (!direct_out)
     for (int r = 0; r < R; ++r)
       std::memcpy(out + (i0 + r) * layout.hidden + col, ctx + r * hd_pad, hd * sizeof(float));

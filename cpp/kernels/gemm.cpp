@@ -368,6 +368,16 @@ PanelSplit split_panels(size_t panels, size_t row_tasks, size_t threads) {
   return {per_task, (panels + per_task - 1) / per_task};
 }
 
+// Task t of a layer's row_tasks x split.count tasks: its rows [r0, r1) and panels [p0, p1).
+struct TaskRange {
+  size_t r0, r1, p0, p1;
+};
+TaskRange task_range(size_t t, const PanelSplit& split, size_t rows_per_task, size_t rows, size_t panels) {
+  const size_t rt = t / split.count, pt = t % split.count;
+  const size_t r0 = rt * rows_per_task, p0 = pt * split.per_task;
+  return {r0, std::min(rows, r0 + rows_per_task), p0, std::min(panels, p0 + split.per_task)};
+}
+
 // Runs body(begin, end) over [0, n) on the pool, or on this thread when there is no pool to share it with.
 void run_tasks(ThreadPool* pool, size_t n, const std::function<void(size_t, size_t)>& body) {
   if (pool == nullptr || pool->size() <= 1 || n <= 1) {
@@ -406,9 +416,8 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   const size_t row_tasks = (rows + rows_per_task - 1) / rows_per_task;
   const PanelSplit split = split_panels(panels, row_tasks, threads);
   const size_t tasks = row_tasks * split.count;
-  const bool parallel = pool != nullptr && pool->size() > 1 && tasks > 1;
-  // Tasks sharing their rows read them converted once.
-  const bool shared_rows = converted && split.count > 1 && parallel;
+  // Tasks sharing their rows on several threads read them converted once.
+  const bool shared_rows = converted && split.count > 1 && threads > 1;
   const ConvertedRows all = shared_rows ? convert_shared(kern, layer, x, rows, pool) : ConvertedRows{};
   const size_t kp = gemm_padded_k(kern.format, static_cast<size_t>(layer.in_features));
   // A task that writes whole rows normalises them before they leave its cache.
@@ -416,9 +425,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
   auto body = [&](size_t begin, size_t end) {
     thread_local Scratch scratch;
     for (size_t t = begin; t < end; ++t) {
-      const size_t rt = t / split.count, pt = t % split.count;
-      const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-      const size_t p0 = pt * split.per_task, p1 = std::min(panels, p0 + split.per_task);
+      const auto [r0, r1, p0, p1] = task_range(t, split, rows_per_task, rows, panels);
       if (converted) {
         const ConvertedRows mine = shared_rows ? converted_from(all, kern, kp, r0) : ConvertedRows{};
         run_converted_task(kern, layer, x, y, r0, r1, p0, p1, epilogue, residual, scratch,
@@ -429,11 +436,7 @@ void linear_forward_with(const GemmKernel& kern, const PackedLinear& layer, cons
       if (norm_in_task) layer_norm(y + r0 * n, r1 - r0, n, norm->gamma, norm->beta, norm->eps, nullptr);
     }
   };
-  if (parallel) {
-    pool->parallel_for(tasks, 1, body);
-  } else {
-    body(0, tasks);
-  }
+  run_tasks(pool, tasks, body);
   if (norm != nullptr && !norm_in_task) layer_norm(y, rows, n, norm->gamma, norm->beta, norm->eps, pool);
 }
 
@@ -473,10 +476,8 @@ void linear_forward_shared_input(const PackedLinear* const* layers, float* const
       for (size_t t = begin; t < end; ++t) {
         const size_t i = static_cast<size_t>(std::upper_bound(first_task.begin(), first_task.end(), t) -
                                              first_task.begin()) - 1;
-        const size_t local = t - first_task[i], panels = gemm_panel_count(layers[i]->out_features);
-        const size_t rt = local / splits[i].count, pt = local % splits[i].count;
-        const size_t r0 = rt * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-        const size_t p0 = pt * splits[i].per_task, p1 = std::min(panels, p0 + splits[i].per_task);
+        const auto [r0, r1, p0, p1] = task_range(t - first_task[i], splits[i], rows_per_task, rows,
+                                                 gemm_panel_count(layers[i]->out_features));
         const ConvertedRows mine = converted_from(all, kern, kp, r0);
         run_converted_task(kern, *layers[i], x, ys[i], r0, r1, p0, p1, GemmEpilogue::Bias, nullptr, scratch, &mine);
       }
