@@ -162,6 +162,31 @@ void store_tile(const PackedLinear& layer, const float* t, size_t ldt, float* y,
   }
 }
 
+// Where the kernel tiles of one panel chunk land in y (n columns): tile (rb, g) is row block rb (rows from
+// row0(rb), valid(rb) of them) by panel group g (columns [c0(g), c1(g)); empty past out_features).
+struct ChunkTiles {
+  size_t n, r0, r1, mr, c0p, c1p, np, tile_cols;
+  size_t row0(size_t rb) const { return r0 + rb * mr; }
+  size_t valid(size_t rb) const { return std::min(mr, r1 - row0(rb)); }
+  size_t c0(size_t g) const { return (c0p + g * np) * kGemmNR; }
+  size_t c1(size_t g) const { return std::min(n, std::min(c1p * kGemmNR, c0(g) + tile_cols)); }
+};
+
+// Requests the lines of y that tile (rb, g) will be stored to (for writing), and of the residual it will add,
+// before the tile's kernel runs. They are usually out of L2 (y and the residual are whole-batch buffers, last
+// touched an op or an attention pass ago), and the stores stalled on those misses (a tenth of an int8 forward
+// in the store pass, most of it on the residual add); the kernel's thousand-odd cycles hide them.
+void prefetch_tile_outputs(const ChunkTiles& tiles, size_t rb, size_t g, const float* y, const float* residual) {
+  const size_t c0 = tiles.c0(g), c1 = tiles.c1(g), row0 = tiles.row0(rb);
+  for (size_t r = 0; r < tiles.valid(rb) && c0 < c1; ++r) {
+    const size_t at = (row0 + r) * tiles.n;
+    for (size_t c = c0; c < c1; c += 16) {
+      __builtin_prefetch(y + at + c, 1, 3);
+      if (residual != nullptr) __builtin_prefetch(residual + at + c, 0, 3);
+    }
+  }
+}
+
 // Rows [r0, r1) x panels [p0, p1). The rows are packed once; the panels are done in chunks that fit L2.
 // k blocks continue each element's chain in order, so neither blocking nor tiling changes any bits.
 void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x, float* y, size_t r0, size_t r1,
@@ -185,32 +210,32 @@ void run_task(const GemmKernel& kern, const PackedLinear& layer, const float* x,
     const size_t c1p = std::min(p1, c0p + kPanelsPerChunk);
     const size_t groups = (c1p - c0p + np - 1) / np;
     s.acc.resize(row_blocks * groups * tile);
+    const ChunkTiles tiles{n, r0, r1, mr, c0p, c1p, np, tile_cols};
+    const float* tile_residual = epilogue == GemmEpilogue::BiasResidual ? residual : nullptr;
     for (size_t k0 = 0; k0 < k; k0 += kKBlock) {
       const size_t kc = std::min<size_t>(kKBlock, k - k0);
+      const bool last_k_block = k0 + kc >= k;
       for (size_t rb = 0; rb < row_blocks; ++rb) {
-        const size_t valid = std::min(mr, r1 - (r0 + rb * mr));
+        const size_t valid = tiles.valid(rb);
         const float* a = direct ? x + (r0 + rb * mr) * k + k0 : s.a.data() + rb * mr * k + k0 * mr;
         for (size_t g = 0; g < groups; ++g) {
           const size_t p = c0p + g * np;
           const std::byte* b0 = packed + (p * k + k0) * k_step_bytes;
           const std::byte* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * k + k0) * k_step_bytes : nullptr;
           float* acc = s.acc.data() + (rb * groups + g) * tile;
+          if (last_k_block) prefetch_tile_outputs(tiles, rb, g, y, tile_residual);
           if (direct) {
             kern.run_direct(a, k, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
           } else {
             kern.run(a, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0);
           }
+          // y = sum + bias, the reference's order, right after the tile's last k block while its sums are in
+          // L1 (a tile's outputs depend on its sums alone: the order changes no bits); columns past
+          // out_features (panel padding) are dropped.
+          if (last_k_block && tiles.c0(g) < tiles.c1(g))
+            store_tile(layer, acc, tile_cols, y, tiles.row0(rb), valid, tiles.c0(g), tiles.c1(g), epilogue,
+                       residual);
         }
-      }
-    }
-    // y = sum + bias, the reference's order; columns past out_features (panel padding) are dropped.
-    for (size_t rb = 0; rb < row_blocks; ++rb) {
-      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-      for (size_t g = 0; g < groups; ++g) {
-        const float* t = s.acc.data() + (rb * groups + g) * tile;
-        const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
-        if (c1 <= c0) continue;
-        store_tile(layer, t, tile_cols, y, row0, valid, c0, c1, epilogue, residual);
       }
     }
   }
@@ -225,6 +250,13 @@ void convert_rows_into(const GemmKernel& kern, const PackedLinear& layer, const 
   if (kern.format == WeightFormat::I8) {
     auto* rows = static_cast<int8_t*>(dst.data);
     for (size_t r = 0; r < r1 - r0; ++r) {
+      // The row after next, requested now: the input usually comes from L3 (written by the previous op for the
+      // whole batch), and a row's three passes (multiply, range, quantise) are short enough that the misses of
+      // the first showed as a third of the conversion's time.
+      if (r + 2 < r1 - r0) {
+        const float* ahead = x + (r0 + r + 2) * k;
+        for (size_t i = 0; i < k; i += 16) __builtin_prefetch(ahead + i, 0, 3);
+      }
       const QuantizedRow q = quantize_row_i8(x + (r0 + r) * k, k, kp, rows + r * kp, kern.unsigned_activations,
                                              input_multipliers(layer));
       dst.scales[r] = q.scale;
@@ -278,10 +310,34 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
     } else {
       s.acc.resize(row_blocks * groups * tile);
     }
+    const ChunkTiles tiles{n, r0, r1, mr, c0p, c1p, np, tile_cols};
+    const float* tile_residual = epilogue == GemmEpilogue::BiasResidual ? residual : nullptr;
+    // Tile (rb, g)'s outputs from its sums (acc), as run_task stores them: right after the tile's last k block.
+    auto store_group = [&](size_t rb, size_t g, const void* acc) {
+      const size_t row0 = tiles.row0(rb), valid = tiles.valid(rb), c0 = tiles.c0(g), c1 = tiles.c1(g);
+      if (c1 <= c0) return;
+      if (!i8) {
+        store_tile(layer, static_cast<const float*>(acc), tile_cols, y, row0, valid, c0, c1, epilogue, residual);
+        return;
+      }
+      const auto* sums = static_cast<const int32_t*>(acc);
+      if (epilogue != GemmEpilogue::BiasGeluErf) {
+        // Dequantise, add the bias (and residual) and store in one pass; GELU goes through the float tile.
+        dequantize_i8_bias_store(sums, tile_cols, layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
+                                 a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0,
+                                 layer.bias.data() + c0, tile_residual ? tile_residual + row0 * n + c0 : nullptr,
+                                 valid, c1 - c0, y + row0 * n + c0, n);
+        return;
+      }
+      dequantize_i8_rows(sums, tile_cols, layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
+                         a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0, valid, c1 - c0,
+                         s.dequantized.data(), tile_cols);
+      store_tile(layer, s.dequantized.data(), tile_cols, y, row0, valid, c0, c1, epilogue, residual);
+    };
     for (size_t k0 = 0; k0 < kp; k0 += k_block) {
       const size_t kc = std::min<size_t>(k_block, kp - k0);
+      const bool last_k_block = k0 + kc >= kp;
       for (size_t rb = 0; rb < row_blocks; ++rb) {
-        const size_t valid = std::min(mr, rows - rb * mr);
         const void* a = static_cast<const std::byte*>(a_all) + ((rb * mr) * kp + k0) * a_bytes;
         for (size_t g = 0; g < groups; ++g) {
           const size_t p = c0p + g * np;
@@ -289,35 +345,11 @@ void run_converted_task(const GemmKernel& kern, const PackedLinear& layer, const
           const std::byte* b1 = (np == 2 && p + 1 < c1p) ? packed + ((p + 1) * kp + k0) * k_step_bytes : nullptr;
           void* acc = i8 ? static_cast<void*>(s.acc_i32.data() + (rb * groups + g) * tile)
                          : static_cast<void*>(s.acc.data() + (rb * groups + g) * tile);
-          kern.run_converted(a, kp, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0, static_cast<int>(valid));
+          if (last_k_block) prefetch_tile_outputs(tiles, rb, g, y, tile_residual);
+          kern.run_converted(a, kp, b0, b1, static_cast<int>(kc), acc, tile_cols, k0 > 0,
+                             static_cast<int>(tiles.valid(rb)));
+          if (last_k_block) store_group(rb, g, acc);
         }
-      }
-    }
-    for (size_t rb = 0; rb < row_blocks; ++rb) {
-      const size_t row0 = r0 + rb * mr, valid = std::min(mr, r1 - row0);
-      for (size_t g = 0; g < groups; ++g) {
-        const size_t c0 = (c0p + g * np) * kGemmNR, c1 = std::min(n, std::min(c1p * kGemmNR, c0 + tile_cols));
-        if (c1 <= c0) continue;
-        const float* t = nullptr;
-        if (i8 && epilogue != GemmEpilogue::BiasGeluErf) {
-          // Dequantise, add the bias (and residual) and store in one pass; GELU goes through the float tile.
-          const float* res = epilogue == GemmEpilogue::BiasResidual ? residual + row0 * n + c0 : nullptr;
-          dequantize_i8_bias_store(s.acc_i32.data() + (rb * groups + g) * tile, tile_cols,
-                                   layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
-                                   a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0,
-                                   layer.bias.data() + c0, res, valid, c1 - c0, y + row0 * n + c0, n);
-          continue;
-        }
-        if (i8) {
-          const int32_t* sums = s.acc_i32.data() + (rb * groups + g) * tile;
-          dequantize_i8_rows(sums, tile_cols, layer.column_sums.data() + c0, a_rows.zeros + (row0 - r0),
-                             a_rows.scales + (row0 - r0), layer.channel_scales.data() + c0, valid, c1 - c0,
-                             s.dequantized.data(), tile_cols);
-          t = s.dequantized.data();
-        } else {
-          t = s.acc.data() + (rb * groups + g) * tile;
-        }
-        store_tile(layer, t, tile_cols, y, row0, valid, c0, c1, epilogue, residual);
       }
     }
   }
